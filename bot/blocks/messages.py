@@ -1,0 +1,172 @@
+"""Messages as pure data: the case card, the agreement post, help and the case list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot.blocks.elements import actions, button, context, divider, header, section
+from bot.content import Content
+from bot.ids import ActionId
+from bot.services import agreements as terms
+from bot.services.text import mention, slack_escape
+
+
+@dataclass(frozen=True)
+class MemberView:
+    user_id: str
+    role: str  # "lead" | "co_worker"
+    developing: bool
+    agreed: bool
+
+    @property
+    def role_label(self) -> str:
+        return "lead" if self.role == "lead" else "co-worker"
+
+
+@dataclass(frozen=True)
+class AgreementView:
+    agreement_id: int
+    version: int
+    reasons: tuple[str, ...]
+    responsibilities: dict[str, str]
+    discussion_frequency: str
+    discussion_custom: str | None
+    discussion_weekday: int | None
+    discussion_time: str | None
+    recorder: str
+    supervision_frequency: str
+    learning_goals: str | None
+    information_sharing: str | None
+    review_date: date
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case_id: int
+    reference: str
+    status: str
+    manager_id: str
+    members: tuple[MemberView, ...]
+    agreement: AgreementView
+
+    @property
+    def everyone_agreed(self) -> bool:
+        return all(m.agreed for m in self.members)
+
+
+def case_card(case: CaseView) -> tuple[str, list[dict[str, Any]]]:
+    """The thread's root message; re-rendered in place on every change. Returns (fallback text, blocks)."""
+    ref = slack_escape(case.reference)
+    people = "\n".join(
+        f"• {mention(m.user_id)}, {m.role_label}{' (developing)' if m.developing else ''}"
+        f"{'  :white_check_mark: agreed' if m.agreed else '  :hourglass_flowing_sand: not yet agreed'}"
+        for m in case.members
+    )
+    status = (
+        f"Agreement v{case.agreement.version}: agreed by everyone"
+        if case.everyone_agreed
+        else f"Agreement v{case.agreement.version}: waiting for {sum(not m.agreed for m in case.members)} "
+        "co-worker(s) to agree"
+    )
+    blocks = [
+        header(f"Case {case.reference}"),
+        section(f"*Co-workers*\n{people}\n*Manager:* {mention(case.manager_id)}"),
+        section(
+            f"*{status}*\nDiscussions: {_cadence(case.agreement)}, recorded by "
+            f"{terms.recorder_label(case.agreement.recorder).lower()}. Supervision: "
+            f"{terms.SUPERVISION_FREQUENCIES.get(case.agreement.supervision_frequency, '').lower()}. "
+            f"Review by {case.agreement.review_date:%d %b %Y}."
+        ),
+        context(
+            "Case status: "
+            + ("open" if case.status == "open" else "closed")
+            + ". Details are in this thread."
+        ),
+        actions(button("Agreement", ActionId.CARD_AGREEMENT, str(case.case_id))),
+    ]
+    return f"Case {ref}: co-working card", blocks
+
+
+def agreement_post(case: CaseView, content: Content) -> tuple[str, list[dict[str, Any]]]:
+    """The agreement in the thread, with an Agree button for each co-worker who has not yet agreed."""
+    a = case.agreement
+    body = content.render(
+        "agreement.j2",
+        version=a.version,
+        reference=case.reference,
+        members=case.members,
+        manager_id=case.manager_id,
+        reasons=[terms.REASONS.get(r, r) for r in a.reasons],
+        matrix=[(label, _who(a.responsibilities.get(key))) for key, label in terms.RESPONSIBILITIES.items()],
+        discussion=_cadence(a),
+        recorder=terms.recorder_label(a.recorder).lower(),
+        supervision=terms.SUPERVISION_FREQUENCIES.get(a.supervision_frequency, a.supervision_frequency),
+        learning_goals=a.learning_goals,
+        information_sharing=a.information_sharing,
+        review_date=f"{a.review_date:%d %B %Y}",
+    )
+    blocks: list[dict[str, Any]] = [section(body), divider()]
+    for m in case.members:
+        if m.agreed:
+            blocks.append(section(f"{mention(m.user_id)} :white_check_mark: agreed"))
+        else:
+            blocks.append(
+                section(
+                    f"{mention(m.user_id)}, please read the agreement and confirm it.",
+                    accessory=button(
+                        "Agree", ActionId.AGREE, f"{a.agreement_id}:{m.user_id}", style="primary"
+                    ),
+                )
+            )
+    return f"Co-working agreement v{a.version} for case {slack_escape(case.reference)}", blocks
+
+
+def help_message(content: Content, command: str) -> str:
+    return content.render("help.j2", command=command, commands=HELP)
+
+
+HELP = [
+    ("help", "this list"),
+    ("open", "managers: agree a co-working arrangement for a case in this channel"),
+    ("list", "the cases you co-work or manage"),
+    ("admin manager add @person", "administrators: let someone open and manage cases"),
+    ("admin manager remove @person", "administrators: take the manager role away"),
+]
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    reference: str
+    channel_id: str
+    role: str
+    everyone_agreed: bool
+
+
+def case_list(lines: list[CaseLine]) -> str:
+    if not lines:
+        return "You have no open cases. A manager opens one with `/case open` in a case channel."
+    rows = [
+        f"• *{slack_escape(line.reference)}* in <#{line.channel_id}>: {line.role}"
+        f"{'' if line.everyone_agreed else ' (agreement waiting for confirmation)'}"
+        for line in lines
+    ]
+    return "*Your open cases*\n" + "\n".join(rows)
+
+
+def _cadence(a: AgreementView) -> str:
+    if a.discussion_frequency == "custom":
+        base = a.discussion_custom or "custom"
+    else:
+        base = terms.DISCUSSION_FREQUENCIES.get(a.discussion_frequency, a.discussion_frequency).lower()
+    when = []
+    if a.discussion_weekday is not None:
+        when.append(f"on {terms.next_weekday_label(a.discussion_weekday)}s")
+    if a.discussion_time:
+        when.append(f"at {a.discussion_time}")
+    return " ".join([base, *when])
+
+
+def _who(value: str | None) -> str:
+    return terms.WHO.get(value or "", "not agreed")

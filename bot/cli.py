@@ -1,0 +1,86 @@
+"""The `casebot` command: run, demo, db, sweep."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIServer, make_server
+
+from bot.config import ConfigError, load_settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="casebot", description="casebot: co-working support for case work.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run the bot (Socket Mode by default)")
+    run.add_argument("--http", action="store_true", help="serve HTTP at /slack/events instead of Socket Mode")
+    run.add_argument("--port", type=int, default=3000)
+    demo = commands.add_parser("demo", help="play a co-worked case against the built-in Slack emulator")
+    demo.add_argument("--db", help="SQLite file to use (default: a new temporary file)")
+    db = commands.add_parser("db", help="database migrations")
+    db.add_argument("action", choices=["upgrade"])
+    commands.add_parser("sweep", help="deliver everything due in the outbox now, then exit")
+    args = parser.parse_args(argv)
+    try:
+        return _dispatch(args)
+    except ConfigError as exc:
+        print(f"casebot: {exc}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "demo":
+        from bot.sandbox.demo import run_demo
+
+        return run_demo(db_path=args.db)
+    settings = load_settings()
+    if args.command == "db":
+        from storage import migrate
+        from storage.db import make_engine
+
+        migrate.upgrade(make_engine(settings.database_url))
+        print("casebot: database is up to date.")
+        return 0
+    if args.command == "sweep":
+        from bot import delivery
+        from bot.deps import build_deps
+
+        report = delivery.deliver_due(build_deps(settings))
+        print(f"casebot: sent {report.sent}, retrying {report.retried}, dead-lettered {report.dead}.")
+        return 0
+    return _run(settings, http=args.http, port=args.port)
+
+
+def _run(settings, *, http: bool, port: int) -> int:
+    from bot import scheduler
+    from bot.startup import prepare
+
+    if http:
+        settings.require_signing_secret()
+    else:
+        settings.require_app_token()
+    settings.require_bot_token()
+    deps, app = prepare(settings)
+    scheduler.start(deps)
+    if http:
+        from bot.wsgi import make_wsgi_app
+
+        server = make_server("0.0.0.0", port, make_wsgi_app(app), server_class=_ThreadingWSGIServer)  # noqa: S104
+        print(f"casebot: listening on http://0.0.0.0:{port}/slack/events")
+        server.serve_forever()
+        return 0
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    print("casebot: connecting to Slack in Socket Mode")
+    SocketModeHandler(app, settings.slack_app_token).start()
+    return 0
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""All settings, read in ONE place: environment variables, optionally over a TOML file.
+
+Nothing else in casebot reads ``os.environ``. A missing or malformed setting raises ConfigError
+with one line naming the variable and how to get it; the CLI prints that line and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_REFERENCE_PATTERN = r"^[A-Z0-9][A-Z0-9/-]{2,23}$"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message is one line meant for the person installing."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    slack_bot_token: str | None = None
+    slack_app_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    slack_timeout_seconds: float = 10.0
+    database_url: str = "sqlite:///casebot.db"
+    admins: tuple[str, ...] = ()
+    command: str = "/case"
+    reference_pattern: str = DEFAULT_REFERENCE_PATTERN
+    allow_public_channels: bool = False
+    allow_shared_channels: bool = False
+    default_timezone: str = "Europe/London"
+    log_level: str = "INFO"
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def require_bot_token(self) -> str:
+        return _require(self.slack_bot_token, "SLACK_BOT_TOKEN", _HOW["SLACK_BOT_TOKEN"])
+
+    def require_app_token(self) -> str:
+        return _require(self.slack_app_token, "SLACK_APP_TOKEN", _HOW["SLACK_APP_TOKEN"])
+
+    def require_signing_secret(self) -> str:
+        return _require(self.slack_signing_secret, "SLACK_SIGNING_SECRET", _HOW["SLACK_SIGNING_SECRET"])
+
+
+_HOW = {
+    "SLACK_BOT_TOKEN": "install the app from manifest.yml and copy the Bot User OAuth Token (xoxb-...) "
+    "from OAuth & Permissions",
+    "SLACK_APP_TOKEN": "in the app's Basic Information, generate an App-Level Token (xapp-...) with the "
+    "connections:write scope",
+    "SLACK_SIGNING_SECRET": "copy the Signing Secret from the app's Basic Information page",
+}
+
+_PREFIX = {"SLACK_BOT_TOKEN": "xoxb-", "SLACK_APP_TOKEN": "xapp-"}
+
+
+def _require(value: str | None, name: str, how: str) -> str:
+    if not value:
+        raise ConfigError(f"{name} is not set: {how}.")
+    return value
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    if path := env.get("CASEBOT_CONFIG"):
+        values.update(_read_toml(Path(path)))
+    known = {f.name for f in fields(Settings)}
+    for name in known - {"extra"}:
+        raw = env.get(_env_name(name))
+        if raw is not None and raw != "":
+            values[name] = raw
+    extra = {k: v for k, v in values.items() if k not in known}
+    values = {k: v for k, v in values.items() if k in known}
+    settings = Settings(**{k: _coerce(k, v) for k, v in values.items()}, extra=extra)
+    _validate(settings)
+    return settings
+
+
+def _env_name(field_name: str) -> str:
+    if field_name.startswith("slack_") or field_name == "database_url":
+        return field_name.upper()
+    return "CASEBOT_" + field_name.upper()
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"CASEBOT_CONFIG points at {path}, which does not exist.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"CASEBOT_CONFIG file {path} is not valid TOML: {exc}.") from None
+
+
+_BOOLS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+def _coerce(name: str, value: Any) -> Any:
+    kind = {f.name: f.type for f in fields(Settings)}[name]
+    env_name = _env_name(name)
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() not in _BOOLS:
+            raise ConfigError(f"{env_name} must be true or false, not {value!r}.")
+        return _BOOLS[str(value).lower()]
+    if kind == "float":
+        try:
+            return float(value)
+        except ValueError:
+            raise ConfigError(f"{env_name} must be a number of seconds, not {value!r}.") from None
+    if kind == "tuple[str, ...]":
+        items = value if isinstance(value, list) else str(value).split(",")
+        return tuple(item.strip() for item in items if item.strip())
+    return str(value)
+
+
+def _validate(settings: Settings) -> None:
+    for name, prefix in _PREFIX.items():
+        value = getattr(settings, name.lower())
+        if value and not value.startswith(prefix):
+            raise ConfigError(f"{name} should start with {prefix}: {_HOW[name]}.")
+    for admin in settings.admins:
+        if not re.fullmatch(r"[UW][A-Z0-9]{2,}", admin):
+            raise ConfigError(
+                f"CASEBOT_ADMINS must be Slack user ids separated by commas (like U012AB3CD), not {admin!r}."
+            )
+    try:
+        re.compile(settings.reference_pattern)
+    except re.error as exc:
+        raise ConfigError(f"CASEBOT_REFERENCE_PATTERN is not a valid regular expression: {exc}.") from None
+    if not settings.command.startswith("/"):
+        raise ConfigError(f"CASEBOT_COMMAND must start with '/', like /case, not {settings.command!r}.")
+    try:
+        ZoneInfo(settings.default_timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"CASEBOT_DEFAULT_TIMEZONE must be an IANA time zone like Europe/London, "
+            f"not {settings.default_timezone!r}."
+        ) from None
+    if not settings.slack_api_url.endswith("/"):
+        raise ConfigError("SLACK_API_URL must end with '/', like https://slack.com/api/.")
+    if not re.match(r"^[a-z0-9+]+://", settings.database_url):
+        raise ConfigError(
+            "DATABASE_URL must be a SQLAlchemy URL such as sqlite:///casebot.db or "
+            "postgresql+psycopg://user@host/db."
+        )

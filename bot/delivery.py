@@ -1,0 +1,301 @@
+"""The outbox sender: turns queued rows into Slack calls, safely.
+
+Each row is leased with a compare-and-set (so two threads or processes never send the same row),
+rendered from the database at send time (so a card always shows the latest state), and then:
+sent; retried later (rate limits honour Retry-After without blocking; transient errors back off);
+or moved to the dead-letter state with a notice to the case's manager (permanent errors).
+Posts carry the outbox id in message metadata, so a row whose sender died mid-call is checked
+against the channel before it is sent again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from bot.blocks.messages import agreement_post, case_card
+from bot.deps import Deps
+from bot.flows.presenters import case_view
+from bot.services.text import slack_escape
+from storage import repository as repo
+from storage.models import Case, OutboxMessage, OutboxStatus, SlackPost
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)
+DEFER = timedelta(seconds=5)
+MAX_ATTEMPTS = 8
+PERMANENT = {
+    "channel_not_found",
+    "not_in_channel",
+    "is_archived",
+    "account_inactive",
+    "user_not_found",
+    "message_not_found",
+    "cant_update_message",
+    "invalid_blocks",
+    "msg_too_long",
+    "no_text",
+}
+METADATA_TYPE = "casebot_outbox"
+
+
+@dataclass
+class Call:
+    """A Slack Web API call to make, and what to remember about it afterwards."""
+
+    method: str
+    kwargs: dict[str, Any]
+    remember_as: str | None = None  # SlackPost purpose to store the resulting ts under
+
+
+class Defer(Exception):
+    """The row cannot be sent yet (e.g. the thread it belongs in is not posted yet)."""
+
+
+@dataclass
+class Report:
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    deferred: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def deliver_due(deps: Deps, client: WebClient | None = None, *, limit: int = 100) -> Report:
+    client = client or deps.web_client()
+    report = Report()
+    now = deps.clock()
+    with deps.sessions.begin() as session:
+        ids = repo.due_outbox_ids(session, now=now, limit=limit)
+    for message_id in ids:
+        _deliver_one(deps, client, message_id, report)
+    return report
+
+
+def _deliver_one(deps: Deps, client: WebClient, message_id: int, report: Report) -> None:
+    now = deps.clock()
+    with deps.sessions.begin() as session:
+        if not repo.lease_outbox(session, message_id=message_id, now=now, until=now + LEASE):
+            return  # another sender has it
+        message = session.get(OutboxMessage, message_id)
+        assert message is not None
+        try:
+            call = _prepare(deps, session, message)
+        except Defer:
+            message.status, message.next_attempt_at = OutboxStatus.PENDING, now + DEFER
+            message.attempts -= 1
+            report.deferred += 1
+            return
+        recovered = _already_posted(client, call, message) if message.attempts > 1 else None
+    try:
+        response = recovered or client.api_call(call.method, json=call.kwargs).data
+    except SlackApiError as exc:
+        _failed(deps, message_id, exc, report)
+        return
+    except OSError as exc:  # timeouts, refused connections: transient
+        _retry_later(deps, message_id, type(exc).__name__, report)
+        return
+    with deps.sessions.begin() as session:
+        message = session.get(OutboxMessage, message_id)
+        assert message is not None
+        message.status, message.sent_at = OutboxStatus.SENT, deps.clock()
+        message.result = {"ts": response.get("ts"), "channel": response.get("channel")}
+        _remember(session, message, call, response)
+    report.sent += 1
+
+
+def _prepare(deps: Deps, session: Session, message: OutboxMessage) -> Call:
+    payload = message.payload
+    metadata = {"event_type": METADATA_TYPE, "event_payload": {"outbox_id": message.id}}
+    if message.kind in {"post_card", "update_card", "post_agreement", "update_agreement"}:
+        case = repo.load_case(session, case_id=payload["case_id"])
+        assert case is not None
+        view = case_view(case)
+        if message.kind == "post_card":
+            text, blocks = case_card(view)
+            return Call(
+                "chat.postMessage", _post(case.channel_id, text, blocks, metadata), remember_as="card"
+            )
+        if message.kind == "update_card":
+            post = _posted(session, case, "card")
+            text, blocks = case_card(view)
+            return Call(
+                "chat.update", {"channel": post.channel_id, "ts": post.ts, "text": text, "blocks": blocks}
+            )
+        text, blocks = agreement_post(view, deps.content)
+        purpose = f"agreement:{payload['agreement_id']}"
+        if message.kind == "post_agreement":
+            if not case.thread_ts:
+                raise Defer
+            kwargs = _post(case.channel_id, text, blocks, metadata) | {"thread_ts": case.thread_ts}
+            return Call("chat.postMessage", kwargs, remember_as=purpose)
+        post = _posted(session, case, purpose)
+        return Call(
+            "chat.update", {"channel": post.channel_id, "ts": post.ts, "text": text, "blocks": blocks}
+        )
+    if message.kind == "dm":
+        return Call(
+            "chat.postMessage", _post(payload["user_id"], payload["text"], payload.get("blocks"), metadata)
+        )
+    raise ValueError(f"unknown outbox kind {message.kind}")
+
+
+def _post(channel: str, text: str, blocks: list | None, metadata: dict) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {
+        "channel": channel,
+        "text": text,
+        "unfurl_links": False,
+        "unfurl_media": False,
+        "metadata": metadata,
+    }
+    if blocks:
+        kwargs["blocks"] = blocks
+    return kwargs
+
+
+def _posted(session: Session, case: Case, purpose: str) -> SlackPost:
+    post = repo.slack_post(session, case_id=case.id, purpose=purpose)
+    if post is None:
+        raise Defer  # the original post has not gone out yet
+    return post
+
+
+def _remember(session: Session, message: OutboxMessage, call: Call, response: dict[str, Any]) -> None:
+    if not call.remember_as or not response.get("ts"):
+        return
+    case_id = message.payload["case_id"]
+    if repo.slack_post(session, case_id=case_id, purpose=call.remember_as) is None:
+        session.add(
+            SlackPost(
+                team_id=message.team_id,
+                case_id=case_id,
+                purpose=call.remember_as,
+                channel_id=response["channel"],
+                ts=response["ts"],
+            )
+        )
+    if call.remember_as == "card":
+        case = session.get(Case, case_id)
+        assert case is not None
+        case.thread_ts = case.thread_ts or response["ts"]
+
+
+def _already_posted(client: WebClient, call: Call, message: OutboxMessage) -> dict[str, Any] | None:
+    """After a crash mid-send, find the post if Slack did receive it, so it is not sent twice."""
+    if call.method != "chat.postMessage":
+        return None
+    channel, thread_ts = call.kwargs["channel"], call.kwargs.get("thread_ts")
+    try:
+        if thread_ts:
+            found = client.conversations_replies(
+                channel=channel, ts=thread_ts, include_all_metadata=True, limit=200
+            )
+        else:
+            found = client.conversations_history(channel=channel, include_all_metadata=True, limit=200)
+    except SlackApiError:
+        return None
+    for posted in found.get("messages", []):
+        meta = posted.get("metadata") or {}
+        if (
+            meta.get("event_type") == METADATA_TYPE
+            and meta.get("event_payload", {}).get("outbox_id") == message.id
+        ):
+            return {"ok": True, "channel": channel, "ts": posted["ts"]}
+    return None
+
+
+def _failed(deps: Deps, message_id: int, exc: SlackApiError, report: Report) -> None:
+    status = exc.response.status_code
+    error = str(exc.response.get("error") or f"http_{status}")
+    if status == 429:
+        retry_after = int(
+            exc.response.headers.get("Retry-After", exc.response.headers.get("retry-after", 30))
+        )
+        _retry_later(
+            deps, message_id, "ratelimited", report, after=timedelta(seconds=retry_after), counts=False
+        )
+    elif error in PERMANENT:
+        _dead_letter(deps, message_id, error, report)
+    else:
+        _retry_later(deps, message_id, error, report)
+
+
+def _retry_later(
+    deps: Deps,
+    message_id: int,
+    error: str,
+    report: Report,
+    *,
+    after: timedelta | None = None,
+    counts: bool = True,
+) -> None:
+    now = deps.clock()
+    with deps.sessions.begin() as session:
+        message = session.get(OutboxMessage, message_id)
+        assert message is not None
+        if counts and message.attempts >= MAX_ATTEMPTS:
+            _to_dead_letter(session, message, error, now)
+            report.dead += 1
+            return
+        if not counts:
+            message.attempts -= 1  # a rate limit is Slack pacing us, not a failure of this message
+        backoff = after or timedelta(seconds=min(5 * 2 ** max(message.attempts - 1, 0), 900))
+        message.status, message.next_attempt_at, message.last_error = (
+            OutboxStatus.PENDING,
+            now + backoff,
+            error,
+        )
+    log.warning("slack call will be retried", extra={"outbox_id": message_id, "error": error})
+    report.retried += 1
+    report.errors.append(error)
+
+
+def _dead_letter(deps: Deps, message_id: int, error: str, report: Report) -> None:
+    with deps.sessions.begin() as session:
+        message = session.get(OutboxMessage, message_id)
+        assert message is not None
+        _to_dead_letter(session, message, error, deps.clock())
+    report.dead += 1
+    report.errors.append(error)
+
+
+def _to_dead_letter(session: Session, message: OutboxMessage, error: str, now: datetime) -> None:
+    message.status, message.last_error = OutboxStatus.DEAD, error
+    log.error("slack call failed permanently", extra={"outbox_id": message.id, "error": error})
+    repo.add_audit(
+        session,
+        team_id=message.team_id,
+        now=now,
+        actor=None,
+        action="outbox.dead",
+        object_type="outbox",
+        object_id=message.id,
+        outcome="failed",
+        detail={"error": error},
+    )
+    if message.kind == "dm" or message.case_id is None:
+        return  # a notice about a notice would loop; the audit entry records it
+    case = session.get(Case, message.case_id)
+    assert case is not None
+    repo.enqueue(
+        session,
+        team_id=message.team_id,
+        kind="dm",
+        now=now,
+        payload={
+            "user_id": case.manager.slack_user_id,
+            "text": (
+                f"I couldn't deliver an update for case {slack_escape(case.reference)} "
+                f"in <#{case.channel_id}> "
+                f"(Slack said `{error}`). If I was removed from the channel or it was archived, please "
+                "invite me back or tell me where the case lives now; nothing has been lost."
+            ),
+        },
+    )

@@ -1,0 +1,50 @@
+"""Everything a flow needs, built once and passed in: settings, sessions, clock, content, Slack client."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.content import Content
+from bot.executor import TrackedExecutor
+from storage.db import make_engine, make_sessions
+
+
+def system_clock() -> datetime:
+    """The only place casebot reads the time."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    content: Content
+    clock: Callable[[], datetime] = system_clock
+    executor: TrackedExecutor = field(default_factory=TrackedExecutor)
+    team_id: str | None = None
+    bot_user_id: str | None = None
+
+    def web_client(self) -> WebClient:
+        """A client for work outside a Slack request (outbox delivery, scheduled jobs)."""
+        return WebClient(
+            token=self.settings.require_bot_token(),
+            base_url=self.settings.slack_api_url,
+            timeout=int(max(1, self.settings.slack_timeout_seconds)),
+            # Delivery handles rate limits and retries itself, from the outbox, so it never blocks.
+            retry_handlers=[],
+        )
+
+
+def build_deps(settings: Settings, *, clock: Callable[[], datetime] = system_clock) -> Deps:
+    engine = make_engine(settings.database_url)
+    return Deps(
+        settings=settings, engine=engine, sessions=make_sessions(engine), content=Content(), clock=clock
+    )

@@ -1,0 +1,101 @@
+"""The `/case` command: what each subcommand answers, decided quickly so the listener can ack with it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.blocks.messages import case_list, help_message
+from bot.deps import Deps
+from bot.flows import cases, people
+from bot.flows.presenters import case_line
+from bot.ids import Sub
+from bot.services import permissions
+from bot.services.commands import parse
+from bot.services.text import user_ids_in
+from storage import repository as repo
+from storage.models import Role
+
+
+@dataclass
+class Reply:
+    """What to acknowledge with (an ephemeral text, or nothing) and the slow work to do after the ack."""
+
+    text: str | None = None
+    then: Callable[[WebClient], None] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def handle(deps: Deps, body: dict[str, Any]) -> Reply:
+    invocation = parse(body.get("text"))
+    team_id, user_id, channel_id = body["team_id"], body["user_id"], body["channel_id"]
+    if invocation.sub == Sub.OPEN:
+        if refusal := cases.may_open(deps, team_id=team_id, user_id=user_id, channel_id=channel_id):
+            return Reply(text=refusal)
+        trigger_id = body["trigger_id"]
+        return Reply(
+            then=lambda client: cases.open_modal(deps, client, trigger_id=trigger_id, channel_id=channel_id)
+        )
+    if invocation.sub == Sub.LIST:
+        return Reply(text=list_cases(deps, team_id=team_id, user_id=user_id))
+    if invocation.sub == Sub.ADMIN:
+        return Reply(text=admin(deps, team_id=team_id, user_id=user_id, args=invocation.args))
+    text = help_message(deps.content, deps.settings.command)
+    if invocation.sub != Sub.HELP:
+        text = f"I don't know `{invocation.sub[:30]}`. Here is what I can do:\n\n{text}"
+    return Reply(text=text)
+
+
+def list_cases(deps: Deps, *, team_id: str, user_id: str) -> str:
+    with deps.sessions.begin() as session:
+        found = repo.cases_for_user(session, team_id=team_id, slack_user_id=user_id)
+        return case_list([case_line(case, user_id) for case in found])
+
+
+ADMIN_USAGE = "Use `/case admin manager add @person` or `/case admin manager remove @person`."
+
+
+def admin(deps: Deps, *, team_id: str, user_id: str, args: tuple[str, ...]) -> str:
+    now = deps.clock()
+    targets = user_ids_in(" ".join(args[2:]))
+    if (
+        len(args) < 3
+        or args[0].lower() != "manager"
+        or args[1].lower() not in {"add", "remove"}
+        or not targets
+    ):
+        return ADMIN_USAGE
+    adding = args[1].lower() == "add"
+    with deps.sessions.begin() as session:
+        repo.ensure_workspace(session, team_id=team_id, now=now)
+        who = people.actor(session, deps.settings, team_id=team_id, user_id=user_id)
+        if not permissions.can_manage_roles(who):
+            repo.add_audit(
+                session,
+                team_id=team_id,
+                now=now,
+                actor=user_id,
+                action="role.manager",
+                outcome="denied",
+                object_type="person",
+                object_id=",".join(targets),
+            )
+            return "Only casebot administrators can change who is a manager."
+        for target in targets:
+            person = repo.ensure_person(session, team_id=team_id, slack_user_id=target)
+            if person.role != Role.ADMIN:
+                person.role = Role.MANAGER if adding else Role.MEMBER
+            repo.add_audit(
+                session,
+                team_id=team_id,
+                now=now,
+                actor=user_id,
+                action="role.manager.add" if adding else "role.manager.remove",
+                object_type="person",
+                object_id=target,
+            )
+    names = ", ".join(f"<@{t}>" for t in targets)
+    return f"{names} can now open and manage cases." if adding else f"{names} is no longer a manager."

@@ -1,0 +1,43 @@
+"""Every identifier casebot shares with Slack, so a typo cannot split a listener from its button."""
+
+from enum import StrEnum
+
+
+class Sub(StrEnum):
+    HELP = "help"
+    OPEN = "open"
+    LIST = "list"
+    ADMIN = "admin"
+
+
+class CallbackId(StrEnum):
+    AGREEMENT = "agreement_modal"
+    ADD_TO_RECORD = "add_to_case_record"
+
+
+class ActionId(StrEnum):
+    AGREE = "agree_to_agreement"
+    CARD_AGREEMENT = "card_show_agreement"
+
+
+class Block(StrEnum):
+    REFERENCE = "reference"
+    COWORKERS = "coworkers"
+    LEAD = "lead"
+    DEVELOPING = "developing"
+    REASONS = "reasons"
+    DISCUSSION_FREQUENCY = "discussion_frequency"
+    DISCUSSION_CUSTOM = "discussion_custom"
+    DISCUSSION_DAY = "discussion_day"
+    DISCUSSION_TIME = "discussion_time"
+    RECORDER = "recorder"
+    SUPERVISION_FREQUENCY = "supervision_frequency"
+    LEARNING_GOALS = "learning_goals"
+    INFORMATION_SHARING = "information_sharing"
+    REVIEW_DATE = "review_date"
+    RESPONSIBILITY_PREFIX = "resp_"
+
+
+# Each input block holds exactly one element; using the block id as the action id keeps lookups simple.
+def field_action(block: str) -> str:
+    return block

@@ -1,0 +1,30 @@
+"""Who may do what. Pure rules; flows apply them to every object, whatever surface the request came from."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: str
+    is_admin: bool
+    is_manager: bool
+
+
+def can_open_case(actor: Actor) -> bool:
+    return actor.is_manager or actor.is_admin
+
+
+def can_manage_roles(actor: Actor) -> bool:
+    return actor.is_admin
+
+
+def can_agree(actor: Actor, *, for_user_id: str, coworker_ids: Collection[str]) -> bool:
+    """Only the named co-worker can record their own agreement."""
+    return actor.user_id == for_user_id and actor.user_id in coworker_ids
+
+
+def can_view_case(actor: Actor, *, member_ids: Collection[str], manager_id: str) -> bool:
+    return actor.user_id in member_ids or actor.user_id == manager_id or actor.is_admin

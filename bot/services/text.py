@@ -1,0 +1,28 @@
+"""Escaping for user-supplied text shown in Slack.
+
+Slack treats ``<...>`` as control sequences (``<!channel>``, ``<@U123>``, links) and ``&`` as the
+start of an entity; escaping these three characters keeps whatever a person typed literal.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+def slack_escape(value: object) -> str:
+    return str(value).translate(_ESCAPES)
+
+
+def mention(user_id: str) -> str:
+    """A mention of a Slack user id we trust (never build one from free text)."""
+    if not re.fullmatch(r"[UW][A-Z0-9]+", user_id):
+        raise ValueError("not a Slack user id")
+    return f"<@{user_id}>"
+
+
+def user_ids_in(text: str) -> list[str]:
+    """User ids from Slack's escaped mentions, e.g. ``<@U123|sam>`` in a slash command's text."""
+    return _MENTION.findall(text)

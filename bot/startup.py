@@ -1,0 +1,35 @@
+"""Start-up shared by every way of running casebot: settings, database, Slack identity, the App."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.deps import Deps, build_deps
+from storage import migrate
+from storage import repository as repo
+
+
+def prepare(settings: Settings) -> tuple[Deps, App]:
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # slack_sdk logs request bodies (case text) and tokens at DEBUG: keep it above that.
+    for noisy in ("slack_sdk", "slack_bolt"):
+        logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLogger().level))
+    deps = build_deps(settings)
+    if settings.database_url.startswith("sqlite"):
+        migrate.upgrade(deps.engine)  # one process owns a SQLite file; PostgreSQL is upgraded by command
+    app = create_app(deps)
+    identity = app.client.auth_test()
+    deps.team_id, deps.bot_user_id = identity["team_id"], identity["user_id"]
+    with deps.sessions.begin() as session:
+        repo.ensure_workspace(
+            session,
+            team_id=identity["team_id"],
+            name=identity.get("team"),
+            bot_user_id=identity["user_id"],
+            now=deps.clock(),
+        )
+    return deps, app

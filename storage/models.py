@@ -1,0 +1,259 @@
+"""The case-note store's tables (SQLAlchemy 2 typed models).
+
+Every row carries ``team_id`` so one database can serve several Slack workspaces. Times are aware
+UTC (see ``UTCDateTime``). Signed or agreed things (agreement versions, the audit log) are
+append-only: the ``before_flush`` guard at the bottom refuses updates and deletes of them.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+from storage.types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()}
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    # Stored as plain strings (no native PG enum types) so migrations stay simple and portable.
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class Role(enum.StrEnum):
+    MEMBER = "member"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class CaseStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class MemberRole(enum.StrEnum):
+    LEAD = "lead"
+    CO_WORKER = "co_worker"
+
+
+class Experience(enum.StrEnum):
+    EXPERIENCED = "experienced"
+    DEVELOPING = "developing"
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    DEAD = "dead"
+
+
+class Workspace(Base):
+    __tablename__ = "workspaces"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    bot_user_id: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+
+class Person(Base):
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("team_id", "slack_user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"), index=True)
+    slack_user_id: Mapped[str] = mapped_column(String(32))
+    tz: Mapped[str | None] = mapped_column(String(64))
+    tz_fetched_at: Mapped[datetime | None]
+    role: Mapped[Role] = mapped_column(_enum(Role), default=Role.MEMBER)
+    deactivated: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        # A reference may be reused only after the earlier case with it is closed.
+        Index(
+            "uq_cases_open_reference",
+            "team_id",
+            "reference",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"), index=True)
+    reference: Mapped[str] = mapped_column(String(64))
+    channel_id: Mapped[str] = mapped_column(String(32), index=True)
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus), default=CaseStatus.OPEN)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime]
+
+    manager: Mapped[Person] = relationship(foreign_keys=[manager_id])
+    members: Mapped[list[CaseMember]] = relationship(back_populates="case", order_by="CaseMember.id")
+    agreements: Mapped[list[Agreement]] = relationship(back_populates="case", order_by="Agreement.version")
+
+
+class CaseMember(Base):
+    __tablename__ = "case_members"
+    __table_args__ = (UniqueConstraint("case_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    role: Mapped[MemberRole] = mapped_column(_enum(MemberRole))
+    experience: Mapped[Experience] = mapped_column(_enum(Experience))
+
+    case: Mapped[Case] = relationship(back_populates="members")
+    person: Mapped[Person] = relationship()
+
+
+class Agreement(Base):
+    """One version of a case's co-working agreement. A change is a new row, never an update."""
+
+    __tablename__ = "agreements"
+    __table_args__ = (UniqueConstraint("case_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    change_reason: Mapped[str] = mapped_column(Text)
+    reasons: Mapped[list[Any]]
+    responsibilities: Mapped[dict[str, Any]]
+    discussion_frequency: Mapped[str] = mapped_column(String(20))
+    discussion_custom: Mapped[str | None] = mapped_column(String(200))
+    discussion_weekday: Mapped[int | None] = mapped_column(Integer)
+    discussion_time: Mapped[str | None] = mapped_column(String(5))
+    recorder: Mapped[str] = mapped_column(String(20))
+    supervision_frequency: Mapped[str] = mapped_column(String(20))
+    learning_goals: Mapped[str | None] = mapped_column(Text)
+    information_sharing: Mapped[str | None] = mapped_column(Text)
+    review_date: Mapped[date] = mapped_column(Date)
+
+    case: Mapped[Case] = relationship(back_populates="agreements")
+    acceptances: Mapped[list[AgreementAcceptance]] = relationship(order_by="AgreementAcceptance.id")
+
+
+class AgreementAcceptance(Base):
+    __tablename__ = "agreement_acceptances"
+    __table_args__ = (UniqueConstraint("agreement_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    accepted_at: Mapped[datetime]
+
+
+class SlackPost(Base):
+    """A message the bot posted and re-renders in place (case card, agreement), by purpose."""
+
+    __tablename__ = "slack_posts"
+    __table_args__ = (UniqueConstraint("case_id", "purpose"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    purpose: Mapped[str] = mapped_column(String(60))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    ts: Mapped[str] = mapped_column(String(32))
+
+
+class ProcessedEvent(Base):
+    """A Slack delivery we have acted on (event_id, view submission...). Its unique key is the de-dupe."""
+
+    __tablename__ = "processed_events"
+    __table_args__ = (UniqueConstraint("team_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    key: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(40))
+    processed_at: Mapped[datetime]
+
+
+class OutboxMessage(Base):
+    """A Slack call to make, written in the same transaction as the change that needs it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class AuditEntry(Base):
+    """Append-only: who did what to which object, and whether it was allowed. Ids only, no case text."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"), index=True)
+    at: Mapped[datetime]
+    actor: Mapped[str | None] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(60))
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(20), default="ok")
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+APPEND_ONLY = (AuditEntry, Agreement, AgreementAcceptance)
+
+
+class AppendOnlyViolation(RuntimeError):
+    pass
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes_to_append_only(session: Session, _ctx, _instances) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, APPEND_ONLY) and (obj in session.deleted or session.is_modified(obj)):
+            raise AppendOnlyViolation(f"{type(obj).__name__} rows are append-only")

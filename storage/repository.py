@@ -1,0 +1,174 @@
+"""Keyword-only reads and writes. They never commit: the flow that calls them owns the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from storage.models import (
+    AuditEntry,
+    Case,
+    CaseMember,
+    CaseStatus,
+    OutboxMessage,
+    OutboxStatus,
+    Person,
+    ProcessedEvent,
+    Role,
+    SlackPost,
+    Workspace,
+)
+
+
+def ensure_workspace(session: Session, *, team_id: str, now: datetime, name: str | None = None,
+                     bot_user_id: str | None = None) -> Workspace:
+    workspace = session.get(Workspace, team_id)
+    if workspace is None:
+        workspace = Workspace(team_id=team_id, name=name, bot_user_id=bot_user_id, created_at=now)
+        session.add(workspace)
+        session.flush()
+    elif bot_user_id and workspace.bot_user_id != bot_user_id:
+        workspace.bot_user_id = bot_user_id
+    return workspace
+
+
+def get_person(session: Session, *, team_id: str, slack_user_id: str) -> Person | None:
+    return session.scalar(
+        select(Person).where(Person.team_id == team_id, Person.slack_user_id == slack_user_id)
+    )
+
+
+def ensure_person(session: Session, *, team_id: str, slack_user_id: str) -> Person:
+    person = get_person(session, team_id=team_id, slack_user_id=slack_user_id)
+    if person is None:
+        person = Person(team_id=team_id, slack_user_id=slack_user_id, role=Role.MEMBER, deactivated=False)
+        session.add(person)
+        session.flush()
+    return person
+
+
+def claim_once(session: Session, *, team_id: str, key: str, kind: str, now: datetime) -> bool:
+    """Record that a Slack delivery was processed. False when it already was (a retry or a double click).
+
+    Runs in a SAVEPOINT so a duplicate does not spoil the caller's transaction.
+    """
+    try:
+        with session.begin_nested():
+            session.add(ProcessedEvent(team_id=team_id, key=key[:128], kind=kind, processed_at=now))
+    except IntegrityError:
+        return False
+    return True
+
+
+def open_case_with_reference(session: Session, *, team_id: str, reference: str) -> Case | None:
+    return session.scalar(
+        select(Case).where(
+            Case.team_id == team_id, Case.reference == reference, Case.status == CaseStatus.OPEN
+        )
+    )
+
+
+def load_case(session: Session, *, case_id: int) -> Case | None:
+    return session.scalar(
+        select(Case)
+        .where(Case.id == case_id)
+        .options(
+            selectinload(Case.members).selectinload(CaseMember.person),
+            selectinload(Case.agreements),
+            selectinload(Case.manager),
+        )
+    )
+
+
+def cases_for_user(session: Session, *, team_id: str, slack_user_id: str) -> Sequence[Case]:
+    """Open cases the user co-works or manages, oldest first."""
+    person = get_person(session, team_id=team_id, slack_user_id=slack_user_id)
+    if person is None:
+        return []
+    member_of = select(CaseMember.case_id).where(CaseMember.person_id == person.id)
+    return session.scalars(
+        select(Case)
+        .where(
+            Case.team_id == team_id,
+            Case.status == CaseStatus.OPEN,
+            (Case.id.in_(member_of)) | (Case.manager_id == person.id),
+        )
+        .options(selectinload(Case.members).selectinload(CaseMember.person), selectinload(Case.agreements))
+        .order_by(Case.id)
+    ).all()
+
+
+def add_audit(session: Session, *, team_id: str, now: datetime, actor: str | None, action: str,
+              object_type: str | None = None, object_id: Any = None, outcome: str = "ok",
+              detail: dict[str, Any] | None = None) -> None:
+    session.add(
+        AuditEntry(
+            team_id=team_id,
+            at=now,
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=None if object_id is None else str(object_id),
+            outcome=outcome,
+            detail=detail,
+        )
+    )
+
+
+def enqueue(session: Session, *, team_id: str, kind: str, payload: dict[str, Any], now: datetime,
+            case_id: int | None = None) -> OutboxMessage:
+    message = OutboxMessage(
+        team_id=team_id,
+        case_id=case_id,
+        kind=kind,
+        payload=payload,
+        status=OutboxStatus.PENDING,
+        attempts=0,
+        created_at=now,
+        next_attempt_at=now,
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+def due_outbox_ids(session: Session, *, now: datetime, limit: int = 100) -> list[int]:
+    """Pending rows whose time has come, and 'sending' rows whose lease ran out (a crashed sender)."""
+    return list(
+        session.scalars(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+    )
+
+
+def lease_outbox(session: Session, *, message_id: int, now: datetime, until: datetime) -> bool:
+    """Compare-and-set the row to 'sending'; only one sender (thread or process) wins it."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .values(status=OutboxStatus.SENDING, next_attempt_at=until, attempts=OutboxMessage.attempts + 1)
+    )
+    return result.rowcount == 1
+
+
+def slack_post(session: Session, *, case_id: int, purpose: str) -> SlackPost | None:
+    return session.scalar(select(SlackPost).where(SlackPost.case_id == case_id, SlackPost.purpose == purpose))
+
+
+def people_with_role(session: Session, *, team_id: str, role: Role) -> Sequence[Person]:
+    return session.scalars(select(Person).where(Person.team_id == team_id, Person.role == role)).all()
