@@ -1,0 +1,59 @@
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+
+def test_defaults_need_no_environment():
+    settings = load_settings({})
+    assert settings.database_url.startswith("sqlite")
+    assert settings.command == "/case"
+
+
+def test_admins_are_a_comma_separated_list():
+    assert load_settings({"CASEBOT_ADMINS": "U01ABC, U02DEF"}).admins == ("U01ABC", "U02DEF")
+
+
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        ({"SLACK_BOT_TOKEN": "abc"}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_APP_TOKEN": "xoxb-1"}, "SLACK_APP_TOKEN"),
+        ({"CASEBOT_ADMINS": "alice"}, "CASEBOT_ADMINS"),
+        ({"CASEBOT_ALLOW_PUBLIC_CHANNELS": "perhaps"}, "CASEBOT_ALLOW_PUBLIC_CHANNELS"),
+        ({"CASEBOT_REFERENCE_PATTERN": "(["}, "CASEBOT_REFERENCE_PATTERN"),
+        ({"CASEBOT_DEFAULT_TIMEZONE": "Mars/Olympus"}, "CASEBOT_DEFAULT_TIMEZONE"),
+        ({"DATABASE_URL": "casebot.db"}, "DATABASE_URL"),
+        ({"CASEBOT_CONFIG": "/nonexistent/casebot.toml"}, "CASEBOT_CONFIG"),
+    ],
+)
+def test_malformed_settings_name_the_variable_in_one_line(env, names):
+    with pytest.raises(ConfigError) as raised:
+        load_settings(env)
+    assert names in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_missing_tokens_say_how_to_get_them():
+    settings = load_settings({})
+    with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN is not set: install the app"):
+        settings.require_bot_token()
+    with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET"):
+        settings.require_signing_secret()
+
+
+def test_toml_file_is_read_and_environment_wins(tmp_path):
+    path = tmp_path / "casebot.toml"
+    path.write_text('command = "/cowork"\nallow_public_channels = true\nadmins = ["U0A"]\n')
+    settings = load_settings({"CASEBOT_CONFIG": str(path), "CASEBOT_COMMAND": "/casework"})
+    assert settings.command == "/casework"
+    assert settings.allow_public_channels is True
+    assert settings.admins == ("U0A",)
+
+
+def test_cli_prints_one_line_and_exits_non_zero(capsys, monkeypatch):
+    from bot.cli import main
+
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("casebot: SLACK_APP_TOKEN is not set") and "\n" not in err
