@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-
 from slack_bolt import App
 
+from bot import logs
 from bot.app import create_app
 from bot.config import Settings
 from bot.deps import Deps, build_deps
@@ -14,10 +13,7 @@ from storage import repository as repo
 
 
 def prepare(settings: Settings) -> tuple[Deps, App]:
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    # slack_sdk logs request bodies (case text) and tokens at DEBUG: keep it above that.
-    for noisy in ("slack_sdk", "slack_bolt"):
-        logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLogger().level))
+    logs.configure(settings.log_level)
     deps = build_deps(settings)
     if settings.database_url.startswith("sqlite"):
         migrate.upgrade(deps.engine)  # one process owns a SQLite file; PostgreSQL is upgraded by command

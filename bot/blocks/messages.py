@@ -74,8 +74,8 @@ def case_card(case: CaseView) -> tuple[str, list[dict[str, Any]]]:
         header(f"Case {case.reference}"),
         section(f"*Co-workers*\n{people}\n*Manager:* {mention(case.manager_id)}"),
         section(
-            f"*{status}*\nDiscussions: {_cadence(case.agreement)}, recorded by "
-            f"{terms.recorder_label(case.agreement.recorder).lower()}. Supervision: "
+            f"*{status}*\nDiscussions: {_cadence(case.agreement)} (recorder: "
+            f"{terms.recorder_label(case.agreement.recorder).lower()}). Supervision: "
             f"{terms.SUPERVISION_FREQUENCIES.get(case.agreement.supervision_frequency, '').lower()}. "
             f"Review by {case.agreement.review_date:%d %b %Y}."
         ),
@@ -101,7 +101,7 @@ def agreement_post(case: CaseView, content: Content) -> tuple[str, list[dict[str
         reasons=[terms.REASONS.get(r, r) for r in a.reasons],
         matrix=[(label, _who(a.responsibilities.get(key))) for key, label in terms.RESPONSIBILITIES.items()],
         discussion=_cadence(a),
-        recorder=terms.recorder_label(a.recorder).lower(),
+        recorder=terms.recorder_label(a.recorder),
         supervision=terms.SUPERVISION_FREQUENCIES.get(a.supervision_frequency, a.supervision_frequency),
         learning_goals=a.learning_goals,
         information_sharing=a.information_sharing,

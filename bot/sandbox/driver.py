@@ -162,15 +162,22 @@ class Driver:
         *,
         team_id: str,
         wait_idle: Callable[[], None] | None = None,
+        on_trigger: Callable[[str, str], None] | None = None,
     ) -> None:
         self.transport = transport
         self.team_id = team_id
         self._wait_idle = wait_idle
+        # Tells the emulator whose interaction a trigger_id belongs to, so views.open knows the user.
+        self._on_trigger = on_trigger
         self.last_payload: dict[str, Any] | None = None  # lets a test re-send it, e.g. as a retry
 
     def deliver(self, kind: Kind, payload: dict[str, Any], *, retry_num: int | None = None) -> Delivered:
         """Send any payload; listener work left running after the ack is awaited if wait_idle was given."""
         self.last_payload = payload
+        trigger_id = payload.get("trigger_id")
+        user_id = payload.get("user_id") or (payload.get("user") or {}).get("id")
+        if self._on_trigger and trigger_id and user_id:
+            self._on_trigger(trigger_id, user_id)
         delivered = self.transport.deliver(kind, payload, retry_num=retry_num)
         if self._wait_idle is not None:
             self._wait_idle()

@@ -12,14 +12,20 @@ PEOPLE = {"U1": UserFacts(True), "U2": UserFacts(True), "U3": UserFacts(True)}
 
 
 def form(**changes) -> AgreementForm:
-    base = dict(reference="CASE-2026-014", coworkers=("U1", "U2"), lead="U1", developing=("U2",),
-                review_date=date(2027, 2, 24))
+    base = dict(
+        reference="CASE-2026-014",
+        coworkers=("U1", "U2"),
+        lead="U1",
+        developing=("U2",),
+        review_date=date(2027, 2, 24),
+    )
     return AgreementForm(**{**base, **changes})
 
 
 def check(f: AgreementForm, *, users=PEOPLE, in_use=False) -> dict[str, str]:
-    return validate(f, today=TODAY, reference_pattern=DEFAULT_REFERENCE_PATTERN, users=users,
-                    reference_in_use=in_use)
+    return validate(
+        f, today=TODAY, reference_pattern=DEFAULT_REFERENCE_PATTERN, users=users, reference_in_use=in_use
+    )
 
 
 def test_a_complete_agreement_has_no_errors():
@@ -56,8 +62,11 @@ def test_duplicate_coworkers_are_refused():
 
 @pytest.mark.parametrize(
     ("facts", "words"),
-    [(UserFacts(False), "can't find"), (UserFacts(True, is_bot=True), "an app"),
-     (UserFacts(True, deleted=True), "deactivated")],
+    [
+        (UserFacts(False), "can't find"),
+        (UserFacts(True, is_bot=True), "an app"),
+        (UserFacts(True, deleted=True), "deactivated"),
+    ],
 )
 def test_unknown_bot_or_deactivated_coworkers_are_refused(facts, words):
     assert words in check(form(), users={**PEOPLE, "U2": facts})[Block.COWORKERS]
@@ -71,8 +80,15 @@ def test_developing_workers_must_be_coworkers():
     assert Block.DEVELOPING in check(form(developing=("U3",)))
 
 
-@pytest.mark.parametrize(("review", "words"), [(TODAY, "after today"), (date(2026, 1, 1), "after today"),
-                                               (date(2030, 1, 1), "within two years"), (None, "Choose")])
+@pytest.mark.parametrize(
+    ("review", "words"),
+    [
+        (TODAY, "after today"),
+        (date(2026, 1, 1), "after today"),
+        (date(2030, 1, 1), "within two years"),
+        (None, "Choose"),
+    ],
+)
 def test_bad_review_dates_are_refused(review, words):
     assert words in check(form(review_date=review))[Block.REVIEW_DATE]
 

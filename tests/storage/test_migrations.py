@@ -10,7 +10,9 @@ def test_upgrade_downgrade_upgrade_round_trip(engine):
     migrate.downgrade(engine, "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     migrate.upgrade(engine)
-    assert {"cases", "agreements", "outbox", "audit_log", "processed_events"} <= set(inspect(engine).get_table_names())
+    assert {"cases", "agreements", "outbox", "audit_log", "processed_events"} <= set(
+        inspect(engine).get_table_names()
+    )
 
 
 def test_models_match_migrations(engine):

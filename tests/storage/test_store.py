@@ -21,8 +21,14 @@ NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 def _case(session, reference="CASE-1", status=CaseStatus.OPEN) -> Case:
     repo.ensure_workspace(session, team_id="T1", now=NOW)
     manager = repo.ensure_person(session, team_id="T1", slack_user_id="UM")
-    case = Case(team_id="T1", reference=reference, channel_id="C1", status=status, manager_id=manager.id,
-                created_at=NOW)
+    case = Case(
+        team_id="T1",
+        reference=reference,
+        channel_id="C1",
+        status=status,
+        manager_id=manager.id,
+        created_at=NOW,
+    )
     session.add(case)
     session.flush()
     return case
@@ -75,10 +81,22 @@ def test_audit_log_is_append_only(sessions):
 def test_agreement_versions_are_append_only(sessions):
     with sessions.begin() as session:
         case = _case(session)
-        session.add(Agreement(team_id="T1", case_id=case.id, version=1, created_at=NOW,
-                              created_by_id=case.manager_id, change_reason="Initial", reasons=[],
-                              responsibilities={}, discussion_frequency="weekly", recorder="lead",
-                              supervision_frequency="monthly", review_date=date(2027, 2, 1)))
+        session.add(
+            Agreement(
+                team_id="T1",
+                case_id=case.id,
+                version=1,
+                created_at=NOW,
+                created_by_id=case.manager_id,
+                change_reason="Initial",
+                reasons=[],
+                responsibilities={},
+                discussion_frequency="weekly",
+                recorder="lead",
+                supervision_frequency="monthly",
+                review_date=date(2027, 2, 1),
+            )
+        )
     with pytest.raises(AppendOnlyViolation), sessions.begin() as session:
         session.scalar(select(Agreement)).discussion_frequency = "monthly"
 

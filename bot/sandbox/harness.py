@@ -1,0 +1,152 @@
+"""The real casebot App wired to the local Slack emulator: used by `casebot demo`, tests and benchmarks.
+
+HTTP mode serves the App's WSGI entry on a local port and delivers signed requests to it; Socket Mode
+mode runs the same payloads through bolt's socket-mode path. Nothing here replaces casebot's code.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from bot import logs
+from bot.app import create_app
+from bot.config import Settings
+from bot.content import Content
+from bot.deps import Deps, system_clock
+from bot.executor import TrackedExecutor
+from bot.sandbox.driver import Driver, HttpTransport, SocketModeTransport
+from bot.sandbox.emulator import SlackEmulator
+from bot.wsgi import make_wsgi_app
+from storage import migrate
+from storage import repository as repo
+from storage.db import make_engine, make_sessions
+
+TEAM_ID = "T0CASE01"
+SIGNING_SECRET = "sandbox-signing-secret"  # noqa: S105 - the emulator's own, not a real secret
+
+# The sandbox team: ids only mean something inside the emulator.
+MANAGER = "UMERE001"
+LEAD = "UALEX001"
+DEVELOPING = "USAM0001"
+OUTSIDER = "UTOM0001"
+COLLEAGUE = "UKIRI001"  # in the case channel, not on the case
+ADMIN = "UADMIN01"
+APP_USER = "UOTHERBOT"
+LEFT = "UGONE001"
+CASE_CHANNEL = "CCASES01"
+PUBLIC_CHANNEL = "CPUBLIC1"
+SHARED_CHANNEL = "CSHARED1"
+QUIET_CHANNEL = "CNOBOT01"
+
+
+def seed_team(emu: SlackEmulator) -> None:
+    emu.add_user(MANAGER, name="mere", real_name="Mere (team manager)", tz="Pacific/Auckland")
+    emu.add_user(LEAD, name="alex", real_name="Alex (social worker)", tz="Pacific/Auckland")
+    emu.add_user(DEVELOPING, name="sam", real_name="Sam (newly qualified)", tz="Pacific/Chatham")
+    emu.add_user(OUTSIDER, name="tom", real_name="Tom (another team)", tz="Europe/London")
+    emu.add_user(COLLEAGUE, name="kiri", real_name="Kiri (same team, other cases)", tz="Pacific/Auckland")
+    emu.add_user(ADMIN, name="ira", real_name="Ira (IT)", tz="Pacific/Auckland")
+    emu.add_user(APP_USER, name="otherbot", real_name="Another app", is_bot=True)
+    emu.add_user(LEFT, name="gone", real_name="Left the service", deleted=True)
+    team = [MANAGER, LEAD, DEVELOPING, COLLEAGUE, ADMIN]
+    emu.add_channel(CASE_CHANNEL, name="cases-north", is_private=True, members=team, bot_is_member=True)
+    emu.add_channel(
+        PUBLIC_CHANNEL, name="general", is_private=False, members=[*team, OUTSIDER], bot_is_member=True
+    )
+    emu.add_channel(
+        SHARED_CHANNEL,
+        name="cases-shared",
+        is_private=True,
+        is_ext_shared=True,
+        members=team,
+        bot_is_member=True,
+    )
+    emu.add_channel(QUIET_CHANNEL, name="cases-south", is_private=True, members=team, bot_is_member=False)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args) -> None:  # request lines would clutter the demo and test output
+        pass
+
+
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class Sandbox:
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        mode: str = "http",
+        clock: Callable[[], datetime] = system_clock,
+        **settings: object,
+    ) -> None:
+        self.mode = mode
+        self.emu = SlackEmulator(team_id=TEAM_ID).start()
+        seed_team(self.emu)
+        self.settings = replace(
+            Settings(),
+            slack_bot_token=self.emu.bot_token,
+            slack_app_token=self.emu.app_token,
+            slack_signing_secret=SIGNING_SECRET,
+            slack_api_url=self.emu.base_url,
+            database_url=database_url,
+            admins=(ADMIN,),
+            slack_timeout_seconds=2.0,
+            **settings,
+        )
+        engine = make_engine(database_url)
+        migrate.upgrade(engine)
+        self.deps = Deps(
+            settings=self.settings,
+            engine=engine,
+            sessions=make_sessions(engine),
+            content=Content(),
+            clock=clock,
+            executor=TrackedExecutor(),
+        )
+        logs.quiet_slack_libraries()
+        self.app = create_app(self.deps)
+        with self.deps.sessions.begin() as session:
+            repo.ensure_workspace(session, team_id=TEAM_ID, now=clock())
+        self._server = None
+        if mode == "http":
+            self._server = make_server(
+                "127.0.0.1",
+                0,
+                make_wsgi_app(self.app),
+                server_class=_ThreadingServer,
+                handler_class=_QuietHandler,
+            )
+            threading.Thread(target=self._server.serve_forever, daemon=True).start()
+            url = f"http://127.0.0.1:{self._server.server_address[1]}/slack/events"
+            transport = HttpTransport(url, SIGNING_SECRET)
+        else:
+            transport = SocketModeTransport(self.app)
+        self.driver = Driver(
+            transport,
+            team_id=TEAM_ID,
+            wait_idle=self.deps.executor.wait_idle,
+            on_trigger=self.emu.register_trigger,
+        )
+
+    def close(self, *, keep_emulator: bool = False) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+        self.deps.executor.shutdown(wait=True)
+        self.deps.engine.dispose()
+        if not keep_emulator:
+            self.emu.stop()
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
