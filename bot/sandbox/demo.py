@@ -1,0 +1,70 @@
+"""`casebot demo`: the real casebot against the local Slack emulator, on a fresh SQLite file.
+
+It plays the co-working journey as people would, through signed HTTP requests, and prints what each
+person would see in Slack. Later parts of the product extend the same script.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from bot.ids import ActionId, Block
+from bot.sandbox.harness import ADMIN, CASE_CHANNEL, DEVELOPING, LEAD, MANAGER, Sandbox
+from bot.sandbox.transcript import Printer
+
+AGREEMENT = {
+    Block.REFERENCE: "CASE-2026-014",
+    Block.COWORKERS: [LEAD, DEVELOPING],
+    Block.LEAD: LEAD,
+    Block.DEVELOPING: [DEVELOPING],
+    Block.REASONS: ["learning", "complexity"],
+    Block.DISCUSSION_FREQUENCY: "fortnightly",
+    Block.DISCUSSION_DAY: "2",
+    Block.DISCUSSION_TIME: "10:00",
+    Block.RECORDER: "rotating",
+    Block.SUPERVISION_FREQUENCY: "monthly",
+    Block.LEARNING_GOALS: "Chair the next core group with support",
+    Block.INFORMATION_SHARING: "School and health visitor only, with parental consent",
+}
+
+
+def run_demo(db_path: str | None = None, out=print) -> int:
+    started = time.perf_counter()
+    path = Path(db_path) if db_path else Path(tempfile.mkdtemp(prefix="casebot-demo-")) / "casebot.db"
+    with Sandbox(database_url=f"sqlite:///{path}", mode="http") as box:
+        show = Printer(box.emu, out)
+        drive = box.driver
+        out("casebot demo: the real bot, a local Slack emulator, no network. Times are the emulator's.")
+
+        def ask(user: str, text: str) -> None:
+            show.narrate(f"@{box.emu.users[user].name} types `/case {text}` in #cases-north")
+            reply = drive.slash(user, text, CASE_CHANNEL)
+            show.ephemeral_reply(user, CASE_CHANNEL, reply.text)
+            show.flush()
+
+        ask(MANAGER, "open")
+        ask(ADMIN, f"admin manager add <@{MANAGER}|mere>")
+        ask(MANAGER, "open")
+        view = box.emu.open_views_for(MANAGER)[-1]
+        show.narrate("@mere fills in the agreement, typing a child's name as the case reference by mistake")
+        reply = drive.submit(MANAGER, view, {**AGREEMENT, Block.REFERENCE: "Jayden Smith"})
+        out(f"    (the modal stays open) reference field: {reply.json['errors'][Block.REFERENCE]}")
+        show.narrate("@mere corrects the reference to CASE-2026-014 and saves")
+        drive.submit(MANAGER, view, AGREEMENT)
+        show.flush()
+        card = box.emu.messages(CASE_CHANNEL)[-1]
+        for person in (LEAD, DEVELOPING):
+            agreement = box.emu.thread(CASE_CHANNEL, card["ts"])[1]
+            show.narrate(f"@{box.emu.users[person].name} clicks Agree")
+            value = next(
+                b["accessory"]["value"]
+                for b in agreement["blocks"]
+                if b.get("accessory", {}).get("value", "").endswith(person)
+            )
+            drive.click(person, ActionId.AGREE, value=value, message=agreement, channel_id=CASE_CHANNEL)
+            show.flush()
+        ask(DEVELOPING, "list")
+    out(f"\nDone in {time.perf_counter() - started:.1f}s. The case and its audit trail are in {path}")
+    return 0
