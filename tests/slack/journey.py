@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.ids import Block
-from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD, MANAGER, Sandbox
+from bot.sandbox.demo import AGREEMENT
+from bot.sandbox.harness import CASE_CHANNEL, MANAGER, Sandbox
 
 
 def make_manager(box: Sandbox, user_id: str = MANAGER) -> None:
@@ -18,19 +18,7 @@ def open_modal(box: Sandbox, user_id: str = MANAGER, channel: str = CASE_CHANNEL
     return box.emu.open_views_for(user_id)[-1]
 
 
-GOOD_ANSWERS = {
-    Block.REFERENCE: "CASE-2026-014",
-    Block.COWORKERS: [LEAD, DEVELOPING],
-    Block.LEAD: LEAD,
-    Block.DEVELOPING: [DEVELOPING],
-    Block.REASONS: ["learning", "complexity"],
-    Block.DISCUSSION_FREQUENCY: "fortnightly",
-    Block.DISCUSSION_DAY: "2",
-    Block.DISCUSSION_TIME: "10:00",
-    Block.RECORDER: "rotating",
-    Block.SUPERVISION_FREQUENCY: "monthly",
-    Block.LEARNING_GOALS: "Chair the next core group with support",
-}
+GOOD_ANSWERS = AGREEMENT  # the demo's agreement: one source for "a valid agreement"
 
 
 def submit(box: Sandbox, view: dict, user_id: str = MANAGER, **changes):
