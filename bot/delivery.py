@@ -17,6 +17,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.blocks.messages import agreement_post, case_card
@@ -93,8 +94,11 @@ def _deliver_one(deps: Deps, client: WebClient, message_id: int, report: Report)
             message.attempts -= 1
             report.deferred += 1
             return
-        recovered = _already_posted(client, call, message) if message.attempts > 1 else None
+        check_first = message.attempts > 1  # an earlier attempt may have reached Slack
     try:
+        # Checked outside the lease transaction; if the check itself fails we cannot know whether
+        # Slack has the post, so the row is retried like a failed post rather than sent again.
+        recovered = _already_posted(client, call, message_id) if check_first else None
         response = recovered or client.api_call(call.method, json=call.kwargs).data
     except SlackApiError as exc:
         _failed(deps, message_id, exc, report)
@@ -187,8 +191,11 @@ def _remember(session: Session, message: OutboxMessage, call: Call, response: di
         case.thread_ts = case.thread_ts or response["ts"]
 
 
-def _already_posted(client: WebClient, call: Call, message: OutboxMessage) -> dict[str, Any] | None:
-    """After a crash mid-send, find the post if Slack did receive it, so it is not sent twice."""
+def _already_posted(client: WebClient, call: Call, message_id: int) -> dict[str, Any] | None:
+    """After a crash mid-send, find the post if Slack did receive it, so it is not sent twice.
+
+    Slack errors and timeouts propagate: not knowing is not the same as not posted.
+    """
     if call.method != "chat.postMessage":
         return None
     channel, thread_ts = call.kwargs["channel"], call.kwargs.get("thread_ts")
@@ -199,13 +206,15 @@ def _already_posted(client: WebClient, call: Call, message: OutboxMessage) -> di
             )
         else:
             found = client.conversations_history(channel=channel, include_all_metadata=True, limit=200)
-    except SlackApiError:
-        return None
+    except SlackApiError as exc:
+        if exc.response.get("error") == "thread_not_found":
+            return None  # no thread, so our reply cannot be in it
+        raise
     for posted in found.get("messages", []):
         meta = posted.get("metadata") or {}
         if (
             meta.get("event_type") == METADATA_TYPE
-            and meta.get("event_payload", {}).get("outbox_id") == message.id
+            and meta.get("event_payload", {}).get("outbox_id") == message_id
         ):
             return {"ok": True, "channel": channel, "ts": posted["ts"]}
     return None
@@ -282,6 +291,8 @@ def _to_dead_letter(session: Session, message: OutboxMessage, error: str, now: d
     )
     if message.kind == "dm" or message.case_id is None:
         return  # a notice about a notice would loop; the audit entry records it
+    if message.kind == "post_card":
+        _dead_letter_dependants(session, message.case_id)
     case = session.get(Case, message.case_id)
     assert case is not None
     repo.enqueue(
@@ -298,4 +309,21 @@ def _to_dead_letter(session: Session, message: OutboxMessage, error: str, now: d
                 "invite me back or tell me where the case lives now; nothing has been lost."
             ),
         },
+    )
+
+
+# Rows that can only be sent once the card exists (its thread, its ts) would otherwise be deferred
+# forever; they share the card's fate, and the manager's notice covers them.
+NEEDS_CARD = ("post_agreement", "update_card", "update_agreement")
+
+
+def _dead_letter_dependants(session: Session, case_id: int) -> None:
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.case_id == case_id,
+            OutboxMessage.kind.in_(NEEDS_CARD),
+            OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+        )
+        .values(status=OutboxStatus.DEAD, last_error="case_card_not_posted")
     )
