@@ -1,12 +1,24 @@
-"""The pure core stays pure: services and blocks do no I/O and read no clock; only config reads the env."""
+"""The house rules, read from the source with `ast`.
+
+- bot/services/ and bot/blocks/ are pure: no I/O imports, no clock reads (`now` is an argument).
+- Only bot/config.py reads the environment, in bot/ and storage/.
+- Listener handlers stay short: ack, parse, call a flow.
+
+Each failure names the file and line.
+"""
+
+from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PURE = sorted([*(ROOT / "bot/services").glob("*.py"), *(ROOT / "bot/blocks").glob("*.py")])
+PURE = sorted([*(ROOT / "bot/services").rglob("*.py"), *(ROOT / "bot/blocks").rglob("*.py")])
+LISTENERS = sorted((ROOT / "bot/listeners").rglob("*.py"))
+CONFIG = ROOT / "bot/config.py"
 FORBIDDEN_IMPORTS = (
     "slack_sdk",
     "slack_bolt",
@@ -22,52 +34,164 @@ FORBIDDEN_IMPORTS = (
     "bot.delivery",
 )
 CLOCK_READS = {
-    ("datetime", "now"),
-    ("datetime", "utcnow"),
-    ("datetime", "today"),
-    ("date", "today"),
-    ("time", "time"),
+    "datetime.datetime.now",
+    "datetime.datetime.utcnow",
+    "datetime.datetime.today",
+    "datetime.date.today",
+    "time.time",
+    "time.time_ns",
 }
+ENVIRONMENT_READS = {"environ", "environb", "getenv", "getenvb"}
+MAX_HANDLER_LINES = 20
 
 
-def _imports(tree):
+def rel(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+def parse(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(), filename=str(path))
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported_modules(path: Path, tree: ast.Module) -> Iterator[tuple[int, str]]:
+    """Every module a file imports, absolute; `from bot import deps` yields bot.deps as well as bot."""
+    package = module_name(path).split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            yield from ((node.lineno, alias.name) for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            yield node.lineno, node.module
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            yield node.lineno, module
+            for alias in node.names:
+                yield node.lineno, f"{module}.{alias.name}"
 
 
-@pytest.mark.parametrize("path", PURE, ids=lambda p: p.name)
+def is_forbidden(module: str) -> bool:
+    return any(module == f or module.startswith(f + ".") for f in FORBIDDEN_IMPORTS)
+
+
+def qualified_names(tree: ast.Module) -> Iterator[tuple[int, str]]:
+    """Dotted names used in a file, with import aliases resolved: `dt.now` -> datetime.datetime.now."""
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    aliases[alias.asname] = alias.name  # import datetime as dt
+                else:
+                    head = alias.name.split(".")[0]
+                    aliases[head] = head  # import os.path binds os
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute | ast.Name):
+            dotted = _dotted(node)
+            if dotted:
+                head, _, rest = dotted.partition(".")
+                resolved = aliases.get(head, head)
+                yield node.lineno, f"{resolved}.{rest}" if rest else resolved
+
+
+def _dotted(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = _dotted(node.value)
+        return f"{inner}.{node.attr}" if inner else None
+    return None
+
+
+# ---------------------------------------------------------------- pure core
+def test_the_pure_core_is_found():
+    assert PURE, "no modules under bot/services or bot/blocks: did they move?"
+    assert LISTENERS, "no modules under bot/listeners: did they move?"
+
+
+@pytest.mark.parametrize("path", PURE, ids=rel)
 def test_services_and_blocks_import_no_io(path):
-    tree = ast.parse(path.read_text())
-    for line, module in _imports(tree):
-        assert not any(module == f or module.startswith(f + ".") for f in FORBIDDEN_IMPORTS), (
-            f"{path.relative_to(ROOT)}:{line} imports {module}"
-        )
+    found = [
+        f"{rel(path)}:{line} imports {module}"
+        for line, module in imported_modules(path, parse(path))
+        if is_forbidden(module)
+    ]
+    assert not found, "services and blocks stay pure:\n" + "\n".join(found)
 
 
-@pytest.mark.parametrize("path", PURE, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", PURE, ids=rel)
 def test_services_and_blocks_read_no_clock(path):
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            assert (node.value.id, node.attr) not in CLOCK_READS, (
-                f"{path.relative_to(ROOT)}:{node.lineno} reads the clock; take `now` as an argument"
-            )
+    found = sorted(
+        {
+            f"{rel(path)}:{line} reads the clock ({name}); take `now` as an argument"
+            for line, name in qualified_names(parse(path))
+            if name in CLOCK_READS
+        }
+    )
+    assert not found, "\n".join(found)
 
 
+# ------------------------------------------------------------------ settings
 def test_only_config_reads_the_environment():
-    for path in [*ROOT.glob("bot/**/*.py"), *ROOT.glob("storage/**/*.py")]:
-        if path.name == "config.py" and path.parent.name == "bot":
+    found = []
+    for path in sorted([*ROOT.glob("bot/**/*.py"), *ROOT.glob("storage/**/*.py")]):
+        if path == CONFIG:
             continue
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Attribute) and node.attr in {"environ", "getenv"}:
-                pytest.fail(f"{path.relative_to(ROOT)}:{node.lineno} reads the environment; use bot.config")
+        tree = parse(path)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in ENVIRONMENT_READS:
+                found.append(f"{rel(path)}:{node.lineno} reads os.{node.attr}")
+            elif isinstance(node, ast.ImportFrom) and node.module == "os":
+                found += [
+                    f"{rel(path)}:{node.lineno} imports os.{a.name}"
+                    for a in node.names
+                    if a.name in ENVIRONMENT_READS
+                ]
+    assert not found, "only bot/config.py reads the environment; use Settings:\n" + "\n".join(found)
 
 
-def test_listener_handlers_stay_short():
-    for path in (ROOT / "bot/listeners").glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("on_"):
-                length = node.end_lineno - node.lineno + 1
-                assert length <= 20, f"{path.relative_to(ROOT)}:{node.lineno} {node.name} is {length} lines"
+# ----------------------------------------------------------------- listeners
+@pytest.mark.parametrize("path", LISTENERS, ids=rel)
+def test_listener_handlers_stay_short(path):
+    found = []
+    for node in ast.walk(parse(path)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name != "register":
+            start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            length = node.end_lineno - start + 1
+            if length > MAX_HANDLER_LINES:
+                found.append(
+                    f"{rel(path)}:{node.lineno} {node.name} is {length} lines "
+                    f"(at most {MAX_HANDLER_LINES}); move the work into a flow"
+                )
+    assert not found, "\n".join(found)
+
+
+# ------------------------------------------------ the checks catch what they should
+BAD_SERVICE = """
+import os
+from datetime import datetime as dt, date
+import time
+from bot import deps
+from ..flows import cases
+from sqlalchemy.orm import Session
+
+def decide():
+    return dt.now(), date.today(), time.time(), os.environ["X"]
+"""
+
+
+def test_the_checks_catch_a_bad_service():
+    path = ROOT / "bot/services/_example.py"  # never written: parsed from the string above
+    tree = ast.parse(BAD_SERVICE)
+    imports = {module for _line, module in imported_modules(path, tree) if is_forbidden(module)}
+    assert {"os", "bot.deps", "bot.flows", "bot.flows.cases", "sqlalchemy.orm"} <= imports
+    names = {name for _line, name in qualified_names(tree)}
+    assert {"datetime.datetime.now", "datetime.date.today", "time.time"} <= names & CLOCK_READS
