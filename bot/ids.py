@@ -36,8 +36,3 @@ class Block(StrEnum):
     INFORMATION_SHARING = "information_sharing"
     REVIEW_DATE = "review_date"
     RESPONSIBILITY_PREFIX = "resp_"
-
-
-# Each input block holds exactly one element; using the block id as the action id keeps lookups simple.
-def field_action(block: str) -> str:
-    return block

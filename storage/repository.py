@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
     AuditEntry,
+    Base,
     Case,
     CaseMember,
     CaseStatus,
@@ -25,8 +26,9 @@ from storage.models import (
 )
 
 
-def ensure_workspace(session: Session, *, team_id: str, now: datetime, name: str | None = None,
-                     bot_user_id: str | None = None) -> Workspace:
+def ensure_workspace(
+    session: Session, *, team_id: str, now: datetime, name: str | None = None, bot_user_id: str | None = None
+) -> Workspace:
     workspace = session.get(Workspace, team_id)
     if workspace is None:
         workspace = Workspace(team_id=team_id, name=name, bot_user_id=bot_user_id, created_at=now)
@@ -52,17 +54,22 @@ def ensure_person(session: Session, *, team_id: str, slack_user_id: str) -> Pers
     return person
 
 
-def claim_once(session: Session, *, team_id: str, key: str, kind: str, now: datetime) -> bool:
-    """Record that a Slack delivery was processed. False when it already was (a retry or a double click).
+def insert_once(session: Session, row: Base) -> bool:
+    """Insert a row whose unique key says "this happened"; False when it already had.
 
     Runs in a SAVEPOINT so a duplicate does not spoil the caller's transaction.
     """
     try:
         with session.begin_nested():
-            session.add(ProcessedEvent(team_id=team_id, key=key[:128], kind=kind, processed_at=now))
+            session.add(row)
     except IntegrityError:
         return False
     return True
+
+
+def claim_once(session: Session, *, team_id: str, key: str, kind: str, now: datetime) -> bool:
+    """Record that a Slack delivery was processed. False when it already was (a retry or a double click)."""
+    return insert_once(session, ProcessedEvent(team_id=team_id, key=key[:128], kind=kind, processed_at=now))
 
 
 def open_case_with_reference(session: Session, *, team_id: str, reference: str) -> Case | None:
@@ -103,9 +110,18 @@ def cases_for_user(session: Session, *, team_id: str, slack_user_id: str) -> Seq
     ).all()
 
 
-def add_audit(session: Session, *, team_id: str, now: datetime, actor: str | None, action: str,
-              object_type: str | None = None, object_id: Any = None, outcome: str = "ok",
-              detail: dict[str, Any] | None = None) -> None:
+def add_audit(
+    session: Session,
+    *,
+    team_id: str,
+    now: datetime,
+    actor: str | None,
+    action: str,
+    object_type: str | None = None,
+    object_id: Any = None,
+    outcome: str = "ok",
+    detail: dict[str, Any] | None = None,
+) -> None:
     session.add(
         AuditEntry(
             team_id=team_id,
@@ -120,8 +136,15 @@ def add_audit(session: Session, *, team_id: str, now: datetime, actor: str | Non
     )
 
 
-def enqueue(session: Session, *, team_id: str, kind: str, payload: dict[str, Any], now: datetime,
-            case_id: int | None = None) -> OutboxMessage:
+def enqueue(
+    session: Session,
+    *,
+    team_id: str,
+    kind: str,
+    payload: dict[str, Any],
+    now: datetime,
+    case_id: int | None = None,
+) -> OutboxMessage:
     message = OutboxMessage(
         team_id=team_id,
         case_id=case_id,

@@ -237,17 +237,9 @@ def _agreement_row(
         created_at=now,
         created_by_id=created_by_id,
         change_reason=reason,
-        reasons=list(form.reasons),
-        responsibilities=dict(form.responsibilities),
-        discussion_frequency=form.discussion_frequency,
-        discussion_custom=form.discussion_custom,
-        discussion_weekday=form.discussion_weekday,
-        discussion_time=form.discussion_time,
-        recorder=form.recorder,
-        supervision_frequency=form.supervision_frequency,
-        learning_goals=form.learning_goals,
-        information_sharing=form.information_sharing,
-        review_date=form.review_date,
+        # JSON columns want plain lists and dicts, not the form's tuples and mappings.
+        **{name: getattr(form, name) for name in agreements.TERMS}
+        | {"reasons": list(form.reasons), "responsibilities": dict(form.responsibilities)},
     )
 
 
@@ -277,15 +269,11 @@ def agree(deps: Deps, *, team_id: str, user_id: str, value: str) -> str | None:
         if agreement.version != max(a.version for a in case.agreements):
             return "This version of the agreement has been replaced. Please read and agree to the latest one."
         person = repo.ensure_person(session, team_id=team_id, slack_user_id=user_id)
-        if not repo.claim_once(
-            session, team_id=team_id, key=f"agree:{agreement.id}:{person.id}", kind="agree", now=now
-        ):
-            return None  # a double click: already recorded
-        session.add(
-            AgreementAcceptance(
-                team_id=team_id, agreement_id=agreement.id, person_id=person.id, accepted_at=now
-            )
+        acceptance = AgreementAcceptance(
+            team_id=team_id, agreement_id=agreement.id, person_id=person.id, accepted_at=now
         )
+        if not repo.insert_once(session, acceptance):
+            return None  # a double click: the unique (agreement, person) row is already there
         repo.add_audit(
             session,
             team_id=team_id,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
@@ -26,7 +26,6 @@ class Reply:
 
     text: str | None = None
     then: Callable[[WebClient], None] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def handle(deps: Deps, body: dict[str, Any]) -> Reply:

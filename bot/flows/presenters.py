@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 from bot.blocks.messages import AgreementView, CaseLine, CaseView, MemberView
+from bot.services.agreements import TERMS
 from storage.models import Agreement, Case, Experience
 
 
 def agreement_view(agreement: Agreement) -> AgreementView:
+    terms = {name: getattr(agreement, name) for name in TERMS}
     return AgreementView(
         agreement_id=agreement.id,
         version=agreement.version,
-        reasons=tuple(agreement.reasons),
-        responsibilities=dict(agreement.responsibilities),
-        discussion_frequency=agreement.discussion_frequency,
-        discussion_custom=agreement.discussion_custom,
-        discussion_weekday=agreement.discussion_weekday,
-        discussion_time=agreement.discussion_time,
-        recorder=agreement.recorder,
-        supervision_frequency=agreement.supervision_frequency,
-        learning_goals=agreement.learning_goals,
-        information_sharing=agreement.information_sharing,
-        review_date=agreement.review_date,
+        **terms | {"reasons": tuple(agreement.reasons), "responsibilities": dict(agreement.responsibilities)},
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
@@ -76,6 +76,22 @@ class UserFacts:
     exists: bool
     is_bot: bool = False
     deleted: bool = False
+
+
+# The terms an agreement version records; the form, the stored row and the view share these names.
+TERMS = (
+    "reasons",
+    "responsibilities",
+    "discussion_frequency",
+    "discussion_custom",
+    "discussion_weekday",
+    "discussion_time",
+    "recorder",
+    "supervision_frequency",
+    "learning_goals",
+    "information_sharing",
+    "review_date",
+)
 
 
 @dataclass(frozen=True)
@@ -178,7 +194,3 @@ def recorder_label(recorder: str) -> str:
 
 def next_weekday_label(weekday: int | None) -> str:
     return WEEKDAYS[weekday] if weekday is not None and 0 <= weekday < len(WEEKDAYS) else "any weekday"
-
-
-def days_until(review: date, today: date) -> int:
-    return (review - today) // timedelta(days=1)

@@ -200,7 +200,8 @@ def test_bot_not_in_channel_is_told_how_to_invite_and_keeps_the_input(sandbox):
     assert "/invite @casebot" in reply.json["errors"][Block.REFERENCE]
     assert count(sandbox, Case) == 0
     sandbox.emu.set_bot_membership(QUIET_CHANNEL, True)
-    assert submit(sandbox, view).json is None or not submit(sandbox, view).json.get("errors")
+    reply = submit(sandbox, view)
+    assert reply.status == 200 and not (reply.json or {}).get("errors"), reply.body
     assert count(sandbox, Case) == 1
 
 
