@@ -75,6 +75,21 @@ class OutboxStatus(enum.StrEnum):
     SENDING = "sending"
     SENT = "sent"
     DEAD = "dead"
+    CANCELLED = "cancelled"  # overtaken before sending, e.g. a reminder for a discussion already held
+
+
+class ItemKind(enum.StrEnum):
+    DISCUSSION = "discussion"
+    SUPERVISION = "supervision"
+    REVIEW = "review"
+
+
+class ItemStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    STARTED = "started"
+    HELD = "held"
+    MISSED = "missed"  # its time passed unheld and the next occurrence took over
+    CANCELLED = "cancelled"  # replanned by a new agreement version, or the case closed
 
 
 class Workspace(Base):
@@ -194,6 +209,7 @@ class SlackPost(Base):
     purpose: Mapped[str] = mapped_column(String(60))
     channel_id: Mapped[str] = mapped_column(String(32))
     ts: Mapped[str] = mapped_column(String(32))
+    permalink: Mapped[str | None] = mapped_column(String(300))
 
 
 class ProcessedEvent(Base):
@@ -227,6 +243,74 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(200))
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ScheduleItem(Base):
+    """One planned occurrence (a discussion, a supervision check-in, a review) and its reminder state.
+
+    ``next_check_at`` is when the sweep must next look at it (the next rung of the reminder ladder, or
+    the moment it expires); NULL once nothing more can happen. The sweep's only query is a range scan
+    of that index, so its cost follows what is due, not how many items exist.
+    """
+
+    __tablename__ = "schedule_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
+    kind: Mapped[ItemKind] = mapped_column(_enum(ItemKind))
+    status: Mapped[ItemStatus] = mapped_column(_enum(ItemStatus), default=ItemStatus.SCHEDULED)
+    due_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    # A snooze or reschedule starts a new round: the ladder starts again, and claims are per round.
+    round: Mapped[int] = mapped_column(Integer, default=0)
+    level_sent: Mapped[int] = mapped_column(Integer, default=-1)
+    next_check_at: Mapped[datetime | None] = mapped_column(index=True)
+    created_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    held_at: Mapped[datetime | None]
+    # Optimistic lock: a sweep and a person's Snooze racing on one item cannot overwrite each other.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    case: Mapped[Case] = relationship()
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ReminderClaim(Base):
+    """ "Level L of item I's round R has been sent": the unique key that makes each reminder happen once.
+
+    Inserted in the same transaction as the reminder's outbox rows, so a crash, a restart, an
+    overlapping sweep or a second process can never send it twice.
+    """
+
+    __tablename__ = "reminder_claims"
+    __table_args__ = (UniqueConstraint("item_id", "level", "round"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("schedule_items.id"))
+    level: Mapped[int] = mapped_column(Integer)
+    round: Mapped[int] = mapped_column(Integer)
+    claimed_at: Mapped[datetime]
+    recipients: Mapped[list[Any]]
+
+
+class Leave(Base):
+    """A person's leave (inclusive days, their own calendar), with an optional cover for their reminders."""
+
+    __tablename__ = "leave"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    cover_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime]
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    cover: Mapped[Person | None] = relationship(foreign_keys=[cover_id])
 
 
 class AuditEntry(Base):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -16,11 +16,15 @@ from storage.models import (
     Case,
     CaseMember,
     CaseStatus,
+    ItemKind,
+    ItemStatus,
+    Leave,
     OutboxMessage,
     OutboxStatus,
     Person,
     ProcessedEvent,
     Role,
+    ScheduleItem,
     SlackPost,
     Workspace,
 )
@@ -144,7 +148,9 @@ def enqueue(
     payload: dict[str, Any],
     now: datetime,
     case_id: int | None = None,
+    not_before: datetime | None = None,
 ) -> OutboxMessage:
+    """Queue a Slack call; `not_before` holds it back, e.g. until the recipient's working hours."""
     message = OutboxMessage(
         team_id=team_id,
         case_id=case_id,
@@ -153,7 +159,7 @@ def enqueue(
         status=OutboxStatus.PENDING,
         attempts=0,
         created_at=now,
-        next_attempt_at=now,
+        next_attempt_at=max(now, not_before) if not_before else now,
     )
     session.add(message)
     session.flush()
@@ -195,3 +201,71 @@ def slack_post(session: Session, *, case_id: int, purpose: str) -> SlackPost | N
 
 def people_with_role(session: Session, *, team_id: str, role: Role) -> Sequence[Person]:
     return session.scalars(select(Person).where(Person.team_id == team_id, Person.role == role)).all()
+
+
+OPEN_ITEM = (ItemStatus.SCHEDULED, ItemStatus.STARTED)
+
+
+def due_schedule_item_ids(session: Session, *, now: datetime, limit: int) -> list[int]:
+    """Items the sweep must look at now: a range scan of the next_check_at index, earliest first."""
+    return list(
+        session.scalars(
+            select(ScheduleItem.id)
+            .where(ScheduleItem.next_check_at <= now)
+            .order_by(ScheduleItem.next_check_at)
+            .limit(limit)
+        )
+    )
+
+
+def open_items(session: Session, *, case_ids: Iterable[int]) -> Sequence[ScheduleItem]:
+    """Planned occurrences not yet held, missed or cancelled, for these cases, earliest first."""
+    ids = list(case_ids)
+    if not ids:
+        return []
+    return session.scalars(
+        select(ScheduleItem)
+        .where(ScheduleItem.case_id.in_(ids), ScheduleItem.status.in_(OPEN_ITEM))
+        .order_by(ScheduleItem.due_at)
+    ).all()
+
+
+def open_item_of_kind(session: Session, *, case_id: int, kind: ItemKind) -> ScheduleItem | None:
+    return session.scalar(
+        select(ScheduleItem)
+        .where(ScheduleItem.case_id == case_id, ScheduleItem.kind == kind, ScheduleItem.status.in_(OPEN_ITEM))
+        .order_by(ScheduleItem.due_at)
+        .limit(1)
+    )
+
+
+def items_since(session: Session, *, case_id: int, since: datetime | None) -> Sequence[ScheduleItem]:
+    query = select(ScheduleItem).where(ScheduleItem.case_id == case_id)
+    if since is not None:
+        query = query.where(ScheduleItem.due_at >= since)
+    return session.scalars(query.order_by(ScheduleItem.due_at)).all()
+
+
+def leave_from(session: Session, *, person_ids: Iterable[int], day: date) -> Sequence[Leave]:
+    """Leave that has not ended before `day`, for these people."""
+    ids = list(person_ids)
+    if not ids:
+        return []
+    return session.scalars(
+        select(Leave).where(Leave.person_id.in_(ids), Leave.last_day >= day).order_by(Leave.first_day)
+    ).all()
+
+
+def people_needing_zone(session: Session, *, older_than: datetime, limit: int) -> Sequence[Person]:
+    """People on open cases whose Slack time zone was never fetched, or fetched before `older_than`."""
+    on_cases = select(CaseMember.person_id).join(Case).where(Case.status == CaseStatus.OPEN)
+    managers = select(Case.manager_id).where(Case.status == CaseStatus.OPEN)
+    return session.scalars(
+        select(Person)
+        .where(
+            Person.id.in_(on_cases) | Person.id.in_(managers),
+            (Person.tz_fetched_at.is_(None)) | (Person.tz_fetched_at < older_than),
+        )
+        .order_by(Person.id)
+        .limit(limit)
+    ).all()
