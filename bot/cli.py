@@ -21,7 +21,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--db", help="SQLite file to use (default: a new temporary file)")
     db = commands.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade"])
-    commands.add_parser("sweep", help="deliver everything due in the outbox now, then exit")
+    commands.add_parser(
+        "sweep", help="run one reminder sweep and one delivery pass now, then exit (for cron or operators)"
+    )
     args = parser.parse_args(argv)
     try:
         return _dispatch(args)
@@ -44,11 +46,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         print("casebot: database is up to date.")
         return 0
     if args.command == "sweep":
-        from bot import delivery
-        from bot.deps import build_deps
+        from bot import jobs
+        from bot.startup import prepare_storage
 
-        report = delivery.deliver_due(build_deps(settings))
-        print(f"casebot: sent {report.sent}, retrying {report.retried}, dead-lettered {report.dead}.")
+        done = jobs.run_pass(prepare_storage(settings))
+        print(
+            f"casebot: looked at {done.sweep.looked_at} due items, queued {done.sweep.reminders} reminders, "
+            f"marked {done.sweep.expired} missed; sent {done.delivery.sent}, "
+            f"waiting {done.delivery.deferred}, "
+            f"retrying {done.delivery.retried}, dead-lettered {done.delivery.dead}."
+        )
         return 0
     return _run(settings, http=args.http, port=args.port)
 

@@ -11,9 +11,15 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from datetime import time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+from holidays import HolidayBase
+
+from bot.services.working_time import WorkingHours
 
 DEFAULT_REFERENCE_PATTERN = r"^[A-Z0-9][A-Z0-9/-]{2,23}$"
 
@@ -37,7 +43,26 @@ class Settings:
     allow_shared_channels: bool = False
     default_timezone: str = "Europe/London"
     log_level: str = "INFO"
+    # Working time: reminders are only delivered inside it, in each person's own Slack time zone.
+    working_hours: str = "09:00-17:00"
+    working_days: str = "Mon,Tue,Wed,Thu,Fri"
+    holiday_country: str = "GB"
+    holiday_region: str = "ENG"
+    # The reminder ladder, in working days after a discussion or check-in falls due.
+    remind_after_working_days: int = 2
+    escalate_after_working_days: int = 5
+    sweep_every_seconds: int = 60
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def hours(self) -> WorkingHours:
+        start, _, end = self.working_hours.partition("-")
+        days = frozenset(_DAY_NAMES.index(d.strip().lower()[:3]) for d in self.working_days.split(","))
+        return WorkingHours(
+            start=time.fromisoformat(start.strip()), end=time.fromisoformat(end.strip()), days=days
+        )
+
+    def public_holidays(self) -> HolidayBase:
+        return holidays.country_holidays(self.holiday_country, subdiv=self.holiday_region or None)
 
     def require_bot_token(self) -> str:
         return _require(self.slack_bot_token, "SLACK_BOT_TOKEN", _HOW["SLACK_BOT_TOKEN"])
@@ -99,6 +124,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"CASEBOT_CONFIG file {path} is not valid TOML: {exc}.") from None
 
 
+_DAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
 _BOOLS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
@@ -111,6 +138,14 @@ def _coerce(name: str, value: Any) -> Any:
         if str(value).lower() not in _BOOLS:
             raise ConfigError(f"{env_name} must be true or false, not {value!r}.")
         return _BOOLS[str(value).lower()]
+    if kind == "int":
+        try:
+            number = int(value)
+        except ValueError:
+            raise ConfigError(f"{env_name} must be a whole number, not {value!r}.") from None
+        if number < 0:
+            raise ConfigError(f"{env_name} must not be negative, not {value!r}.")
+        return number
     if kind == "float":
         try:
             return float(value)
@@ -145,6 +180,7 @@ def _validate(settings: Settings) -> None:
             f"CASEBOT_DEFAULT_TIMEZONE must be an IANA time zone like Europe/London, "
             f"not {settings.default_timezone!r}."
         ) from None
+    _validate_working_time(settings)
     if not settings.slack_api_url.endswith("/"):
         raise ConfigError("SLACK_API_URL must end with '/', like https://slack.com/api/.")
     if not re.match(r"^[a-z0-9+]+://", settings.database_url):
@@ -152,3 +188,31 @@ def _validate(settings: Settings) -> None:
             "DATABASE_URL must be a SQLAlchemy URL such as sqlite:///casebot.db or "
             "postgresql+psycopg://user@host/db."
         )
+
+
+def _validate_working_time(settings: Settings) -> None:
+    try:
+        hours = settings.hours()
+    except ValueError:
+        raise ConfigError(
+            "CASEBOT_WORKING_HOURS must be a start and end time like 09:00-17:00, and CASEBOT_WORKING_DAYS "
+            f"day names like Mon,Tue,Wed,Thu,Fri; got {settings.working_hours!r} and "
+            f"{settings.working_days!r}."
+        ) from None
+    if not hours.days:
+        raise ConfigError("CASEBOT_WORKING_DAYS must name at least one day, like Mon,Tue,Wed,Thu,Fri.")
+    try:
+        settings.public_holidays()
+    except NotImplementedError:
+        raise ConfigError(
+            f"CASEBOT_HOLIDAY_COUNTRY {settings.holiday_country!r} with CASEBOT_HOLIDAY_REGION "
+            f"{settings.holiday_region!r} is not known to the holidays package: use an ISO country code like "
+            "GB or NZ and one of its subdivisions (e.g. ENG, AUK), or an empty region."
+        ) from None
+    if settings.escalate_after_working_days <= settings.remind_after_working_days:
+        raise ConfigError(
+            "CASEBOT_ESCALATE_AFTER_WORKING_DAYS must be more than CASEBOT_REMIND_AFTER_WORKING_DAYS, so "
+            "co-workers are reminded before their manager is asked to help."
+        )
+    if settings.sweep_every_seconds < 5:
+        raise ConfigError("CASEBOT_SWEEP_EVERY_SECONDS must be at least 5.")

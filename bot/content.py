@@ -11,7 +11,7 @@ from typing import Any
 
 import jinja2
 
-from bot.services.text import mention, slack_escape
+from bot.services.text import channel_link, mention, slack_date, slack_escape
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 
@@ -41,6 +41,9 @@ class Content:
             autoescape=False,  # noqa: S701
         )
         self.env.filters["mention"] = lambda user_id: Trusted(mention(user_id))
+        self.env.filters["when"] = lambda at: Trusted(slack_date(at))
+        self.env.filters["day"] = lambda at: Trusted(slack_date(at, with_time=False))
+        self.env.filters["channel"] = lambda channel_id: Trusted(channel_link(channel_id))
 
     def render(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(**context).strip()

@@ -20,9 +20,8 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from bot.blocks.messages import agreement_post, case_card
 from bot.deps import Deps
-from bot.flows.presenters import case_view
+from bot.outbox_calls import METADATA_TYPE, Call, Cancel, Defer, prepare
 from bot.services.text import slack_escape
 from storage import repository as repo
 from storage.models import Case, OutboxMessage, OutboxStatus, SlackPost
@@ -44,20 +43,6 @@ PERMANENT = {
     "msg_too_long",
     "no_text",
 }
-METADATA_TYPE = "casebot_outbox"
-
-
-@dataclass
-class Call:
-    """A Slack Web API call to make, and what to remember about it afterwards."""
-
-    method: str
-    kwargs: dict[str, Any]
-    remember_as: str | None = None  # SlackPost purpose to store the resulting ts under
-
-
-class Defer(Exception):
-    """The row cannot be sent yet (e.g. the thread it belongs in is not posted yet)."""
 
 
 @dataclass
@@ -66,6 +51,7 @@ class Report:
     retried: int = 0
     dead: int = 0
     deferred: int = 0
+    cancelled: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -88,11 +74,15 @@ def _deliver_one(deps: Deps, client: WebClient, message_id: int, report: Report)
         message = session.get(OutboxMessage, message_id)
         assert message is not None
         try:
-            call = _prepare(deps, session, message)
-        except Defer:
-            message.status, message.next_attempt_at = OutboxStatus.PENDING, now + DEFER
+            call = prepare(deps, session, message, now)
+        except Defer as wait:
+            message.status, message.next_attempt_at = OutboxStatus.PENDING, wait.until or now + DEFER
             message.attempts -= 1
             report.deferred += 1
+            return
+        except Cancel:
+            message.status, message.last_error = OutboxStatus.CANCELLED, "overtaken"
+            report.cancelled += 1
             return
         check_first = message.attempts > 1  # an earlier attempt may have reached Slack
     try:
@@ -111,67 +101,13 @@ def _deliver_one(deps: Deps, client: WebClient, message_id: int, report: Report)
         assert message is not None
         message.status, message.sent_at = OutboxStatus.SENT, deps.clock()
         message.result = {"ts": response.get("ts"), "channel": response.get("channel")}
-        _remember(session, message, call, response)
+        _remember(session, client, message, call, response)
     report.sent += 1
 
 
-def _prepare(deps: Deps, session: Session, message: OutboxMessage) -> Call:
-    payload = message.payload
-    metadata = {"event_type": METADATA_TYPE, "event_payload": {"outbox_id": message.id}}
-    if message.kind in {"post_card", "update_card", "post_agreement", "update_agreement"}:
-        case = repo.load_case(session, case_id=payload["case_id"])
-        assert case is not None
-        view = case_view(case)
-        if message.kind == "post_card":
-            text, blocks = case_card(view)
-            return Call(
-                "chat.postMessage", _post(case.channel_id, text, blocks, metadata), remember_as="card"
-            )
-        if message.kind == "update_card":
-            post = _posted(session, case, "card")
-            text, blocks = case_card(view)
-            return Call(
-                "chat.update", {"channel": post.channel_id, "ts": post.ts, "text": text, "blocks": blocks}
-            )
-        text, blocks = agreement_post(view, deps.content)
-        purpose = f"agreement:{payload['agreement_id']}"
-        if message.kind == "post_agreement":
-            if not case.thread_ts:
-                raise Defer
-            kwargs = _post(case.channel_id, text, blocks, metadata) | {"thread_ts": case.thread_ts}
-            return Call("chat.postMessage", kwargs, remember_as=purpose)
-        post = _posted(session, case, purpose)
-        return Call(
-            "chat.update", {"channel": post.channel_id, "ts": post.ts, "text": text, "blocks": blocks}
-        )
-    if message.kind == "dm":
-        return Call(
-            "chat.postMessage", _post(payload["user_id"], payload["text"], payload.get("blocks"), metadata)
-        )
-    raise ValueError(f"unknown outbox kind {message.kind}")
-
-
-def _post(channel: str, text: str, blocks: list | None, metadata: dict) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {
-        "channel": channel,
-        "text": text,
-        "unfurl_links": False,
-        "unfurl_media": False,
-        "metadata": metadata,
-    }
-    if blocks:
-        kwargs["blocks"] = blocks
-    return kwargs
-
-
-def _posted(session: Session, case: Case, purpose: str) -> SlackPost:
-    post = repo.slack_post(session, case_id=case.id, purpose=purpose)
-    if post is None:
-        raise Defer  # the original post has not gone out yet
-    return post
-
-
-def _remember(session: Session, message: OutboxMessage, call: Call, response: dict[str, Any]) -> None:
+def _remember(
+    session: Session, client: WebClient, message: OutboxMessage, call: Call, response: dict[str, Any]
+) -> None:
     if not call.remember_as or not response.get("ts"):
         return
     case_id = message.payload["case_id"]
@@ -183,12 +119,24 @@ def _remember(session: Session, message: OutboxMessage, call: Call, response: di
                 purpose=call.remember_as,
                 channel_id=response["channel"],
                 ts=response["ts"],
+                permalink=_permalink(client, response) if call.remember_as == "card" else None,
             )
         )
     if call.remember_as == "card":
         case = session.get(Case, case_id)
         assert case is not None
         case.thread_ts = case.thread_ts or response["ts"]
+
+
+def _permalink(client: WebClient, response: dict[str, Any]) -> str | None:
+    """The card's link, for escalations that point the manager at the thread. Optional: a failure
+    here must not undo a post Slack already has."""
+    try:
+        return client.chat_getPermalink(channel=response["channel"], message_ts=response["ts"]).get(
+            "permalink"
+        )
+    except (SlackApiError, OSError):
+        return None
 
 
 def _already_posted(client: WebClient, call: Call, message_id: int) -> dict[str, Any] | None:
@@ -314,7 +262,7 @@ def _to_dead_letter(session: Session, message: OutboxMessage, error: str, now: d
 
 # Rows that can only be sent once the card exists (its thread, its ts) would otherwise be deferred
 # forever; they share the card's fate, and the manager's notice covers them.
-NEEDS_CARD = ("post_agreement", "update_card", "update_agreement")
+NEEDS_CARD = ("post_agreement", "update_card", "update_agreement", "thread_note")
 
 
 def _dead_letter_dependants(session: Session, case_id: int) -> None:

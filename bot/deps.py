@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from slack_sdk import WebClient
 from sqlalchemy import Engine
@@ -31,6 +31,14 @@ class Deps:
     executor: TrackedExecutor = field(default_factory=TrackedExecutor)
     team_id: str | None = None
     bot_user_id: str | None = None
+    _holidays: Container[date] | None = field(default=None, repr=False)
+
+    @property
+    def public_holidays(self) -> Container[date]:
+        """The configured country's public holidays (built once; the holidays package fills years lazily)."""
+        if self._holidays is None:
+            self._holidays = self.settings.public_holidays()
+        return self._holidays
 
     def web_client(self) -> WebClient:
         """A client for work outside a Slack request (outbox delivery, scheduled jobs)."""

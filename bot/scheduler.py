@@ -1,7 +1,9 @@
 """The in-process scheduler: a few sweep jobs, no business state.
 
-Everything that must survive a restart (outbox rows, later reminder state) lives in the database;
-APScheduler only says "look now". Its job store is in memory and never shared between processes.
+Everything that must survive a restart (schedules, reminder state, outbox rows) lives in the database;
+APScheduler only says "look now": one job sweeps due reminders, one delivers the outbox between
+sweeps. Its job store is in memory and never shared between processes (APScheduler's own advice), so
+a restart loses nothing and a second process simply sweeps the same table, guarded by claim rows.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import logging
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot import delivery
+from bot import delivery, jobs
 from bot.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -21,7 +23,15 @@ DELIVERY_EVERY_SECONDS = 15
 def start(deps: Deps) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(
-        lambda: _safely(deps),
+        lambda: _safely(deps, lambda: jobs.run_pass(deps)),
+        "interval",
+        seconds=deps.settings.sweep_every_seconds,
+        id="sweep_reminders",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        lambda: _safely(deps, lambda: delivery.deliver_due(deps)),
         "interval",
         seconds=DELIVERY_EVERY_SECONDS,
         id="deliver_outbox",
@@ -32,8 +42,8 @@ def start(deps: Deps) -> BackgroundScheduler:
     return scheduler
 
 
-def _safely(deps: Deps) -> None:
+def _safely(deps: Deps, work) -> None:
     try:
-        delivery.deliver_due(deps)
+        work()
     except Exception:  # a failed pass must not stop the next one
-        log.exception("outbox delivery pass failed")
+        log.exception("scheduled pass failed")

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.blocks.messages import agreement_post
 from bot.blocks.modals import agreement_modal, read_agreement_form
 from bot.deps import Deps
-from bot.flows import people
+from bot.flows import people, schedule
 from bot.flows.presenters import case_view
 from bot.ids import Block
 from bot.services import agreements, permissions
@@ -197,6 +197,8 @@ def _save(deps: Deps, sub: Submission, form: AgreementForm, *, zones: dict[str, 
         )
         session.add(agreement)
         session.flush()
+        session.refresh(case)  # members and agreements, for planning from the agreed cadence
+        schedule.plan_case(deps, session, case, agreement, now)
         repo.add_audit(
             session,
             team_id=sub.team_id,

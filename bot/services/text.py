@@ -7,6 +7,7 @@ start of an entity; escaping these three characters keeps whatever a person type
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -26,3 +27,18 @@ def mention(user_id: str) -> str:
 def user_ids_in(text: str) -> list[str]:
     """User ids from Slack's escaped mentions, e.g. ``<@U123|sam>`` in a slash command's text."""
     return _MENTION.findall(text)
+
+
+def slack_date(at: datetime, *, with_time: bool = True) -> str:
+    """A Slack date token, so every reader sees the moment in their own time zone."""
+    if at.tzinfo is None:
+        raise ValueError("slack_date needs an aware datetime")
+    fmt = "{date_short_pretty} at {time}" if with_time else "{date_short_pretty}"
+    fallback = at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC" if with_time else "%Y-%m-%d")
+    return f"<!date^{int(at.timestamp())}^{fmt}|{fallback}>"
+
+
+def channel_link(channel_id: str) -> str:
+    if not re.fullmatch(r"[CGD][A-Z0-9]+", channel_id):
+        raise ValueError("not a Slack channel id")
+    return f"<#{channel_id}>"

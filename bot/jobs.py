@@ -1,0 +1,38 @@
+"""The scheduled work, one pass of it: refresh time zones, advance due reminders, deliver the outbox.
+
+Run every minute by the in-process scheduler, or once by `casebot sweep` (e.g. from cron). Every
+step is safe to run twice at once, in one process or several, because the database decides.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import delivery
+from bot.deps import Deps
+from bot.flows import people, reminders
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PassReport:
+    zones_refreshed: int
+    sweep: reminders.SweepReport
+    delivery: delivery.Report
+
+
+def run_pass(deps: Deps, client: WebClient | None = None) -> PassReport:
+    client = client or deps.web_client()
+    try:
+        refreshed = people.refresh_zones(deps, client, now=deps.clock())
+    except (SlackApiError, OSError):
+        # Cached zones are good enough for one more pass; reminders must not wait on users.info.
+        log.warning("time zone refresh failed; using cached zones")
+        refreshed = 0
+    swept = reminders.sweep(deps)
+    return PassReport(refreshed, swept, delivery.deliver_due(deps, client))
