@@ -8,6 +8,7 @@ class Sub(StrEnum):
     OPEN = "open"
     LIST = "list"
     ADMIN = "admin"
+    AWAY = "away"
 
 
 class CallbackId(StrEnum):
@@ -18,6 +19,11 @@ class CallbackId(StrEnum):
 class ActionId(StrEnum):
     AGREE = "agree_to_agreement"
     CARD_AGREEMENT = "card_show_agreement"
+    REMINDER_START = "reminder_start"
+    REMINDER_SNOOZE = "reminder_snooze"
+    REMINDER_RESCHEDULE = "reminder_reschedule"
+    REMINDER_MET = "reminder_met"
+    DISCUSSION_DONE = "discussion_done"
 
 
 class Block(StrEnum):

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from bot.blocks.elements import actions, button, context, divider, header, section
 from bot.content import Content
 from bot.ids import ActionId
 from bot.services import agreements as terms
-from bot.services.text import mention, slack_escape
+from bot.services.text import mention, slack_date, slack_escape
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,33 @@ class AgreementView:
 
 
 @dataclass(frozen=True)
+class ScheduleView:
+    next_discussion: datetime | None
+    next_supervision: datetime | None
+    overdue: tuple[tuple[str, datetime], ...]  # (kind, due at), earliest first
+
+
+OVERDUE_LABEL = {
+    "discussion": "reflective discussion",
+    "supervision": "joint supervision check-in",
+    "review": "agreement review",
+}
+
+
+def schedule_lines(schedule: ScheduleView) -> str:
+    lines = [
+        "*Next discussion:* "
+        + (slack_date(schedule.next_discussion) if schedule.next_discussion else "not planned"),
+        "*Next supervision:* "
+        + (slack_date(schedule.next_supervision) if schedule.next_supervision else "not planned"),
+    ]
+    if schedule.overdue:
+        due = "; ".join(f"{OVERDUE_LABEL[kind]} due {slack_date(at)}" for kind, at in schedule.overdue)
+        lines.append(f":warning: *Overdue:* {due}")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
 class CaseView:
     case_id: int
     reference: str
@@ -50,6 +77,7 @@ class CaseView:
     manager_id: str
     members: tuple[MemberView, ...]
     agreement: AgreementView
+    schedule: ScheduleView | None = None
 
     @property
     def everyone_agreed(self) -> bool:
@@ -79,6 +107,7 @@ def case_card(case: CaseView) -> tuple[str, list[dict[str, Any]]]:
             f"{terms.SUPERVISION_FREQUENCIES.get(case.agreement.supervision_frequency, '').lower()}. "
             f"Review by {case.agreement.review_date:%d %b %Y}."
         ),
+        *([section(schedule_lines(case.schedule))] if case.schedule else []),
         context(
             "Case status: "
             + ("open" if case.status == "open" else "closed")
@@ -130,7 +159,12 @@ def help_message(content: Content, command: str) -> str:
 HELP = [
     ("help", "this list"),
     ("open", "managers: agree a co-working arrangement for a case in this channel"),
-    ("list", "the cases you co-work or manage"),
+    ("list", "the cases you co-work or manage, with the next discussion and anything overdue"),
+    (
+        "away 2026-12-24 @colleague",
+        "you're on leave until that date: reminders pause, or go to the colleague",
+    ),
+    ("away back", "you're back: reminders come to you again"),
     ("admin manager add @person", "administrators: let someone open and manage cases"),
     ("admin manager remove @person", "administrators: take the manager role away"),
 ]
@@ -142,6 +176,7 @@ class CaseLine:
     channel_id: str
     role: str
     everyone_agreed: bool
+    schedule: ScheduleView | None = None
 
 
 def case_list(lines: list[CaseLine]) -> str:
@@ -150,9 +185,19 @@ def case_list(lines: list[CaseLine]) -> str:
     rows = [
         f"• *{slack_escape(line.reference)}* in <#{line.channel_id}>: {line.role}"
         f"{'' if line.everyone_agreed else ' (agreement waiting for confirmation)'}"
+        f"{_list_schedule(line.schedule)}"
         for line in lines
     ]
     return "*Your open cases*\n" + "\n".join(rows)
+
+
+def _list_schedule(schedule: ScheduleView | None) -> str:
+    if schedule is None:
+        return ""
+    text = f". Next discussion {slack_date(schedule.next_discussion)}" if schedule.next_discussion else ""
+    if schedule.overdue:
+        text += f". :warning: {len(schedule.overdue)} overdue"
+    return text
 
 
 def _cadence(a: AgreementView) -> str:

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.messages import case_list, help_message
 from bot.deps import Deps
-from bot.flows import cases, people
+from bot.flows import away, cases, people
 from bot.flows.presenters import case_line
 from bot.ids import Sub
 from bot.services import permissions
@@ -40,6 +40,8 @@ def handle(deps: Deps, body: dict[str, Any]) -> Reply:
         )
     if invocation.sub == Sub.LIST:
         return Reply(text=list_cases(deps, team_id=team_id, user_id=user_id))
+    if invocation.sub == Sub.AWAY:
+        return Reply(then=lambda client: away.reply(deps, client, body, invocation.args))
     if invocation.sub == Sub.ADMIN:
         return Reply(text=admin(deps, team_id=team_id, user_id=user_id, args=invocation.args))
     text = help_message(deps.content, deps.settings.command)
@@ -49,9 +51,16 @@ def handle(deps: Deps, body: dict[str, Any]) -> Reply:
 
 
 def list_cases(deps: Deps, *, team_id: str, user_id: str) -> str:
+    now = deps.clock()
     with deps.sessions.begin() as session:
         found = repo.cases_for_user(session, team_id=team_id, slack_user_id=user_id)
-        return case_list([case_line(case, user_id) for case in found])
+        items = repo.open_items(session, case_ids=[case.id for case in found])
+        return case_list(
+            [
+                case_line(case, user_id, items=[i for i in items if i.case_id == case.id], now=now)
+                for case in found
+            ]
+        )
 
 
 ADMIN_USAGE = "Use `/case admin manager add @person` or `/case admin manager remove @person`."

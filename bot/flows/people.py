@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.services.agreements import UserFacts
 from bot.services.permissions import Actor
 from storage import repository as repo
-from storage.models import Role
+from storage.models import Person, Role
 
 log = logging.getLogger(__name__)
 
@@ -48,3 +48,30 @@ def remember_time_zones(
         if tz:
             person.tz = tz
             person.tz_fetched_at = now
+
+
+ZONE_TTL = timedelta(days=1)
+
+
+def refresh_zones(deps, client: WebClient, *, now: datetime, limit: int = 50) -> int:
+    """Re-read time zones (and deactivation) from users.info for people on open cases, at most daily.
+
+    People move, travel and change their Slack time zone; reminders follow the zone Slack has now.
+    """
+    with deps.sessions.begin() as session:
+        stale = {
+            p.slack_user_id: p.id
+            for p in repo.people_needing_zone(session, older_than=now - ZONE_TTL, limit=limit)
+        }
+    if not stale:
+        return 0
+    found = look_up_users(client, list(stale))
+    with deps.sessions.begin() as session:
+        for user_id, (facts, tz) in found.items():
+            person = session.get(Person, stale[user_id])
+            assert person is not None
+            person.tz_fetched_at = now  # also when the lookup failed: try again tomorrow, not every sweep
+            if facts.exists:
+                person.tz = tz or person.tz
+                person.deactivated = facts.deleted
+    return len(found)

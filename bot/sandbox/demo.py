@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
+from bot import jobs
 from bot.ids import ActionId, Block
-from bot.sandbox.harness import ADMIN, CASE_CHANNEL, DEVELOPING, LEAD, MANAGER, Sandbox
+from bot.sandbox.harness import ADMIN, CASE_CHANNEL, DEVELOPING, LEAD, MANAGER, ManualClock, Sandbox
 from bot.sandbox.transcript import Printer
+
+START = datetime(2026, 11, 24, 21, 0, tzinfo=UTC)  # Wednesday 25 November, 10:00 in Auckland
 
 AGREEMENT = {
     Block.REFERENCE: "CASE-2026-014",
@@ -33,7 +37,8 @@ AGREEMENT = {
 def run_demo(db_path: str | None = None, out=print) -> int:
     started = time.perf_counter()
     path = Path(db_path) if db_path else Path(tempfile.mkdtemp(prefix="casebot-demo-")) / "casebot.db"
-    with Sandbox(database_url=f"sqlite:///{path}", mode="http") as box:
+    clock = ManualClock(START)
+    with Sandbox(database_url=f"sqlite:///{path}", mode="http", clock=clock) as box:
         show = Printer(box.emu, out)
         drive = box.driver
         out("casebot demo: the real bot, a local Slack emulator, no network. Times are the emulator's.")
@@ -66,5 +71,52 @@ def run_demo(db_path: str | None = None, out=print) -> int:
             drive.click(person, ActionId.AGREE, value=value, message=agreement, channel_id=CASE_CHANNEL)
             show.flush()
         ask(DEVELOPING, "list")
+        _reminders(box, clock, show)
     out(f"\nDone in {time.perf_counter() - started:.1f}s. The case and its audit trail are in {path}")
     return 0
+
+
+# The reminder ladder in accelerated time: each stop is a moment in Auckland (NZDT, UTC+13).
+LADDER = [
+    (datetime(2026, 12, 1, 21, 0, tzinfo=UTC), "Wednesday 2 December, 10:00: the first discussion is due"),
+    (datetime(2026, 12, 3, 21, 0, tzinfo=UTC), "Friday 4 December, 10:00: not started after 2 working days"),
+    (datetime(2026, 12, 8, 21, 0, tzinfo=UTC), "Wednesday 9 December, 10:00: not held after 5 working days"),
+]
+
+
+def _reminders(box: Sandbox, clock: ManualClock, show: Printer) -> None:
+    def at(moment: datetime, what: str) -> None:
+        clock.move_to(moment)
+        show.narrate(f"time passes... {what}")
+        jobs.run_pass(box.deps)
+        before = show.seen
+        show.flush()
+        if show.seen == before:
+            show.out("    (nothing new in Slack)")
+
+    for moment, what in LADDER:
+        at(moment, what)
+    reminder = next(
+        m
+        for m in reversed(box.emu.thread(CASE_CHANNEL, box.emu.messages(CASE_CHANNEL)[-1]["ts"]))
+        if any(b.get("type") == "actions" for b in m.get("blocks", []))
+    )
+    show.narrate("@alex is in court today and snoozes the reminder by one working day")
+    snooze = next(
+        o["value"]
+        for b in reminder["blocks"]
+        if b.get("type") == "actions"
+        for e in b["elements"]
+        if e["action_id"] == ActionId.REMINDER_SNOOZE
+        for o in e["options"]
+        if o["value"].endswith(":1d")
+    )
+    box.driver.click(
+        LEAD, ActionId.REMINDER_SNOOZE, message=reminder, channel_id=CASE_CHANNEL, selected_option=snooze
+    )
+    show.flush()
+    at(
+        datetime(2026, 12, 9, 3, 0, tzinfo=UTC),
+        "Wednesday 9 December, 16:00: the snooze holds, nothing is sent",
+    )
+    at(datetime(2026, 12, 9, 21, 10, tzinfo=UTC), "Thursday 10 December, 10:10: the snooze is over")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
@@ -69,6 +69,24 @@ def seed_team(emu: SlackEmulator) -> None:
     emu.add_channel(QUIET_CHANNEL, name="cases-south", is_private=True, members=team, bot_is_member=False)
 
 
+class ManualClock:
+    """A clock moved by hand (demo, tests, benchmarks): deps.clock is the only clock casebot reads."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+    def move_to(self, moment: datetime) -> None:
+        if moment < self.now:
+            raise ValueError("time only moves forward")
+        self.now = moment
+
+
 class _QuietHandler(WSGIRequestHandler):
     def log_message(self, *args) -> None:  # request lines would clutter the demo and test output
         pass
@@ -97,9 +115,15 @@ class Sandbox:
             slack_signing_secret=SIGNING_SECRET,
             slack_api_url=self.emu.base_url,
             database_url=database_url,
-            admins=(ADMIN,),
-            slack_timeout_seconds=2.0,
-            **settings,
+            **{
+                "admins": (ADMIN,),
+                "slack_timeout_seconds": 2.0,
+                # The sandbox team works in Aotearoa New Zealand (see seed_team).
+                "default_timezone": "Pacific/Auckland",
+                "holiday_country": "NZ",
+                "holiday_region": "AUK",
+                **settings,
+            },
         )
         engine = make_engine(database_url)
         migrate.upgrade(engine)

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import re
 import textwrap
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.sandbox.emulator import SlackEmulator
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _CHANNEL = re.compile(r"<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>")
+_DATE = re.compile(r"<!date\^(\d+)\^[^|>]*\|[^>]*>")
+_LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 
 
 class Printer:
-    def __init__(self, emu: SlackEmulator, out=print) -> None:
+    def __init__(self, emu: SlackEmulator, out=print, tz: str = "Pacific/Auckland") -> None:
         self.emu = emu
         self.out = out
         self.seen = 0
+        self.tz = ZoneInfo(tz)  # Slack shows <!date> tokens in each reader's zone; the demo team's is this
 
     def narrate(self, text: str) -> None:
         self.out(f"\n>>> {text}")
@@ -69,7 +74,12 @@ class Printer:
     def _humanise(self, text: str) -> str:
         text = _MENTION.sub(lambda m: "@" + self._name(m.group(1)), text)
         text = _CHANNEL.sub(lambda m: "#" + self._channel(m.group(1)), text)
+        text = _DATE.sub(lambda m: self._date(int(m.group(1))), text)
+        text = _LINK.sub(lambda m: f"{m.group(2)} ↗", text)
         return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+    def _date(self, epoch: int) -> str:
+        return datetime.fromtimestamp(epoch, self.tz).strftime("%a %-d %b %H:%M")
 
     def _name(self, user_id: str) -> str:
         user = self.emu.users.get(user_id)
@@ -97,7 +107,10 @@ def _render(blocks: list[dict[str, Any]] | None, fallback: str) -> str:
             lines.append(" ".join(e.get("text", "") for e in block.get("elements", [])))
         elif kind == "actions":
             lines.append(
-                "  ".join(f"[{e.get('text', {}).get('text', '')}]" for e in block.get("elements", []))
+                "  ".join(
+                    f"[{(e.get('text') or e.get('placeholder') or {}).get('text', '')}]"
+                    for e in block.get("elements", [])
+                )
             )
         elif kind == "divider":
             lines.append("—" * 20)
