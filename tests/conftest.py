@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
 
+from bot.sandbox.harness import ManualClock
 from storage import migrate
 from storage.db import make_engine, make_sessions
 
@@ -42,17 +43,7 @@ def sessions(engine):
     return make_sessions(engine)
 
 
-class Clock:
-    """A hand-moved clock for flows: deps.clock is the only clock casebot reads."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+Clock = ManualClock  # the name the tests use
 
 
 @pytest.fixture
