@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 
 from bot.config import ConfigError, load_settings
@@ -24,6 +26,14 @@ def test_admins_are_a_comma_separated_list():
         ({"CASEBOT_DEFAULT_TIMEZONE": "Mars/Olympus"}, "CASEBOT_DEFAULT_TIMEZONE"),
         ({"DATABASE_URL": "casebot.db"}, "DATABASE_URL"),
         ({"CASEBOT_CONFIG": "/nonexistent/casebot.toml"}, "CASEBOT_CONFIG"),
+        ({"CASEBOT_WORKING_HOURS": "nine to five"}, "CASEBOT_WORKING_HOURS"),
+        ({"CASEBOT_WORKING_HOURS": "17:00-09:00"}, "CASEBOT_WORKING_HOURS"),
+        ({"CASEBOT_WORKING_DAYS": "Mon,Funday"}, "CASEBOT_WORKING_DAYS"),
+        ({"CASEBOT_HOLIDAY_COUNTRY": "XX"}, "CASEBOT_HOLIDAY_COUNTRY"),
+        ({"CASEBOT_HOLIDAY_COUNTRY": "NZ", "CASEBOT_HOLIDAY_REGION": "ENG"}, "CASEBOT_HOLIDAY_REGION"),
+        ({"CASEBOT_REMIND_AFTER_WORKING_DAYS": "two"}, "CASEBOT_REMIND_AFTER_WORKING_DAYS"),
+        ({"CASEBOT_ESCALATE_AFTER_WORKING_DAYS": "1"}, "CASEBOT_ESCALATE_AFTER_WORKING_DAYS"),
+        ({"CASEBOT_SWEEP_EVERY_SECONDS": "1"}, "CASEBOT_SWEEP_EVERY_SECONDS"),
     ],
 )
 def test_malformed_settings_name_the_variable_in_one_line(env, names):
@@ -57,3 +67,24 @@ def test_cli_prints_one_line_and_exits_non_zero(capsys, monkeypatch):
     assert main(["run"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("casebot: SLACK_APP_TOKEN is not set") and "\n" not in err
+
+
+def test_schedule_settings_are_read_into_working_hours_and_holidays():
+    settings = load_settings(
+        {
+            "CASEBOT_WORKING_HOURS": "08:30-16:30",
+            "CASEBOT_WORKING_DAYS": "Mon,Tue,Wed,Thu",
+            "CASEBOT_HOLIDAY_COUNTRY": "NZ",
+            "CASEBOT_HOLIDAY_REGION": "AUK",
+            "CASEBOT_REMIND_AFTER_WORKING_DAYS": "1",
+            "CASEBOT_ESCALATE_AFTER_WORKING_DAYS": "3",
+        }
+    )
+    hours = settings.hours()
+    assert (hours.start.isoformat(), hours.end.isoformat(), hours.days) == (
+        "08:30:00",
+        "16:30:00",
+        {0, 1, 2, 3},
+    )
+    assert date(2027, 2, 6) in settings.public_holidays()  # Waitangi Day
+    assert (settings.remind_after_working_days, settings.escalate_after_working_days) == (1, 3)

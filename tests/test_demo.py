@@ -12,5 +12,14 @@ def test_demo_plays_the_journey_and_says_where_the_database_is(tmp_path):
     assert "[#cases-north › thread] casebot:" in text
     assert "Agreement v1: agreed by everyone" in text
     assert "(only visible to @sam)" in text
+    ladder = text[text.index("the first discussion is due") :]
+    assert ladder.index("Time for your reflective discussion") < ladder.index("Hi @alex, the reflective")
+    assert ladder.index("Hi @sam, the reflective") < ladder.index("Hi @mere, the reflective discussion")
+    assert "would a short check-in" in ladder.lower()
+    snoozed = ladder[ladder.index("@alex snoozed the reflective discussion") :]
+    assert "(nothing new in Slack)" in snoozed  # the snooze holds
+    assert (
+        "the snooze is over" in snoozed and "Time for your reflective discussion" in snoozed.split("over")[1]
+    )
     assert str(tmp_path / "demo.db") in lines[-1]
     assert (tmp_path / "demo.db").exists()
