@@ -166,6 +166,18 @@ def enqueue(
     return message
 
 
+def enqueue_card_update(session: Session, *, case: Case, now: datetime) -> None:
+    """Re-render the case card in place: it shows agreement, schedule and overdue state."""
+    enqueue(
+        session,
+        team_id=case.team_id,
+        case_id=case.id,
+        kind="update_card",
+        payload={"case_id": case.id},
+        now=now,
+    )
+
+
 def due_outbox_ids(session: Session, *, now: datetime, limit: int = 100) -> list[int]:
     """Pending rows whose time has come, and 'sending' rows whose lease ran out (a crashed sender)."""
     return list(

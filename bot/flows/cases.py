@@ -285,14 +285,7 @@ def agree(deps: Deps, *, team_id: str, user_id: str, value: str) -> str | None:
             object_type="agreement",
             object_id=agreement.id,
         )
-        repo.enqueue(
-            session,
-            team_id=team_id,
-            case_id=case.id,
-            kind="update_card",
-            payload={"case_id": case.id},
-            now=now,
-        )
+        repo.enqueue_card_update(session, case=case, now=now)
         repo.enqueue(
             session,
             team_id=team_id,

@@ -176,14 +176,7 @@ def _apply(
         except _Refused as refusal:
             return str(refusal)
         repo.add_audit(session, action=f"reminder.{action}", detail={"round": item.round}, **audit)
-        repo.enqueue(
-            session,
-            team_id=team_id,
-            case_id=case.id,
-            kind="update_card",
-            payload={"case_id": case.id},
-            now=now,
-        )
+        repo.enqueue_card_update(session, case=case, now=now)
         if clicked is not None:
             _replace_buttons(session, case, clicked, outcome, now)
     return None

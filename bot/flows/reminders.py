@@ -76,7 +76,7 @@ def _advance(deps: Deps, item_id: int, now: datetime, report: SweepReport) -> No
                 return
             item.status, item.next_check_at = ItemStatus.MISSED, None
             schedule.plan_next(deps, session, item, now, missed=True)
-            _card_changed(session, case, now)
+            repo.enqueue_card_update(session, case=case, now=now)
             report.expired += 1
             return
         if step.send is None:
@@ -99,7 +99,7 @@ def _advance(deps: Deps, item_id: int, now: datetime, report: SweepReport) -> No
             )
         item.level_sent, item.next_check_at = step.send.level, step.next_check_at
         if step.send.level == 0:
-            _card_changed(session, case, now)  # the card shows it as due now
+            repo.enqueue_card_update(session, case=case, now=now)  # the card shows it as due now
         report.reminders += 1
         log.info(
             "reminder claimed",
@@ -117,17 +117,6 @@ def _claim(session: Session, item: ScheduleItem, level: int, recipients: list[st
         recipients=recipients,
     )
     return repo.insert_once(session, claim)
-
-
-def _card_changed(session: Session, case: Case, now: datetime) -> None:
-    repo.enqueue(
-        session,
-        team_id=case.team_id,
-        case_id=case.id,
-        kind="update_card",
-        payload={"case_id": case.id},
-        now=now,
-    )
 
 
 def _deliveries(deps: Deps, session: Session, case: Case, audiences, now: datetime) -> list[dict]:

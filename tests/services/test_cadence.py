@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import holidays
 import pytest
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY
 from hypothesis import given, settings
@@ -19,11 +18,10 @@ from bot.services.cadence import (
     review_due,
 )
 from bot.services.working_time import Leave, WorkCalendar, WorkingHours, is_working_day, local_datetime
+from tests.services.calendars import ENGLAND, HOLIDAYS, NZ_AUCKLAND, ZONES
 
 LONDON = ZoneInfo("Europe/London")
 AUCKLAND = ZoneInfo("Pacific/Auckland")
-ENGLAND = holidays.country_holidays("GB", subdiv="ENG")
-NZ_AUCKLAND = holidays.country_holidays("NZ", subdiv="AUK")
 LONDON_CAL = WorkCalendar(LONDON, holidays=ENGLAND)
 AUCKLAND_CAL = WorkCalendar(AUCKLAND, holidays=NZ_AUCKLAND)
 TUESDAY = 1
@@ -272,22 +270,6 @@ def test_a_review_due_on_a_holiday_is_due_on_the_next_working_day():
 
 
 # ------------------------------------------------------------------ properties
-ZONES = [
-    "Europe/London",
-    "Pacific/Auckland",
-    "Pacific/Chatham",
-    "America/New_York",
-    "Australia/Lord_Howe",
-    "Asia/Kolkata",
-]
-HOLIDAYS = {
-    "Europe/London": ENGLAND,
-    "Pacific/Auckland": NZ_AUCKLAND,
-    "Pacific/Chatham": holidays.country_holidays("NZ", subdiv="CIT"),
-    "America/New_York": holidays.country_holidays("US", subdiv="NY"),
-    "Australia/Lord_Howe": holidays.country_holidays("AU", subdiv="NSW"),
-    "Asia/Kolkata": holidays.country_holidays("IN"),
-}
 CUSTOM = [
     "every 3 days",
     "every 2 weeks",

@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import holidays
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -21,12 +20,11 @@ from bot.services.working_time import (
     on_working_day,
     working_windows,
 )
+from tests.services.calendars import ENGLAND, HOLIDAYS, NZ_AUCKLAND, ZONES
 
 LONDON = ZoneInfo("Europe/London")
 AUCKLAND = ZoneInfo("Pacific/Auckland")
 CHATHAM = ZoneInfo("Pacific/Chatham")
-ENGLAND = holidays.country_holidays("GB", subdiv="ENG")
-NZ_AUCKLAND = holidays.country_holidays("NZ", subdiv="AUK")
 EVERY_DAY = WorkingHours(days=frozenset(range(7)))
 
 
@@ -214,22 +212,6 @@ def test_no_common_moment_when_someone_has_no_working_days():
 
 
 # ------------------------------------------------------------------ properties
-ZONES = [
-    "Europe/London",
-    "Pacific/Auckland",
-    "Pacific/Chatham",
-    "America/New_York",
-    "Australia/Lord_Howe",
-    "Asia/Kolkata",
-]
-HOLIDAYS = {
-    "Europe/London": ENGLAND,
-    "Pacific/Auckland": NZ_AUCKLAND,
-    "Pacific/Chatham": holidays.country_holidays("NZ", subdiv="CIT"),
-    "America/New_York": holidays.country_holidays("US", subdiv="NY"),
-    "Australia/Lord_Howe": holidays.country_holidays("AU", subdiv="NSW"),
-    "Asia/Kolkata": holidays.country_holidays("IN"),
-}
 instants = st.datetimes(datetime(2025, 1, 1), datetime(2030, 12, 31), timezones=st.just(UTC))
 gaps = st.timedeltas(timedelta(0), timedelta(days=20))
 
