@@ -268,14 +268,27 @@ def leave_from(session: Session, *, person_ids: Iterable[int], day: date) -> Seq
     ).all()
 
 
+def covered_by(session: Session, *, cover_slack_user_id: str, team_id: str, day: date) -> list[str]:
+    """Slack ids of the people whose leave this person is covering on `day`."""
+    cover = get_person(session, team_id=team_id, slack_user_id=cover_slack_user_id)
+    if cover is None:
+        return []
+    spans = session.scalars(
+        select(Leave).where(Leave.cover_id == cover.id, Leave.first_day <= day, Leave.last_day >= day)
+    )
+    return [span.person.slack_user_id for span in spans]
+
+
 def people_needing_zone(session: Session, *, older_than: datetime, limit: int) -> Sequence[Person]:
-    """People on open cases whose Slack time zone was never fetched, or fetched before `older_than`."""
+    """People on open cases, or covering someone's leave, whose Slack time zone was never fetched or is
+    older than `older_than`."""
     on_cases = select(CaseMember.person_id).join(Case).where(Case.status == CaseStatus.OPEN)
     managers = select(Case.manager_id).where(Case.status == CaseStatus.OPEN)
+    covers = select(Leave.cover_id).where(Leave.cover_id.is_not(None))
     return session.scalars(
         select(Person)
         .where(
-            Person.id.in_(on_cases) | Person.id.in_(managers),
+            Person.id.in_(on_cases) | Person.id.in_(managers) | Person.id.in_(covers),
             (Person.tz_fetched_at.is_(None)) | (Person.tz_fetched_at < older_than),
         )
         .order_by(Person.id)

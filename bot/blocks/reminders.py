@@ -33,8 +33,7 @@ class ReminderView:
     manager_id: str
     item_value: str  # "item_id:round": a stale button is recognised, not acted on twice
     recipient_id: str | None = None
-    on_behalf_of: str | None = None
-    reason: str | None = None
+    for_others: tuple[tuple[str, str], ...] = ()  # (user id, "cover" | "deactivated") it also carries
     permalink: str | None = None
     agenda: tuple[str, ...] = ()
     has_developing: bool = False
@@ -50,11 +49,15 @@ def reminder_message(view: ReminderView, content: Content) -> tuple[str, list[di
         channel_id=view.channel_id,
         due_at=view.due_at,
         coworkers=view.coworker_ids,
-        others=[c for c in view.coworker_ids if c != view.recipient_id],
+        # The people the recipient could meet with: not themselves, nor those whose reminder they carry.
+        others=[
+            c
+            for c in view.coworker_ids
+            if c != view.recipient_id and c not in {w for w, _ in view.for_others}
+        ],
         manager_id=view.manager_id,
         recipient=view.recipient_id or view.manager_id,
-        on_behalf_of=view.on_behalf_of,
-        reason=view.reason,
+        for_others=view.for_others,
         permalink=view.permalink,
         agenda=view.agenda,
         has_developing=view.has_developing,
@@ -91,7 +94,11 @@ def reminder_actions(view: ReminderView) -> dict[str, Any]:
 
 def answered(original_blocks: list[dict[str, Any]], note: str) -> list[dict[str, Any]]:
     """The clicked reminder with its buttons replaced by what happened, so nobody acts on it twice."""
-    kept = [b for b in original_blocks if b.get("type") != "actions"]
+    kept = [
+        {k: v for k, v in b.items() if k != "accessory"}
+        for b in original_blocks
+        if b.get("type") != "actions"
+    ]
     return [*kept, context(note)]
 
 

@@ -28,6 +28,7 @@ STALE = (
     "That reminder has already been dealt with (snoozed, moved or held). "
     "The latest one is in the case thread."
 )
+DENIED = "Only the case's co-workers, its manager and anyone covering for them can act on this reminder."
 SNOOZES = {"1d": 1, "3d": 3, "week": 5}  # working days
 FURTHEST = timedelta(days=190)
 
@@ -158,7 +159,12 @@ def _apply(
             return "I can't find that reminder any more."
         who = people.actor(session, deps.settings, team_id=team_id, user_id=user_id)
         members = [m.person.slack_user_id for m in case.members]
-        allowed = permissions.can_view_case(who, member_ids=members, manager_id=case.manager.slack_user_id)
+        covering = repo.covered_by(
+            session, cover_slack_user_id=user_id, team_id=team_id, day=schedule.today_for(deps, None, now)
+        )
+        allowed = permissions.can_act_on_reminder(
+            who, member_ids=members, manager_id=case.manager.slack_user_id, covering_for=covering
+        )
         audit = {
             "team_id": team_id,
             "now": now,
@@ -168,7 +174,7 @@ def _apply(
         }
         if not allowed:
             repo.add_audit(session, action=f"reminder.{action}", outcome="denied", **audit)
-            return "Only the case's co-workers and its manager can act on this reminder."
+            return DENIED
         if item.round != round_number or item.status not in repo.OPEN_ITEM:
             return STALE
         try:

@@ -137,8 +137,7 @@ def _deliveries(deps: Deps, session: Session, case: Case, audiences, now: dateti
                     {
                         "audience": audience.value,
                         "user_id": route.user_id,
-                        "on_behalf_of": route.on_behalf_of,
-                        "reason": route.reason,
+                        "for_others": [list(pair) for pair in route.for_others],
                     }
                 )
     return found

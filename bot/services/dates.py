@@ -21,6 +21,11 @@ def parse_day(text: str, *, today: date) -> date:
     words = text.strip().lower().rstrip(".")
     if not words:
         raise DayProblem("Give a date, like 2026-12-24 or 24 Dec.")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", words):  # ISO: never let dayfirst swap month and day
+        try:
+            return date.fromisoformat(words)
+        except ValueError:
+            raise DayProblem(f"{text.strip()} is not a real date. Write it like 2026-12-24.") from None
     if words in ("today", "tomorrow"):
         return today + timedelta(days=1 if words == "tomorrow" else 0)
     for prefix_len in (len(words), 3):

@@ -28,3 +28,12 @@ def can_agree(actor: Actor, *, for_user_id: str, coworker_ids: Collection[str]) 
 
 def can_view_case(actor: Actor, *, member_ids: Collection[str], manager_id: str) -> bool:
     return actor.user_id in member_ids or actor.user_id == manager_id or actor.is_admin
+
+
+def can_act_on_reminder(
+    actor: Actor, *, member_ids: Collection[str], manager_id: str, covering_for: Collection[str]
+) -> bool:
+    """Case members, its manager and admins; and whoever is covering a member's leave (their reminders
+    come to them, so must their buttons)."""
+    covering = any(user_id in member_ids for user_id in covering_for)
+    return can_view_case(actor, member_ids=member_ids, manager_id=manager_id) or covering

@@ -124,23 +124,22 @@ class Person:
 @dataclass(frozen=True)
 class Route:
     user_id: str  # who receives it
-    on_behalf_of: str | None = None  # whose reminder it really is, when it was redirected
-    reason: str | None = None  # "cover" | "deactivated"
+    # Whose reminders it also carries, and why: (user id, "cover" | "deactivated"), one per person.
+    for_others: tuple[tuple[str, str], ...] = ()
 
 
 def routes(targets: list[Person], *, manager: Person) -> list[Route]:
     """Who actually receives reminders meant for `targets`: cover while on leave, the manager for a
-    deactivated account. Each person receives one copy, however many reasons send it to them."""
-    found: dict[str, Route] = {}
+    deactivated account. Each person receives one copy, naming everyone whose reminder it carries."""
+    found: dict[str, list[tuple[str, str]]] = {}
     for person in targets:
         if person.deactivated:
-            route = Route(manager.user_id, person.user_id, "deactivated")
+            found.setdefault(manager.user_id, []).append((person.user_id, "deactivated"))
         elif person.cover_user_id:
-            route = Route(person.cover_user_id, person.user_id, "cover")
+            found.setdefault(person.cover_user_id, []).append((person.user_id, "cover"))
         else:
-            route = Route(person.user_id)
-        found.setdefault(route.user_id, route)
-    return list(found.values())
+            found.setdefault(person.user_id, [])
+    return [Route(user_id, tuple(others)) for user_id, others in found.items()]
 
 
 def on_leave(day: date, spans: list[tuple[date, date]]) -> bool:
