@@ -148,6 +148,9 @@ def _already_posted(client: WebClient, call: Call, message_id: int) -> dict[str,
         return None
     channel, thread_ts = call.kwargs["channel"], call.kwargs.get("thread_ts")
     try:
+        if channel[:1] in ("U", "W"):
+            # A DM is posted to the user id, but its history lives under the DM's own conversation id.
+            channel = client.conversations_open(users=channel)["channel"]["id"]
         if thread_ts:
             found = client.conversations_replies(
                 channel=channel, ts=thread_ts, include_all_metadata=True, limit=200
@@ -250,13 +253,23 @@ def _to_dead_letter(session: Session, message: OutboxMessage, error: str, now: d
         now=now,
         payload={
             "user_id": case.manager.slack_user_id,
-            "text": (
-                f"I couldn't deliver an update for case {slack_escape(case.reference)} "
-                f"in <#{case.channel_id}> "
-                f"(Slack said `{error}`). If I was removed from the channel or it was archived, please "
-                "invite me back or tell me where the case lives now; nothing has been lost."
-            ),
+            "text": _dead_letter_notice(message, case, error),
         },
+    )
+
+
+def _dead_letter_notice(message: OutboxMessage, case: Case, error: str) -> str:
+    reference = slack_escape(case.reference)
+    recipient = message.payload.get("user_id", "thread")
+    if message.kind == "reminder" and recipient != "thread":
+        return (
+            f"I couldn't send <@{recipient}> a reminder about case {reference} (Slack said `{error}`). "
+            "If they have left or changed role, you may want to reassign their part of the case."
+        )
+    return (
+        f"I couldn't deliver an update for case {reference} in <#{case.channel_id}> "
+        f"(Slack said `{error}`). If I was removed from the channel or it was archived, please "
+        "invite me back or tell me where the case lives now; nothing has been lost."
     )
 
 

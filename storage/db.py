@@ -12,11 +12,16 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # pysqlite opens a transaction only before its first INSERT/UPDATE/DELETE, so a SAVEPOINT issued first
+    # (a claim row's insert_once) would commit on its own at RELEASE, apart from the rows that must go
+    # with it. SQLAlchemy's documented remedy: switch that off and BEGIN ourselves (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -24,6 +29,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     if not _is_memory(dbapi_connection):
         cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    # IMMEDIATE takes the write lock at the start, so a transaction that reads and then writes can
+    # never fail half-way on a stale snapshot; waiting for the lock is bounded by the busy timeout.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _is_memory(dbapi_connection) -> bool:

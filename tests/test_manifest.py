@@ -30,6 +30,8 @@ DOCUMENTED_SCOPES = {
     "groups:history": "find a post whose sender crashed mid-send (private channels)",
     "channels:history": "find a post whose sender crashed mid-send (public channels)",
     "users:read": "users.info: time zones, deactivated users, bots picked by mistake",
+    "im:write": "conversations.open: the DM conversation id of a reminder DM, to check it after a crash",
+    "im:history": "find a reminder DM whose sender crashed mid-send, so it is not sent twice",
 }
 
 # bolt's built-in matchers are closures named after the builder that made them

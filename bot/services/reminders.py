@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bot.services.working_time import WorkCalendar, add_working_days
 
@@ -71,6 +71,9 @@ class ItemState:
     level_sent: int  # highest rung already sent this round; -1 for none
 
 
+LATE = timedelta(hours=1)  # a rung due as its item expires still goes out if the sweep is this close
+
+
 @dataclass(frozen=True)
 class Step:
     """What to do now: send one rung (or none), mark the item missed, and when to look again."""
@@ -89,10 +92,14 @@ def decide(item: ItemState, *, now: datetime, calendar: WorkCalendar, thresholds
     """The rung to send now (the highest one due), and when to look again.
 
     Rungs that fall after the item expires (the next occurrence takes over) are never sent; a rung due
-    at or before that moment still is, so a weekly discussion missed for a week still reaches the manager.
+    at or before that moment still is, so a weekly discussion missed for a week still reaches the manager,
+    unless the sweep only gets there long after (downtime): then the item is just marked missed.
     """
     if item.status not in ("scheduled", "started"):
         return Step(None, (), False, None)
+    if item.expires_at is not None and now - item.expires_at > LATE:
+        # Long gone (the bot was down): the next occurrence has its own reminders; say nothing late.
+        return Step(None, (), True, None)
     rungs = [
         (rung, add_working_days(calendar, item.due_at, rung.after_working_days))
         for rung in ladder(item.kind, thresholds)

@@ -81,6 +81,14 @@ def test_a_rung_due_exactly_when_the_next_occurrence_starts_still_reaches_the_ma
     assert step.send.level == 2 and not step.expire and step.next_check_at == expires
 
 
+def test_after_downtime_an_item_that_expired_long_ago_is_marked_missed_without_a_late_escalation():
+    expires = add_working_days(AUCKLAND, DUE, 5)
+    step = decide(
+        item(level_sent=1, expires_at=expires), now=expires + 3 * DAY, calendar=AUCKLAND, thresholds=T
+    )
+    assert step.expire and step.send is None
+
+
 def test_rungs_after_the_next_occurrence_are_never_sent():
     expires = DUE + DAY  # before the coworker rung (Friday)
     step = decide(item(level_sent=0, expires_at=expires), now=expires + DAY, calendar=AUCKLAND, thresholds=T)
