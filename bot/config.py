@@ -52,6 +52,13 @@ class Settings:
     remind_after_working_days: int = 2
     escalate_after_working_days: int = 5
     sweep_every_seconds: int = 60
+    # Discussions: an organisation's own question banks (added to, or replacing by id, the shipped ones),
+    # and the reactions that mark a thread message for the record.
+    bank_folder: str = ""
+    capture_reactions: str = (
+        "white_check_mark=decision,pushpin=action,warning=concern,seedling=learning,"
+        "thinking_face=disagree,handshake=shared"
+    )
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def hours(self) -> WorkingHours:
@@ -63,6 +70,11 @@ class Settings:
 
     def public_holidays(self) -> HolidayBase:
         return holidays.country_holidays(self.holiday_country, subdiv=self.holiday_region or None)
+
+    def reactions(self) -> dict[str, str]:
+        """Reaction name -> capture kind, e.g. {"pushpin": "action"}."""
+        pairs = (pair.partition("=") for pair in self.capture_reactions.split(",") if pair.strip())
+        return {name.strip().strip(":"): kind.strip().lower() for name, _, kind in pairs}
 
     def require_bot_token(self) -> str:
         return _require(self.slack_bot_token, "SLACK_BOT_TOKEN", _HOW["SLACK_BOT_TOKEN"])
@@ -214,5 +226,25 @@ def _validate_working_time(settings: Settings) -> None:
             "CASEBOT_ESCALATE_AFTER_WORKING_DAYS must be more than CASEBOT_REMIND_AFTER_WORKING_DAYS, so "
             "co-workers are reminded before their manager is asked to help."
         )
+    _validate_capture(settings)
     if settings.sweep_every_seconds < 5:
         raise ConfigError("CASEBOT_SWEEP_EVERY_SECONDS must be at least 5.")
+
+
+CAPTURE_KINDS = ("decision", "action", "concern", "learning", "disagree", "shared")
+
+
+def _validate_capture(settings: Settings) -> None:
+    for pair in settings.capture_reactions.split(","):
+        name, sep, kind = pair.partition("=")
+        if pair.strip() and (not sep or not name.strip() or kind.strip().lower() not in CAPTURE_KINDS):
+            raise ConfigError(
+                "CASEBOT_CAPTURE_REACTIONS must be reaction=kind pairs separated by commas, like "
+                f"pushpin=action,seedling=learning, with kinds from {', '.join(CAPTURE_KINDS)}; "
+                f"got {pair.strip()!r}."
+            )
+    if settings.bank_folder and not Path(settings.bank_folder).is_dir():
+        raise ConfigError(
+            f"CASEBOT_BANK_FOLDER {settings.bank_folder!r} is not a folder. Point it at a folder of "
+            "question-bank .toml files, or leave it empty to use the shipped banks."
+        )

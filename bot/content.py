@@ -1,4 +1,4 @@
-"""Loads prompts/ once: jinja2 templates for the bot's wording.
+"""Loads prompts/ once: jinja2 templates for the bot's wording, and the question banks.
 
 Every ``{{ expression }}`` is Slack-escaped by ``finalize`` unless it is ``Trusted`` (mentions and
 dates we build ourselves), so user text can never become ``<!channel>`` or a mention.
@@ -6,14 +6,18 @@ dates we build ourselves), so user text can never become ``<!channel>`` or a men
 
 from __future__ import annotations
 
+import tomllib
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from bot.services.banks import BankError, Banks, combine, merge, parse_bank, validate
 from bot.services.text import channel_link, mention, slack_date, slack_escape
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+BANKS = PROMPTS / "banks"
 
 
 class Trusted(str):
@@ -28,8 +32,44 @@ def _finalize(value: Any) -> str:
     return slack_escape(value)
 
 
+def load_banks(folders: Sequence[Path]) -> Banks:
+    """Every ``*.toml`` in each folder, in name order. Files in one folder may not define the same id;
+    a later folder adds questions and frameworks and replaces earlier ones by id. Then cross-checked.
+    Any problem is a BankError naming the file and the entry."""
+    layers = []
+    for folder in folders:
+        if not folder.is_dir():
+            raise BankError(f"{_shown(folder)}: not a folder of question banks")
+        files = sorted(p for p in folder.glob("*.toml") if not p.name.startswith(".") and p.is_file())
+        layers.append(combine(*(parse_bank(_shown(path), _read_toml(path)) for path in files)))
+    banks = merge(*layers)
+    validate(banks)
+    return banks
+
+
+def _read_toml(path: Path) -> Mapping[str, Any]:
+    try:
+        with path.open("rb") as file:
+            return tomllib.load(file)
+    except tomllib.TOMLDecodeError as error:
+        raise BankError(f"{_shown(path)}: not valid TOML: {error}") from error
+    except UnicodeDecodeError as error:
+        raise BankError(f"{_shown(path)}: not UTF-8 text ({error.reason} at byte {error.start})") from error
+    except OSError as error:
+        raise BankError(f"{_shown(path)}: cannot be read ({error.strerror})") from error
+
+
+def _shown(path: Path) -> str:
+    """prompts/banks/lenses.toml for a shipped file; an organisation's file as given."""
+    try:
+        return str(path.resolve().relative_to(PROMPTS.parent))
+    except ValueError:
+        return str(path)
+
+
 class Content:
-    def __init__(self, root: Path = PROMPTS) -> None:
+    def __init__(self, root: Path = PROMPTS, bank_folders: Sequence[Path] = ()) -> None:
+        self.banks = load_banks([root / "banks", *bank_folders])
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(root / "templates"),
             undefined=jinja2.StrictUndefined,

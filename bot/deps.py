@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.content import Content
 from bot.executor import TrackedExecutor
+from bot.services.banks import BankError
 from storage.db import make_engine, make_sessions
 
 
@@ -51,8 +53,20 @@ class Deps:
         )
 
 
+def load_content(settings: Settings) -> Content:
+    """Templates and question banks; an organisation's bank folder (if set) adds to or replaces ours."""
+    try:
+        return Content(bank_folders=[Path(settings.bank_folder)] if settings.bank_folder else [])
+    except BankError as exc:
+        raise ConfigError(f"CASEBOT_BANK_FOLDER: {exc}") from None
+
+
 def build_deps(settings: Settings, *, clock: Callable[[], datetime] = system_clock) -> Deps:
     engine = make_engine(settings.database_url)
     return Deps(
-        settings=settings, engine=engine, sessions=make_sessions(engine), content=Content(), clock=clock
+        settings=settings,
+        engine=engine,
+        sessions=make_sessions(engine),
+        content=load_content(settings),
+        clock=clock,
     )

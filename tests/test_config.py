@@ -88,3 +88,38 @@ def test_schedule_settings_are_read_into_working_hours_and_holidays():
     )
     assert date(2027, 2, 6) in settings.public_holidays()  # Waitangi Day
     assert (settings.remind_after_working_days, settings.escalate_after_working_days) == (1, 3)
+
+
+# ---------------------------------------------------------------- question banks and reactions
+def test_an_organisations_bank_folder_adds_and_replaces_questions(tmp_path):
+    from bot.deps import load_content
+
+    (tmp_path / "ours.toml").write_text(
+        '[[question]]\nid = "risk.our_own"\nlens = "risk"\ntext = "What does our own safety tool say here?"\n'
+        'stages = []\naudience = ["coworkers"]\n'
+    )
+    settings = load_settings({"CASEBOT_BANK_FOLDER": str(tmp_path)})
+    banks = load_content(settings).banks
+    assert banks.questions["risk.our_own"].text == "What does our own safety tool say here?"
+    assert len([q for q in banks.questions.values() if q.lens == "clarifying"]) >= 8
+
+
+def test_a_bad_bank_file_stops_start_up_with_a_message_naming_the_file(tmp_path):
+    from bot.deps import load_content
+
+    (tmp_path / "broken.toml").write_text('[[question]]\nid = "x.1"\nlens = "astrology"\ntext = "Why?"\n')
+    settings = load_settings({"CASEBOT_BANK_FOLDER": str(tmp_path)})
+    with pytest.raises(ConfigError, match=r"broken\.toml.*astrology"):
+        load_content(settings)
+
+
+def test_the_bank_folder_must_exist(tmp_path):
+    with pytest.raises(ConfigError, match="CASEBOT_BANK_FOLDER"):
+        load_settings({"CASEBOT_BANK_FOLDER": str(tmp_path / "missing")})
+
+
+def test_capture_reactions_are_read_and_checked():
+    settings = load_settings({"CASEBOT_CAPTURE_REACTIONS": ":star:=decision, eyes=concern"})
+    assert settings.reactions() == {"star": "decision", "eyes": "concern"}
+    with pytest.raises(ConfigError, match="CASEBOT_CAPTURE_REACTIONS"):
+        load_settings({"CASEBOT_CAPTURE_REACTIONS": "star=gossip"})

@@ -16,11 +16,11 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from bot import logs
 from bot.app import create_app
 from bot.config import Settings
-from bot.content import Content
-from bot.deps import Deps, system_clock
+from bot.deps import Deps, load_content, system_clock
 from bot.executor import TrackedExecutor
 from bot.sandbox.driver import Driver, HttpTransport, SocketModeTransport
 from bot.sandbox.emulator import SlackEmulator
+from bot.sandbox.people import People
 from bot.wsgi import make_wsgi_app
 from storage import migrate
 from storage import repository as repo
@@ -131,7 +131,7 @@ class Sandbox:
             settings=self.settings,
             engine=engine,
             sessions=make_sessions(engine),
-            content=Content(),
+            content=load_content(self.settings),
             clock=clock,
             executor=TrackedExecutor(),
         )
@@ -159,6 +159,7 @@ class Sandbox:
             wait_idle=self.deps.executor.wait_idle,
             on_trigger=self.emu.register_trigger,
         )
+        self.people = People(self.emu, self.driver)
 
     def close(self, *, keep_emulator: bool = False) -> None:
         if self._server:
