@@ -10,9 +10,9 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 from bot import errors
 from bot.deps import Deps
-from bot.listeners import actions, commands, home, reminders, shortcuts, views
+from bot.listeners import actions, capture, commands, discussions, home, reminders, views
 
-LISTENER_MODULES = (commands, views, actions, reminders, shortcuts, home)
+LISTENER_MODULES = (commands, views, actions, reminders, discussions, capture, home)
 
 
 def create_app(deps: Deps, *, token_verification: bool = True) -> App:

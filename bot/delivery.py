@@ -110,7 +110,7 @@ def _remember(
 ) -> None:
     if not call.remember_as or not response.get("ts"):
         return
-    case_id = message.payload["case_id"]
+    case_id = message.case_id or message.payload["case_id"]
     if repo.slack_post(session, case_id=case_id, purpose=call.remember_as) is None:
         session.add(
             SlackPost(
@@ -275,7 +275,14 @@ def _dead_letter_notice(message: OutboxMessage, case: Case, error: str) -> str:
 
 # Rows that can only be sent once the card exists (its thread, its ts) would otherwise be deferred
 # forever; they share the card's fate, and the manager's notice covers them.
-NEEDS_CARD = ("post_agreement", "update_card", "update_agreement", "thread_note")
+NEEDS_CARD = (
+    "post_agreement",
+    "update_card",
+    "update_agreement",
+    "thread_note",
+    "post_prompt",
+    "update_prompt",
+)
 
 
 def _dead_letter_dependants(session: Session, case_id: int) -> None:

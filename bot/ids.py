@@ -9,11 +9,15 @@ class Sub(StrEnum):
     LIST = "list"
     ADMIN = "admin"
     AWAY = "away"
+    DISCUSS = "discuss"
+    ASK = "ask"
 
 
 class CallbackId(StrEnum):
     AGREEMENT = "agreement_modal"
     ADD_TO_RECORD = "add_to_case_record"
+    DISCUSSION_START = "discussion_start_modal"
+    CAPTURE_KIND = "capture_kind_modal"
 
 
 class ActionId(StrEnum):
@@ -23,7 +27,12 @@ class ActionId(StrEnum):
     REMINDER_SNOOZE = "reminder_snooze"
     REMINDER_RESCHEDULE = "reminder_reschedule"
     REMINDER_MET = "reminder_met"
-    DISCUSSION_DONE = "discussion_done"
+    CARD_START_DISCUSSION = "card_start_discussion"
+    CARD_ASK = "card_ask_question"
+    QUESTION_NEXT = "question_next"
+    QUESTION_ANOTHER_LENS = "question_another_lens"
+    QUESTION_SKIP = "question_skip"
+    QUESTION_WRAP_UP = "question_wrap_up"
 
 
 class Block(StrEnum):
@@ -42,3 +51,6 @@ class Block(StrEnum):
     INFORMATION_SHARING = "information_sharing"
     REVIEW_DATE = "review_date"
     RESPONSIBILITY_PREFIX = "resp_"
+    FOCUS = "focus"
+    FRAMEWORK = "framework"
+    CAPTURE_KIND = "capture_kind"

@@ -13,13 +13,22 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.blocks.discussions import question_message
 from bot.blocks.messages import agreement_post, case_card
 from bot.blocks.reminders import ReminderView, reminder_message
 from bot.deps import Deps
-from bot.flows import reminders, schedule
+from bot.flows import discussions, reminders, schedule
 from bot.flows.presenters import case_view, supervision_agenda
 from storage import repository as repo
-from storage.models import Case, Experience, ItemStatus, OutboxMessage, ScheduleItem, SlackPost
+from storage.models import (
+    Case,
+    DiscussionPrompt,
+    Experience,
+    ItemStatus,
+    OutboxMessage,
+    ScheduleItem,
+    SlackPost,
+)
 
 METADATA_TYPE = "casebot_outbox"
 ON_TIME = timedelta(minutes=1)  # a reminder this close to its working-hours slot goes now
@@ -61,6 +70,8 @@ def prepare(deps: Deps, session: Session, message: OutboxMessage, now: datetime)
         return _reminder(deps, session, case, payload, metadata, now)
     if message.kind == "thread_note":
         return Call("chat.postMessage", _in_thread(case, payload["text"], payload.get("blocks"), metadata))
+    if message.kind in ("post_prompt", "update_prompt"):
+        return _prompt(deps, session, case, message.kind, payload["prompt_id"], metadata)
     view = case_view(case, items=repo.open_items(session, case_ids=[case.id]), now=now)
     if message.kind == "post_card":
         text, blocks = case_card(view)
@@ -108,6 +119,17 @@ def _posted(session: Session, case: Case, purpose: str) -> SlackPost:
     if found is None:
         raise Defer  # the original post has not gone out yet
     return found
+
+
+def _prompt(deps: Deps, session: Session, case: Case, kind: str, prompt_id: int, metadata: dict) -> Call:
+    """A discussion question, rendered from its state now: only the current one carries buttons."""
+    prompt = session.get(DiscussionPrompt, prompt_id)
+    assert prompt is not None
+    text, blocks = question_message(discussions.prompt_view(deps, session, case, prompt))
+    purpose = f"prompt:{prompt.id}"
+    if kind == "post_prompt":
+        return Call("chat.postMessage", _in_thread(case, text, blocks, metadata), remember_as=purpose)
+    return _update(session, case, purpose, text, blocks)
 
 
 def _reminder(deps: Deps, session: Session, case: Case, payload: dict, metadata: dict, now: datetime) -> Call:

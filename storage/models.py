@@ -313,6 +313,129 @@ class Leave(Base):
     cover: Mapped[Person | None] = relationship(foreign_keys=[cover_id])
 
 
+class DiscussionStatus(enum.StrEnum):
+    ACTIVE = "active"
+    WRAPPED = "wrapped"  # ended in the thread; its summary is still to be recorded
+    RECORDED = "recorded"
+
+
+class CaptureKind(enum.StrEnum):
+    DECISION = "decision"
+    ACTION = "action"
+    CONCERN = "concern"
+    LEARNING = "learning"
+    DISAGREE = "disagree"
+    SHARED = "shared"
+
+
+class Discussion(Base):
+    """A reflective discussion in a case thread. It can run over days: everything is here, not in memory."""
+
+    __tablename__ = "discussions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    schedule_item_id: Mapped[int | None] = mapped_column(ForeignKey("schedule_items.id"))
+    status: Mapped[DiscussionStatus] = mapped_column(
+        _enum(DiscussionStatus), default=DiscussionStatus.ACTIVE
+    )
+    framework: Mapped[str] = mapped_column(String(60))
+    # The focus question is case text typed by a person: retention deletes it with the thread text.
+    focus: Mapped[str | None] = mapped_column(Text)
+    seed: Mapped[int] = mapped_column(Integer)
+    started_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    current_prompt_id: Mapped[int | None] = mapped_column(Integer)
+    # Optimistic lock: two people pressing Next question at once move it on once.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    case: Mapped[Case] = relationship()
+    started_by: Mapped[Person] = relationship()
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PromptOutcome(enum.StrEnum):
+    CURRENT = "current"
+    MOVED_ON = "moved_on"
+    SKIPPED = "skipped"
+    WRAPPED = "wrapped"
+    SINGLE = "single"  # asked with /case ask, outside a discussion
+
+
+class DiscussionPrompt(Base):
+    """A question casebot asked in a case thread (from a bank, or a framework stage's own prompt)."""
+
+    __tablename__ = "discussion_prompts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    discussion_id: Mapped[int | None] = mapped_column(ForeignKey("discussions.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    question_id: Mapped[str | None] = mapped_column(String(120))
+    stage_id: Mapped[str | None] = mapped_column(String(60))
+    lens: Mapped[str | None] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)  # the bank's wording, never case text
+    outcome: Mapped[PromptOutcome] = mapped_column(_enum(PromptOutcome), default=PromptOutcome.CURRENT)
+    asked_by: Mapped[str] = mapped_column(String(32))
+    asked_at: Mapped[datetime]
+
+
+class ThreadMessage(Base):
+    """A person's reply in a case thread during a discussion: the raw capture a summary is drafted from.
+
+    Only messages in case threads with a discussion under way are stored. An edit replaces the text;
+    a deletion removes it and withdraws what it marked.
+    """
+
+    __tablename__ = "thread_messages"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", "ts"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    discussion_id: Mapped[int] = mapped_column(ForeignKey("discussions.id"), index=True)
+    prompt_id: Mapped[int | None] = mapped_column(ForeignKey("discussion_prompts.id"))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    ts: Mapped[str] = mapped_column(String(32))
+    author_id: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime]
+    edited_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+
+
+class CapturedItem(Base):
+    """A decision, action, concern, learning point, difference of view or sharing decision.
+
+    ``key`` makes marking idempotent: a retried event, a second reaction of the same kind or the
+    shortcut on an already-marked message finds the same row.
+    """
+
+    __tablename__ = "captured_items"
+    __table_args__ = (UniqueConstraint("discussion_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    discussion_id: Mapped[int] = mapped_column(ForeignKey("discussions.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("thread_messages.id"))
+    key: Mapped[str] = mapped_column(String(120))
+    source: Mapped[str] = mapped_column(String(20))  # prefix, reaction, shortcut
+    kind: Mapped[CaptureKind] = mapped_column(_enum(CaptureKind))
+    text: Mapped[str | None] = mapped_column(Text)
+    owner_ids: Mapped[list[Any]]
+    due: Mapped[date | None] = mapped_column(Date)
+    marked_by: Mapped[str] = mapped_column(String(32))
+    marked_at: Mapped[datetime]
+    updated_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+    asked_missing: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class AuditEntry(Base):
     """Append-only: who did what to which object, and whether it was allowed. Ids only, no case text."""
 

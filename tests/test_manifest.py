@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from bot.sandbox import payloads
-from bot.sandbox.harness import CASE_CHANNEL, LEAD, Sandbox
+from bot.sandbox.harness import CASE_CHANNEL, LEAD, TEAM_ID, Sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -27,8 +27,9 @@ DOCUMENTED_SCOPES = {
     "commands": "the /case command and the message shortcut",
     "groups:read": "conversations.info on private case channels (membership, privacy, sharing)",
     "channels:read": "conversations.info, to refuse public channels",
-    "groups:history": "find a post whose sender crashed mid-send (private channels)",
-    "channels:history": "find a post whose sender crashed mid-send (public channels)",
+    "groups:history": "message.groups: replies in case threads; find a post whose sender crashed mid-send",
+    "channels:history": "message.channels: replies in case threads; find a post whose sender crashed",
+    "reactions:read": "reaction_added/removed: the configured reactions mark a reply for the record",
     "users:read": "users.info: time zones, deactivated users, bots picked by mistake",
     "im:write": "conversations.open: the DM conversation id of a reminder DM, to check it after a crash",
     "im:history": "find a reminder DM whose sender crashed mid-send, so it is not sent twice",
@@ -116,7 +117,8 @@ def test_app_registers_exactly_the_manifests_shortcuts(box):
 
 
 def test_app_registers_exactly_the_manifests_bot_events(box):
-    assert registered(box.app)["event"] == manifest_events()
+    # message.groups and message.channels both arrive as `message` events (channel_type tells them apart).
+    assert registered(box.app)["event"] == {event.split(".")[0] for event in manifest_events()}
 
 
 # ------------------------------------------- what bolt does with each delivery
@@ -140,8 +142,31 @@ def test_each_manifest_shortcut_is_handled(box, callback_id):
     assert delivered.status != UNHANDLED
 
 
+def _message(channel_type: str) -> dict:
+    return payloads.message_event(
+        user_id=LEAD,
+        channel_id=CASE_CHANNEL,
+        text="hello",
+        ts="1790000000.000200",
+        team_id=TEAM_ID,
+        thread_ts="1790000000.000100",
+        channel_type=channel_type,
+    )
+
+
+def _reaction(kind: str) -> dict:
+    event = payloads.reaction_added_event(
+        user_id=LEAD, reaction="pushpin", channel_id=CASE_CHANNEL, item_ts="1790000000.000200", item_user=LEAD
+    )
+    return {**event, "type": kind}
+
+
 EVENT_BUILDERS = {
     "app_home_opened": lambda: payloads.app_home_opened_event(user_id=LEAD, channel_id="DLEAD001"),
+    "message.groups": lambda: _message("group"),
+    "message.channels": lambda: _message("channel"),
+    "reaction_added": lambda: _reaction("reaction_added"),
+    "reaction_removed": lambda: _reaction("reaction_removed"),
 }
 
 

@@ -113,7 +113,11 @@ def case_card(case: CaseView) -> tuple[str, list[dict[str, Any]]]:
             + ("open" if case.status == "open" else "closed")
             + ". Details are in this thread."
         ),
-        actions(button("Agreement", ActionId.CARD_AGREEMENT, str(case.case_id))),
+        actions(
+            button("Start discussion", ActionId.CARD_START_DISCUSSION, str(case.case_id), style="primary"),
+            button("Ask a question", ActionId.CARD_ASK, str(case.case_id)),
+            button("Agreement", ActionId.CARD_AGREEMENT, str(case.case_id)),
+        ),
     ]
     return f"Case {ref}: co-working card", blocks
 
@@ -160,6 +164,11 @@ HELP = [
     ("help", "this list"),
     ("open", "managers: agree a co-working arrangement for a case in this channel"),
     ("list", "the cases you co-work or manage, with the next discussion and anything overdue"),
+    (
+        "discuss [REF] [framework]",
+        "start a reflective discussion in the case thread (e.g. `discuss CASE-1 gibbs`)",
+    ),
+    ("ask [REF] [lens]", "one critical-friend question in the case thread (e.g. `ask risk`, `ask child`)"),
     (
         "away 2026-12-24 @colleague",
         "you're on leave until that date: reminders pause, or go to the colleague",

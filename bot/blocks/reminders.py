@@ -102,14 +102,6 @@ def answered(original_blocks: list[dict[str, Any]], note: str) -> list[dict[str,
     return [*kept, context(note)]
 
 
-def started_note(kind: str, user_id: str, item_value: str) -> tuple[str, list[dict[str, Any]]]:
-    text = (
-        f":arrow_forward: {mention(user_id)} started the {TITLE[kind].lower()}. Talk it through here in "
-        "the thread; press *Done* when you have finished."
-    )
-    return text, [section(text, accessory=button("Done", ActionId.DISCUSSION_DONE, item_value))]
-
-
 def note(text: str) -> tuple[str, list[dict[str, Any]]]:
     return text, [section(text)]
 

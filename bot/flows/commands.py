@@ -8,9 +8,10 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot import delivery
 from bot.blocks.messages import case_list, help_message
 from bot.deps import Deps
-from bot.flows import away, cases, people
+from bot.flows import away, cases, discussions, people
 from bot.flows.presenters import case_line
 from bot.ids import Sub
 from bot.services import permissions
@@ -42,6 +43,13 @@ def handle(deps: Deps, body: dict[str, Any]) -> Reply:
         return Reply(text=list_cases(deps, team_id=team_id, user_id=user_id))
     if invocation.sub == Sub.AWAY:
         return Reply(then=lambda client: away.reply(deps, client, body, invocation.args))
+    if invocation.sub == Sub.DISCUSS:
+        return Reply(then=lambda client: discussions.start_from_command(deps, client, body, invocation.args))
+    if invocation.sub == Sub.ASK:
+        text = discussions.ask(
+            deps, team_id=team_id, user_id=user_id, channel_id=channel_id, args=invocation.args
+        )
+        return Reply(text=text, then=lambda _client: delivery.deliver_due(deps))
     if invocation.sub == Sub.ADMIN:
         return Reply(text=admin(deps, team_id=team_id, user_id=user_id, args=invocation.args))
     text = help_message(deps.content, deps.settings.command)

@@ -1,4 +1,4 @@
-"""The buttons on a reminder: Start now, Snooze, Reschedule, We met offline, and Done after starting.
+"""The buttons on a reminder: Snooze, Reschedule and We met offline (Start now begins a discussion).
 
 Each button carries "item:round". A click on a reminder from an earlier round (already snoozed,
 rescheduled or held) changes nothing and says so, which also makes double clicks harmless. Every
@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.blocks import reminders as blocks
 from bot.deps import Deps
-from bot.flows import people, schedule
+from bot.flows import people, schedule, thread
 from bot.services import permissions
 from bot.services.text import slack_date
 from bot.services.working_time import add_working_days, local_datetime, on_working_day
@@ -42,23 +42,12 @@ class Clicked:
     blocks: list[dict[str, Any]]
 
 
-def start(deps: Deps, *, team_id: str, user_id: str, value: str, clicked: Clicked | None) -> str | None:
-    def change(session: Session, case: Case, item: ScheduleItem, now: datetime) -> str:
-        if item.status == ItemStatus.SCHEDULED:
-            item.status, item.started_at = ItemStatus.STARTED, now
-        text, note_blocks = blocks.started_note(item.kind.value, user_id, f"{item.id}:{item.round}")
-        _thread_note(session, case, text, note_blocks, now)
-        return f"Started by <@{user_id}>."
-
-    return _act(deps, "start", team_id, user_id, value, clicked, change)
-
-
 def held(deps: Deps, *, team_id: str, user_id: str, value: str, clicked: Clicked | None) -> str | None:
     def change(session: Session, case: Case, item: ScheduleItem, now: datetime) -> str:
         item.status, item.held_at, item.next_check_at = ItemStatus.HELD, now, None
         following = schedule.plan_next(deps, session, item, now)
         text = blocks.held_text(user_id, item.kind.value, following.due_at if following else None)
-        _thread_note(session, case, text, None, now)
+        thread.note(session, case, text, now)
         return f"Marked as held by <@{user_id}>."
 
     return _act(deps, "held", team_id, user_id, value, clicked, change)
@@ -117,7 +106,7 @@ def _move(
     item.due_at, item.round, item.level_sent, item.next_check_at = to, item.round + 1, -1, to
     if item.expires_at is not None and item.expires_at <= to:
         item.expires_at = None  # moved past the next occurrence: it stays until held, and is not lost
-    _thread_note(session, case, blocks.moved_text(user_id, item.kind.value, to, how), None, now)
+    thread.note(session, case, blocks.moved_text(user_id, item.kind.value, to, how), now)
     return f"{how.capitalize()} by <@{user_id}> to {slack_date(to)}."
 
 
@@ -186,18 +175,6 @@ def _apply(
         if clicked is not None:
             _replace_buttons(session, case, clicked, outcome, now)
     return None
-
-
-def _thread_note(session: Session, case: Case, text: str, note_blocks: list | None, now: datetime) -> None:
-    text, note_blocks = (text, note_blocks) if note_blocks else blocks.note(text)
-    repo.enqueue(
-        session,
-        team_id=case.team_id,
-        case_id=case.id,
-        kind="thread_note",
-        payload={"case_id": case.id, "text": text, "blocks": note_blocks},
-        now=now,
-    )
 
 
 def _replace_buttons(session: Session, case: Case, clicked: Clicked, outcome: str, now: datetime) -> None:

@@ -4,9 +4,7 @@ from bot.flows import occurrences
 from bot.ids import ActionId
 
 SIMPLE = {
-    ActionId.REMINDER_START: occurrences.start,
     ActionId.REMINDER_MET: occurrences.held,
-    ActionId.DISCUSSION_DONE: occurrences.held,
     ActionId.REMINDER_SNOOZE: occurrences.snooze,
 }
 

@@ -15,6 +15,7 @@ from bot import jobs
 from bot.ids import ActionId, Block
 from bot.sandbox.harness import ADMIN, CASE_CHANNEL, DEVELOPING, LEAD, MANAGER, ManualClock, Sandbox
 from bot.sandbox.transcript import Printer
+from storage.models import Discussion
 
 START = datetime(2026, 11, 24, 21, 0, tzinfo=UTC)  # Wednesday 25 November, 10:00 in Auckland
 
@@ -72,6 +73,7 @@ def run_demo(db_path: str | None = None, out=print) -> int:
             show.flush()
         ask(DEVELOPING, "list")
         _reminders(box, clock, show)
+        _discussion(box, show)
     out(f"\nDone in {time.perf_counter() - started:.1f}s. The case and its audit trail are in {path}")
     return 0
 
@@ -120,3 +122,73 @@ def _reminders(box: Sandbox, clock: ManualClock, show: Printer) -> None:
         "Wednesday 9 December, 16:00: the snooze holds, nothing is sent",
     )
     at(datetime(2026, 12, 9, 21, 10, tzinfo=UTC), "Thursday 10 December, 10:10: the snooze is over")
+
+
+FOCUS = "What would help the family take part in the plan?"
+
+
+def _discussion(box: Sandbox, show: Printer) -> None:
+    """The co-workers hold the discussion: three questions, replies, a decision, two actions, learning."""
+    card = box.emu.messages(CASE_CHANNEL)[-1]
+    people = box.people
+
+    def say(user: str, text: str) -> dict:
+        message = people.reply(user, CASE_CHANNEL, card["ts"], text)
+        show.flush()
+        return message
+
+    def press(user: str, action_id: str, what: str) -> None:
+        show.narrate(f"@{box.emu.users[user].name} presses {what}")
+        question = next(
+            m
+            for m in reversed(box.emu.thread(CASE_CHANNEL, card["ts"]))
+            if any(
+                e["action_id"] == action_id
+                for b in m.get("blocks", [])
+                if b.get("type") == "actions"
+                for e in b["elements"]
+            )
+        )
+        box.driver.click(user, action_id, message=question, channel_id=CASE_CHANNEL)
+        show.flush()
+
+    press(LEAD, ActionId.REMINDER_START, "Start now on the reminder")
+    show.narrate(f'@alex types a focus question and keeps the default framework: "{FOCUS}"')
+    box.driver.submit(LEAD, box.emu.open_views_for(LEAD)[-1], {Block.FOCUS: FOCUS})
+    show.flush()
+    say(DEVELOPING, "I saw them at home on Monday with mum; the child was at school.")
+    say(LEAD, "Health visitor saw the baby last week, reported by phone.")
+    press(LEAD, ActionId.QUESTION_NEXT, "Next question")
+    say(DEVELOPING, "Mum may be worried the plan is about taking the children, not supporting her.")
+    say(LEAD, "Decision: we explain the plan to mum together, in her first language, before the core group.")
+    press(DEVELOPING, ActionId.QUESTION_NEXT, "Next question")
+    say(DEVELOPING, f"Action: <@{DEVELOPING}> book an interpreter for the joint visit by Friday")
+    call = say(LEAD, f"Action: <@{LEAD}> ask the school how attendance has been")
+    show.narrate("@alex edits the action to add a date")
+    people.edit(
+        LEAD, CASE_CHANNEL, call, f"Action: <@{LEAD}> ask the school how attendance has been by 16 Dec"
+    )
+    show.flush()
+    say(DEVELOPING, "Learning: asking mum what she already knew made the conversation easier.")
+    press(LEAD, ActionId.QUESTION_WRAP_UP, "Wrap up")
+    _print_capture(box, show)
+
+
+def _print_capture(box: Sandbox, show: Printer) -> None:
+    from storage import discussions as store
+
+    with box.deps.sessions() as session:
+        (discussion,) = [d for d in (session.get(Discussion, 1),) if d]
+        asked = store.prompts_of(session, discussion_id=discussion.id)
+        found = store.captured(session, discussion_id=discussion.id)
+        show.out(
+            "\n    In the case-note store: discussion 1 "
+            f"({discussion.framework}, {discussion.status.value}), {len(asked)} questions asked, "
+            f"{len(found)} items captured:"
+        )
+        for item in found:
+            extra = ""
+            if item.kind.value == "action":
+                owners = ", ".join("@" + box.emu.users[u].name for u in item.owner_ids) or "no owner"
+                extra = f" (owner {owners}, due {item.due:%a %-d %b})" if item.due else f" (owner {owners})"
+            show.out(f"      - {item.kind.value}{extra}")

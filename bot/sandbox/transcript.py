@@ -50,6 +50,9 @@ class Printer:
                 " › thread" if entry.get("thread_ts") and entry["thread_ts"] != entry["ts"] else ""
             )
             self._say(f"[{where}]", author, body)
+        elif kind == "user_post":
+            where = f"#{self._channel(entry['channel'])}" + (" › thread" if entry.get("thread_ts") else "")
+            self._say(f"[{where}]", author, body)
         elif kind == "dm":
             self._say("[DM]", author, body)
         elif kind == "update":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -194,3 +194,14 @@ def recorder_label(recorder: str) -> str:
 
 def next_weekday_label(weekday: int | None) -> str:
     return WEEKDAYS[weekday] if weekday is not None and 0 <= weekday < len(WEEKDAYS) else "any weekday"
+
+
+def expected_recorders(recorder: str, *, lead_id: str, others: Sequence[str], turn: int) -> tuple[str, ...]:
+    """Who the agreement expects to record discussion number `turn` (1 = the first): the lead, the
+    co-worker(s), or taking turns (lead first, then each co-worker in order)."""
+    if recorder == "lead" or not others:
+        return (lead_id,)
+    if recorder == "co_worker":
+        return tuple(others)
+    everyone = (lead_id, *others)
+    return (everyone[(max(turn, 1) - 1) % len(everyone)],)

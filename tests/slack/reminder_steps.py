@@ -114,7 +114,3 @@ def due_now(box, **changes) -> tuple[dict, dict]:
     pass_at(box, FIRST_DUE)
     (post,) = reminder_posts(box, card)
     return card, post
-
-
-def started_note(box, card: dict) -> dict:
-    return next(m for m in box.emu.thread(CASE_CHANNEL, card["ts"]) if "started the reflective" in body(m))

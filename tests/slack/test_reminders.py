@@ -15,6 +15,7 @@ import pytest
 from bot.ids import ActionId, Block
 from bot.sandbox.harness import CASE_CHANNEL, COLLEAGUE, DEVELOPING, LEAD, MANAGER, OUTSIDER, QUIET_CHANNEL
 from storage.models import ItemStatus, Leave, OutboxStatus, ScheduleItem
+from tests.slack.discussion_steps import current as current_question
 from tests.slack.journey import open_case
 from tests.slack.reminder_steps import (
     FIRST_DUE,
@@ -35,7 +36,6 @@ from tests.slack.reminder_steps import (
     rows,
     schedule_lines,
     shown,
-    started_note,
     thread_texts,
 )
 
@@ -239,8 +239,9 @@ def test_starting_the_discussion_stops_coworker_dms_but_the_manager_is_still_ask
     box = http_sandbox
     card, post = due_now(box)
     click(box, LEAD, ActionId.REMINDER_START, post)
+    box.driver.submit(LEAD, box.emu.open_views_for(LEAD)[-1], {})
     assert item(box).status == ItemStatus.STARTED
-    assert any(f"<@{LEAD}> started the reflective discussion" in t for t in thread_texts(box, card))
+    assert any(f"<@{LEAD}> started a reflective discussion" in t for t in thread_texts(box, card))
 
     pass_at(box, nz(4, 10))
     assert dms(box, LEAD) == dms(box, DEVELOPING) == []
@@ -249,27 +250,25 @@ def test_starting_the_discussion_stops_coworker_dms_but_the_manager_is_still_ask
     assert "hasn't been held yet" in escalation
 
 
-def test_done_on_the_started_note_marks_the_discussion_held_and_nobody_is_chased(http_sandbox):
+def test_wrapping_up_the_started_discussion_holds_it_and_nobody_is_chased(http_sandbox):
     box = http_sandbox
     card, post = due_now(box)
     click(box, LEAD, ActionId.REMINDER_START, post)
-    click(box, DEVELOPING, ActionId.DISCUSSION_DONE, started_note(box, card))
+    box.driver.submit(LEAD, box.emu.open_views_for(LEAD)[-1], {})
+    click(box, DEVELOPING, ActionId.QUESTION_WRAP_UP, current_question(box, card))
     assert item(box).status == ItemStatus.HELD
-    assert [a.actor for a in audits(box, "reminder.held")] == [DEVELOPING]
+    assert [a.actor for a in audits(box, "discussion.wrap_up")] == [DEVELOPING]
     pass_at(box, nz(9, 10))
     assert dms(box, MANAGER) == []
 
 
-def test_the_done_button_disappears_once_the_discussion_is_held(http_sandbox):
+def test_start_now_on_a_reminder_already_dealt_with_opens_nothing(http_sandbox):
     box = http_sandbox
     card, post = due_now(box)
-    click(box, LEAD, ActionId.REMINDER_START, post)
-    click(box, LEAD, ActionId.DISCUSSION_DONE, started_note(box, card))
-    note = started_note(box, card)
-    assert "Marked as held" in body(note)
-    assert not any(
-        b.get("accessory", {}).get("action_id") == ActionId.DISCUSSION_DONE for b in note["blocks"]
-    )
+    click(box, LEAD, ActionId.REMINDER_MET, post)
+    click(box, DEVELOPING, ActionId.REMINDER_START, post)
+    assert box.emu.open_views_for(DEVELOPING) == []
+    assert any("already been dealt with" in t for t in ephemerals(box, DEVELOPING))
 
 
 # -------------------------------------------------------------- permissions
