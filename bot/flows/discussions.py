@@ -209,7 +209,8 @@ def _start(
         framework=framework,
         focus=focus or None,
         # Deterministic, so the same case history always gives the same questions (and tests can say so).
-        seed=zlib.crc32(f"{case.id}:{count + 1}".encode()),
+        # 31 bits: it is stored in an INTEGER column, which PostgreSQL keeps signed.
+        seed=zlib.crc32(f"{case.id}:{count + 1}".encode()) & 0x7FFFFFFF,
         started_by_id=starter.id,
         started_at=now,
     )
