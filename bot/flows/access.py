@@ -15,6 +15,7 @@ from storage import discussions as store
 from storage import repository as repo
 from storage.models import Case
 
+GONE = "I can't find that discussion any more."
 NOT_ALLOWED = "Only the case's co-workers, its manager and anyone covering for them can do that."
 
 
@@ -79,3 +80,24 @@ def deny(
         object_id=object_id if object_id is not None else case.id,
     )
     return NOT_ALLOWED
+
+
+def audit(
+    session: Session,
+    case: Case,
+    user_id: str,
+    action: str,
+    discussion_id: int | None,
+    now: datetime,
+    detail: dict,
+) -> None:
+    repo.add_audit(
+        session,
+        team_id=case.team_id,
+        now=now,
+        actor=user_id,
+        action=action,
+        object_type="discussion" if discussion_id else "case",
+        object_id=discussion_id or case.id,
+        detail=detail,
+    )

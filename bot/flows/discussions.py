@@ -18,12 +18,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.blocks import discussions as blocks
 from bot.deps import Deps
-from bot.flows import access, schedule, thread
+from bot.flows import access, questions, schedule, thread
 from bot.flows.presenters import current_agreement
 from bot.ids import Block
 from bot.services import picker
 from bot.services.agreements import expected_recorders
-from bot.services.banks import DEFAULT_FRAMEWORK, LENS_TITLES
+from bot.services.banks import DEFAULT_FRAMEWORK
 from bot.services.text import slack_date
 from storage import discussions as store
 from storage import repository as repo
@@ -42,13 +42,12 @@ from storage.models import (
 )
 
 USAGE_DISCUSS = "Use `/case discuss [REF] [framework]`, e.g. `/case discuss CASE-1 gibbs`."
-USAGE_ASK = "Use `/case ask [REF] [lens]`, e.g. `/case ask CASE-1 risk`."
 STALE = "That question has already moved on. The current one is the latest question in the case thread."
 UNDER_WAY = (
     "A reflective discussion is already under way in the case thread. Carry on there, or press "
     "*Wrap up* on its current question before starting another."
 )
-GONE = "I can't find that discussion any more."
+GONE = access.GONE
 # A scheduled discussion this close (or already due) is the one being held when a discussion starts.
 LINK_WINDOW = timedelta(days=2)
 MOVES = {"next": PromptOutcome.MOVED_ON, "another": PromptOutcome.MOVED_ON, "skip": PromptOutcome.SKIPPED}
@@ -219,7 +218,7 @@ def _start(
     chosen = deps.content.banks.frameworks[framework]
     thread.note(session, case, blocks.started_text(user_id, chosen.name, focus or None, chosen.roles), now)
     _ask(deps, session, case, discussion, how="next", user_id=user_id, now=now)
-    _audit(session, case, user_id, "discussion.start", discussion.id, now, {"framework": framework})
+    access.audit(session, case, user_id, "discussion.start", discussion.id, now, {"framework": framework})
     repo.enqueue_card_update(session, case=case, now=now)
     return discussion
 
@@ -251,7 +250,7 @@ def move(deps: Deps, *, team_id: str, user_id: str, value: str, how: str) -> str
         session: Session, case: Case, discussion: Discussion, current: DiscussionPrompt, now: datetime
     ):
         current.outcome = MOVES[how]
-        _refresh_prompt(session, case, current, now)
+        questions.refresh(session, case, current, now)
         _ask(deps, session, case, discussion, how=how, user_id=user_id, now=now)
 
     return _on_current(deps, team_id, user_id, value, f"discussion.{how}", change)
@@ -267,7 +266,7 @@ def wrap_up(deps: Deps, *, team_id: str, user_id: str, value: str) -> str | None
             now,
             None,
         )
-        _refresh_prompt(session, case, current, now)
+        questions.refresh(session, case, current, now)
         following = _hold_occurrence(deps, session, discussion, now)
         counts = {kind.value: 0 for kind in CaptureKind}
         for item in store.captured(session, discussion_id=discussion.id):
@@ -327,7 +326,7 @@ def _on_current(deps: Deps, team_id: str, user_id: str, value: str, action: str,
             current = session.get(DiscussionPrompt, int(prompt_id))
             assert current is not None
             change(session, case, discussion, current, now)
-            _audit(session, case, user_id, action, discussion.id, now, {"question": current.id})
+            access.audit(session, case, user_id, action, discussion.id, now, {"question": current.id})
     except StaleDataError:
         return (
             "Someone else moved the discussion on at the same moment. The latest question is in the thread."
@@ -355,174 +354,13 @@ def _ask(
     pick = (
         picker.another_lens(banks, situation) if how == "another" else picker.next_question(banks, situation)
     )
-    prompt = DiscussionPrompt(
-        team_id=case.team_id,
-        case_id=case.id,
-        discussion_id=discussion.id,
-        position=len(asked) + 1,
-        question_id=pick.question_id,
-        stage_id=pick.stage_id,
-        lens=pick.lens,
-        reason=pick.reason[:40],
-        text=pick.text,
-        outcome=PromptOutcome.CURRENT,
-        asked_by=user_id,
-        asked_at=now,
+    prompt = questions.add(
+        session, case, pick, discussion_id=discussion.id, position=len(asked) + 1, user_id=user_id, now=now
     )
-    session.add(prompt)
-    session.flush()
     discussion.current_prompt_id = prompt.id
-    repo.enqueue(
-        session,
-        team_id=case.team_id,
-        case_id=case.id,
-        kind="post_prompt",
-        payload={"prompt_id": prompt.id},
-        now=now,
-    )
     return prompt
 
 
 def _framework_id(deps: Deps, framework: str) -> str:
     # An organisation may have removed a framework since this discussion began: carry on with the default.
     return framework if framework in deps.content.banks.frameworks else DEFAULT_FRAMEWORK
-
-
-# ---------------------------------------------------------------- a single question
-
-
-def ask(deps: Deps, *, team_id: str, user_id: str, channel_id: str, args: tuple[str, ...]) -> str:
-    """`/case ask [REF] [lens]`: one question in the case thread, outside a discussion."""
-    now = deps.clock()
-    with deps.sessions.begin() as session:
-        found = access.case_for_command(
-            session, team_id=team_id, channel_id=channel_id, words=args, usage=USAGE_ASK
-        )
-        if found.case is None:
-            return found.problem or USAGE_ASK
-        return _ask_single(
-            deps, session, found.case, user_id=user_id, lens=" ".join(found.rest) or None, now=now
-        )
-
-
-def ask_from_card(deps: Deps, *, team_id: str, user_id: str, case_id: str) -> str:
-    now = deps.clock()
-    with deps.sessions.begin() as session:
-        case = repo.load_case(session, case_id=int(case_id)) if case_id.isdigit() else None
-        if case is None or case.team_id != team_id:
-            return GONE
-        return _ask_single(deps, session, case, user_id=user_id, lens=None, now=now)
-
-
-def _ask_single(
-    deps: Deps, session: Session, case: Case, *, user_id: str, lens: str | None, now: datetime
-) -> str:
-    if not access.may_take_part(deps, session, case, user_id=user_id, now=now):
-        return access.deny(session, case, user_id=user_id, action="question.ask", now=now)
-    recent, _lenses = store.case_history(session, case_id=case.id)
-    try:
-        pick = picker.one_question(
-            deps.content.banks,
-            lens=lens,
-            recent_question_ids=recent,
-            seed=zlib.crc32(f"{case.id}:{now.isoformat()}".encode()),
-        )
-    except ValueError as exc:
-        return f"{exc} {USAGE_ASK}"
-    prompt = DiscussionPrompt(
-        team_id=case.team_id,
-        case_id=case.id,
-        discussion_id=None,
-        position=0,
-        question_id=pick.question_id,
-        stage_id=pick.stage_id,
-        lens=pick.lens,
-        reason=pick.reason[:40],
-        text=pick.text,
-        outcome=PromptOutcome.SINGLE,
-        asked_by=user_id,
-        asked_at=now,
-    )
-    session.add(prompt)
-    session.flush()
-    repo.enqueue(
-        session,
-        team_id=case.team_id,
-        case_id=case.id,
-        kind="post_prompt",
-        payload={"prompt_id": prompt.id},
-        now=now,
-    )
-    _audit(session, case, user_id, "question.ask", None, now, {"question": prompt.id})
-    return "I've posted a question in the case thread."
-
-
-# ---------------------------------------------------------------- rendering (at send time)
-
-
-def prompt_view(deps: Deps, session: Session, case: Case, prompt: DiscussionPrompt) -> blocks.PromptView:
-    discussion = session.get(Discussion, prompt.discussion_id) if prompt.discussion_id else None
-    stage = _stage(deps, discussion.framework if discussion else None, prompt.stage_id)
-    developing = tuple(m.person.slack_user_id for m in case.members if m.experience == Experience.DEVELOPING)
-    replies = store.reply_counts(session, discussion_id=discussion.id).get(prompt.id, 0) if discussion else 0
-    return blocks.PromptView(
-        discussion_id=discussion.id if discussion else None,
-        prompt_id=prompt.id,
-        number=prompt.position,
-        text=prompt.text,
-        heading=stage.title if stage else LENS_TITLES.get(prompt.lens or "", "Reflective question"),
-        coworker_ids=tuple(m.person.slack_user_id for m in case.members),
-        for_ids=developing if prompt.reason == "learning" else (),
-        current=bool(
-            discussion
-            and discussion.status == DiscussionStatus.ACTIVE
-            and discussion.current_prompt_id == prompt.id
-        ),
-        outcome=prompt.outcome.value,
-        replies=replies,
-        first=prompt.position == 1,
-        scaling=bool(stage and stage.scaling),
-        asked_by=prompt.asked_by if discussion is None else None,
-    )
-
-
-def _stage(deps: Deps, framework: str | None, stage_id: str | None):
-    chosen = deps.content.banks.frameworks.get(framework or "")
-    if chosen is None or stage_id is None:
-        return None
-    return next((s for s in chosen.stages if s.id == stage_id), None)
-
-
-# ---------------------------------------------------------------- small shared steps
-
-
-def _refresh_prompt(session: Session, case: Case, prompt: DiscussionPrompt, now: datetime) -> None:
-    repo.enqueue(
-        session,
-        team_id=case.team_id,
-        case_id=case.id,
-        kind="update_prompt",
-        payload={"prompt_id": prompt.id},
-        now=now,
-    )
-
-
-def _audit(
-    session: Session,
-    case: Case,
-    user_id: str,
-    action: str,
-    discussion_id: int | None,
-    now: datetime,
-    detail: dict,
-) -> None:
-    repo.add_audit(
-        session,
-        team_id=case.team_id,
-        now=now,
-        actor=user_id,
-        action=action,
-        object_type="discussion" if discussion_id else "case",
-        object_id=discussion_id or case.id,
-        detail=detail,
-    )
