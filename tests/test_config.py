@@ -123,3 +123,18 @@ def test_capture_reactions_are_read_and_checked():
     assert settings.reactions() == {"star": "decision", "eyes": "concern"}
     with pytest.raises(ConfigError, match="CASEBOT_CAPTURE_REACTIONS"):
         load_settings({"CASEBOT_CAPTURE_REACTIONS": "star=gossip"})
+
+
+def test_the_readmes_question_bank_example_loads(tmp_path):
+    """The README shows how to add a bank; what it shows must really work."""
+    import re
+    from pathlib import Path
+
+    from bot.content import BANKS, load_banks
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    (example,) = re.findall(r"```toml\n(.*?)```", readme, flags=re.DOTALL)
+    (tmp_path / "questions.toml").write_text(example)
+    banks = load_banks([BANKS, tmp_path])
+    assert banks.questions["risk.our_tool"].lens == "risk"
+    assert [s.id for s in banks.frameworks["team_huddle"].stages] == ["now", "next"]
