@@ -17,7 +17,7 @@ from bot.blocks.discussions import question_message
 from bot.blocks.messages import agreement_post, case_card
 from bot.blocks.reminders import ReminderView, reminder_message
 from bot.deps import Deps
-from bot.flows import discussions, reminders, schedule
+from bot.flows import questions, reminders, schedule
 from bot.flows.presenters import case_view, supervision_agenda
 from storage import repository as repo
 from storage.models import (
@@ -125,7 +125,7 @@ def _prompt(deps: Deps, session: Session, case: Case, kind: str, prompt_id: int,
     """A discussion question, rendered from its state now: only the current one carries buttons."""
     prompt = session.get(DiscussionPrompt, prompt_id)
     assert prompt is not None
-    text, blocks = question_message(discussions.prompt_view(deps, session, case, prompt))
+    text, blocks = question_message(questions.prompt_view(deps, session, case, prompt))
     purpose = f"prompt:{prompt.id}"
     if kind == "post_prompt":
         return Call("chat.postMessage", _in_thread(case, text, blocks, metadata), remember_as=purpose)

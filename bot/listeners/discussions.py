@@ -1,6 +1,6 @@
 from bot import delivery
 from bot.deps import Deps
-from bot.flows import discussions, thread
+from bot.flows import discussions, questions, thread
 from bot.ids import ActionId, CallbackId
 
 MOVES = {
@@ -24,7 +24,7 @@ def register(app, deps: Deps) -> None:
     @app.action(ActionId.CARD_ASK)
     def on_card_ask(ack, body, action, client):
         ack()
-        text = discussions.ask_from_card(
+        text = questions.ask_from_card(
             deps, team_id=body["team"]["id"], user_id=body["user"]["id"], case_id=action.get("value", "")
         )
         client.chat_postEphemeral(channel=body["channel"]["id"], user=body["user"]["id"], text=text)
