@@ -37,17 +37,15 @@ class StartContext:
 
     case_id: int
     item_value: str | None = None  # "item:round" when started from a reminder
-    clicked: tuple[str, str] | None = None  # (channel, ts) of the reminder whose buttons to retire
 
     def dumps(self) -> str:
-        return json.dumps({"case_id": self.case_id, "item": self.item_value, "clicked": self.clicked})
+        return json.dumps({"case_id": self.case_id, "item": self.item_value})
 
     @classmethod
     def loads(cls, raw: str | None) -> StartContext | None:
         try:
             data = json.loads(raw or "")
-            clicked = tuple(data["clicked"]) if data.get("clicked") else None
-            return cls(int(data["case_id"]), data.get("item"), clicked)  # type: ignore[arg-type]
+            return cls(int(data["case_id"]), data.get("item"))
         except (ValueError, KeyError, TypeError):
             return None
 
@@ -176,14 +174,6 @@ def wrapped_text(user_id: str, asked: int, counts: Mapping[str, int], recorder_i
     return (
         f":white_check_mark: {mention(user_id)} wrapped up the discussion: {asked} "
         f"question{'' if asked == 1 else 's'}, {summary}.{record}"
-    )
-
-
-def missing_text(author_id: str, missing: tuple[str, ...]) -> str:
-    need = " and ".join({"owner": "who will do it", "due date": "by when"}[m] for m in missing)
-    return (
-        f":pushpin: {mention(author_id)}, thanks for the action. Could you add {need}? Edit your message "
-        "or reply with `Action: @name … by Friday`."
     )
 
 

@@ -98,13 +98,13 @@ def start_from_reminder(deps: Deps, client: WebClient, body: dict[str, Any], val
     """The reminder's *Start now*: the same discussion, tied to the reminded occurrence."""
     now = deps.clock()
     user_id = body["user"]["id"]
-    item_id, _, round_text = value.partition(":")
+    item_id, _, _round = value.partition(":")
     with deps.sessions.begin() as session:
         item = session.get(ScheduleItem, int(item_id)) if item_id.isdigit() else None
         case = repo.load_case(session, case_id=item.case_id) if item else None
         if item is None or case is None or case.team_id != body["team"]["id"]:
             problem: str | None = GONE
-        elif str(item.round) != round_text or item.status not in repo.OPEN_ITEM:
+        elif _still_open(session, value) is None:
             problem = "That reminder has already been dealt with. The latest one is in the case thread."
         else:
             problem = _refusal(deps, session, case, user_id=user_id, now=now)
@@ -226,18 +226,19 @@ def _start(
 def _occurrence(session: Session, case: Case, item_value: str | None, now: datetime) -> ScheduleItem | None:
     """The scheduled discussion this one holds: the reminded one, or the case's next if it is (nearly) due."""
     if item_value:
-        item_id, _, round_text = item_value.partition(":")
-        item = session.get(ScheduleItem, int(item_id)) if item_id.isdigit() else None
-        if (
-            item
-            and item.case_id == case.id
-            and str(item.round) == round_text
-            and item.status in repo.OPEN_ITEM
-        ):
-            return item
-        return None
+        item = _still_open(session, item_value)
+        return item if item is not None and item.case_id == case.id else None
     item = repo.open_item_of_kind(session, case_id=case.id, kind=ItemKind.DISCUSSION)
     return item if item is not None and item.due_at <= now + LINK_WINDOW else None
+
+
+def _still_open(session: Session, item_value: str) -> ScheduleItem | None:
+    """The item a reminder's "item:round" names, if that round is still the open one."""
+    item_id, _, round_text = item_value.partition(":")
+    item = session.get(ScheduleItem, int(item_id)) if item_id.isdigit() else None
+    if item is None or str(item.round) != round_text or item.status not in repo.OPEN_ITEM:
+        return None
+    return item
 
 
 # ---------------------------------------------------------------- moving through it

@@ -103,3 +103,13 @@ def test_custom_cadence_must_be_understood():
 def test_every_problem_is_reported_at_once():
     errors = check(form(reference="Jane Smith", coworkers=("U1",), lead="U3", review_date=None))
     assert set(errors) == {Block.REFERENCE, Block.COWORKERS, Block.LEAD, Block.DEVELOPING, Block.REVIEW_DATE}
+
+
+def test_the_expected_recorder_follows_the_agreement():
+    from bot.services.agreements import expected_recorders
+
+    assert expected_recorders("lead", lead_id="UA", others=["UB"], turn=3) == ("UA",)
+    assert expected_recorders("co_worker", lead_id="UA", others=["UB", "UC"], turn=1) == ("UB", "UC")
+    taking_turns = [expected_recorders("rotating", lead_id="UA", others=["UB"], turn=n) for n in (1, 2, 3)]
+    assert taking_turns == [("UA",), ("UB",), ("UA",)]
+    assert expected_recorders("co_worker", lead_id="UA", others=[], turn=1) == ("UA",)

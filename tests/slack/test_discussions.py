@@ -265,3 +265,15 @@ def test_a_discussion_survives_a_restart_and_carries_on(http_sandbox):
     say(box, card, DEVELOPING, "Learning: I noticed I avoid asking about dad")
     assert len(prompts(box)) == 3
     assert sorted(i.kind.value for i in items(box)) == ["decision", "learning"]
+
+
+def test_the_cards_ask_a_question_button_posts_one_question_for_members_only(http_sandbox):
+    box = http_sandbox
+    card = open_case(box)
+    click(box, COLLEAGUE, ActionId.CARD_ASK, card)
+    assert prompts(box) == []
+    assert [a.outcome for a in audits(box, "question.ask")] == ["denied"]
+    click(box, DEVELOPING, ActionId.CARD_ASK, card)
+    (asked,) = prompts(box)
+    assert asked.discussion_id is None and asked.asked_by == DEVELOPING
+    assert any("A question to think about" in body(m) for m in box.emu.thread(CASE_CHANNEL, card["ts"]))
