@@ -44,9 +44,9 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()}
 
 
-def _enum(cls: type[enum.Enum]) -> Enum:
+def _enum(cls: type[enum.Enum], length: int = 20) -> Enum:
     # Stored as plain strings (no native PG enum types) so migrations stay simple and portable.
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class Role(enum.StrEnum):
@@ -337,9 +337,7 @@ class Discussion(Base):
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     schedule_item_id: Mapped[int | None] = mapped_column(ForeignKey("schedule_items.id"))
-    status: Mapped[DiscussionStatus] = mapped_column(
-        _enum(DiscussionStatus), default=DiscussionStatus.ACTIVE
-    )
+    status: Mapped[DiscussionStatus] = mapped_column(_enum(DiscussionStatus), default=DiscussionStatus.ACTIVE)
     framework: Mapped[str] = mapped_column(String(60))
     # The focus question is case text typed by a person: retention deletes it with the thread text.
     focus: Mapped[str | None] = mapped_column(Text)
@@ -348,6 +346,16 @@ class Discussion(Base):
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     current_prompt_id: Mapped[int | None] = mapped_column(Integer)
+    # "slack": held in the case thread; "offline": met elsewhere (We met offline, or /case record).
+    mode: Mapped[str] = mapped_column(String(20), default="slack")
+    # Timeliness: once wrapped up, its summary is due by `record_due_at`; the follow-up sweep looks at
+    # `record_next_check_at` (NULL once recorded or nothing more can happen), like a schedule item.
+    record_due_at: Mapped[datetime | None]
+    record_level_sent: Mapped[int] = mapped_column(Integer, default=-1)
+    record_next_check_at: Mapped[datetime | None] = mapped_column(index=True)
+    recorded_at: Mapped[datetime | None]
+    # Retention: when the raw thread text (replies, focus, item texts) was deleted after sign-off.
+    raw_purged_at: Mapped[datetime | None]
     # Optimistic lock: two people pressing Next question at once move it on once.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -452,7 +460,142 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
-APPEND_ONLY = (AuditEntry, Agreement, AgreementAcceptance)
+class NoteType(enum.StrEnum):
+    DISCUSSION = "discussion_with_colleague"
+
+
+NOTE_TYPE_TITLES = {NoteType.DISCUSSION: "Discussion with colleague"}
+
+
+class Note(Base):
+    """A note in the case-note store: its identity and number. What it says is in its versions."""
+
+    __tablename__ = "notes"
+    __table_args__ = (UniqueConstraint("case_id", "number"), UniqueConstraint("discussion_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2, 3... within the case
+    note_type: Mapped[NoteType] = mapped_column(_enum(NoteType, length=40))
+    discussion_id: Mapped[int | None] = mapped_column(ForeignKey("discussions.id"))
+    event_at: Mapped[datetime]  # when the discussion happened
+    created_at: Mapped[datetime]  # when it was first signed off (version 1's recorded time)
+    latest_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    case: Mapped[Case] = relationship()
+    versions: Mapped[list[NoteVersion]] = relationship(order_by="NoteVersion.version")
+
+
+class NoteVersion(Base):
+    """One signed-off version of a note. Append-only: an amendment is a new version with its reason."""
+
+    __tablename__ = "note_versions"
+    __table_args__ = (UniqueConstraint("note_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    note_id: Mapped[int] = mapped_column(ForeignKey("notes.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    recorded_at: Mapped[datetime]
+    recorder_id: Mapped[str] = mapped_column(String(32))  # who wrote and signed this version off
+    amendment_reason: Mapped[str | None] = mapped_column(Text)
+    participants: Mapped[list[Any]]  # Slack user ids
+    # [{"key", "title", "text"}] in the order of a good record (bot.services.drafting.SECTIONS).
+    sections: Mapped[list[Any]]
+    # The actions as agreed in this version: [{"number", "text", "owner_id", "due", "done_looks_like"}].
+    actions: Mapped[list[Any]]
+    # Checks the recorder saw and chose to keep: [{"key", "kind", "message", "field"}] (values masked).
+    confirmations: Mapped[list[Any]]
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+
+class ActionStatus(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    CANNOT = "cannot"  # the owner can't do it; the co-worker was told
+
+
+class NoteAction(Base):
+    """An action agreed in a note, and its follow-up state (the owner's DM on the due date)."""
+
+    __tablename__ = "note_actions"
+    __table_args__ = (UniqueConstraint("note_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("notes.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # within the note
+    text: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[str | None] = mapped_column(String(32))
+    due: Mapped[date | None] = mapped_column(Date)
+    done_looks_like: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus), default=ActionStatus.OPEN)
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    status_at: Mapped[datetime | None]
+    status_by: Mapped[str | None] = mapped_column(String(32))
+    # Follow-up ladder state, as for schedule items: a new due date starts a new round.
+    round: Mapped[int] = mapped_column(Integer, default=0)
+    level_sent: Mapped[int] = mapped_column(Integer, default=-1)
+    next_check_at: Mapped[datetime | None] = mapped_column(index=True)
+    created_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class FollowUpClaim(Base):
+    """ "Rung L of subject S's round R has been sent" for action follow-ups and late summaries.
+
+    The same design as ReminderClaim: inserted with the outbox rows, so nothing is sent twice.
+    """
+
+    __tablename__ = "follow_up_claims"
+    __table_args__ = (UniqueConstraint("subject", "subject_id", "level", "round"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    subject: Mapped[str] = mapped_column(String(20))  # "action" | "record"
+    subject_id: Mapped[int] = mapped_column(Integer)
+    level: Mapped[int] = mapped_column(Integer)
+    round: Mapped[int] = mapped_column(Integer)
+    claimed_at: Mapped[datetime]
+    recipients: Mapped[list[Any]]
+
+
+class LearningEvidence(Base):
+    """An entry on a developing worker's supervision record: a learning point was recorded on a case.
+
+    It holds the case reference and when, nothing of the case itself: the detail stays in the note.
+    """
+
+    __tablename__ = "learning_evidence"
+    __table_args__ = (UniqueConstraint("person_id", "note_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    case_reference: Mapped[str] = mapped_column(String(64))
+    # Not a foreign key: the entry outlives a purge of the case's notes.
+    note_id: Mapped[int] = mapped_column(Integer)
+    recorded_at: Mapped[datetime]
+
+
+class SummaryCheck(Base):
+    """The checks shown on one summary form (by view id), so a tick confirms only what was seen."""
+
+    __tablename__ = "summary_checks"
+    __table_args__ = (UniqueConstraint("team_id", "view_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    view_id: Mapped[str] = mapped_column(String(40))
+    shown_keys: Mapped[list[Any]]
+    created_at: Mapped[datetime]
+
+
+APPEND_ONLY = (AuditEntry, Agreement, AgreementAcceptance, NoteVersion, LearningEvidence)
 
 
 class AppendOnlyViolation(RuntimeError):
