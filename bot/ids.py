@@ -11,6 +11,8 @@ class Sub(StrEnum):
     AWAY = "away"
     DISCUSS = "discuss"
     ASK = "ask"
+    RECORD = "record"
+    NOTES = "notes"
 
 
 class CallbackId(StrEnum):
@@ -18,6 +20,8 @@ class CallbackId(StrEnum):
     ADD_TO_RECORD = "add_to_case_record"
     DISCUSSION_START = "discussion_start_modal"
     CAPTURE_KIND = "capture_kind_modal"
+    SUMMARY = "summary_modal"
+    AMEND = "note_amend_modal"
 
 
 class ActionId(StrEnum):
@@ -33,6 +37,11 @@ class ActionId(StrEnum):
     QUESTION_ANOTHER_LENS = "question_another_lens"
     QUESTION_SKIP = "question_skip"
     QUESTION_WRAP_UP = "question_wrap_up"
+    # Opens the summary form for a wrapped-up discussion; value: the discussion id. Used on the wrap-up
+    # note, the card and the late-summary reminders.
+    SUMMARY_OPEN = "summary_open"
+    NOTE_SHOW = "note_show"
+    NOTE_AMEND = "note_amend"
 
 
 class Block(StrEnum):
