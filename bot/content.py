@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 
 from bot.services.banks import BankError, Banks, combine, merge, parse_bank, validate
+from bot.services.drafting import TEMPLATE_OPTIONS
 from bot.services.text import channel_link, mention, slack_date, slack_escape
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
@@ -84,6 +85,17 @@ class Content:
         self.env.filters["when"] = lambda at: Trusted(slack_date(at))
         self.env.filters["day"] = lambda at: Trusted(slack_date(at, with_time=False))
         self.env.filters["channel"] = lambda channel_id: Trusted(channel_link(channel_id))
+        # Files and plain-text boxes (exports, drafts): Slack shows them literally, so nothing is escaped.
+        self.plain_env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(root / "templates"),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,  # noqa: S701 (Markdown and plain text, not HTML)
+            **TEMPLATE_OPTIONS,
+        )
 
     def render(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(**context).strip()
+
+    def render_plain(self, name: str, **context: Any) -> str:
+        """A template rendered without Slack escaping: for a file or a plain-text input, never a message."""
+        return self.plain_env.get_template(name).render(**context).strip()
