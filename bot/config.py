@@ -59,6 +59,10 @@ class Settings:
         "white_check_mark=decision,pushpin=action,warning=concern,seedling=learning,"
         "thinking_face=disagree,handshake=shared"
     )
+    # Notes: a wrapped-up discussion's summary is due by the end of the working day this many working
+    # days later; raw thread text is deleted this many days after the note that used it is signed off.
+    record_within_working_days: int = 1
+    raw_text_retention_days: int = 30
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def hours(self) -> WorkingHours:
