@@ -63,3 +63,6 @@ class Block(StrEnum):
     FOCUS = "focus"
     FRAMEWORK = "framework"
     CAPTURE_KIND = "capture_kind"
+    EVENT_DAY = "event_day"
+    KEEP_CHECKED = "keep_checked"
+    AMEND_REASON = "amend_reason"

@@ -147,3 +147,13 @@ def item_by_key(session: Session, *, discussion_id: int, key: str) -> CapturedIt
     return session.scalar(
         select(CapturedItem).where(CapturedItem.discussion_id == discussion_id, CapturedItem.key == key)
     )
+
+
+def discussion_holding(session: Session, *, item_id: int) -> Discussion | None:
+    """The latest discussion that held scheduled occurrence `item_id`."""
+    return session.scalar(
+        select(Discussion)
+        .where(Discussion.schedule_item_id == item_id)
+        .order_by(Discussion.id.desc())
+        .limit(1)
+    )

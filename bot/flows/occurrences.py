@@ -17,12 +17,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.blocks import reminders as blocks
 from bot.deps import Deps
-from bot.flows import people, schedule, thread
+from bot.flows import people, schedule, thread, timeliness
+from bot.flows.offline import offline_discussion
 from bot.services import permissions
 from bot.services.text import slack_date
 from bot.services.working_time import add_working_days, local_datetime, on_working_day
 from storage import repository as repo
-from storage.models import Case, ItemStatus, ScheduleItem
+from storage.models import Case, ItemKind, ItemStatus, ScheduleItem
 
 STALE = (
     "That reminder has already been dealt with (snoozed, moved or held). "
@@ -45,6 +46,14 @@ class Clicked:
 def held(deps: Deps, *, team_id: str, user_id: str, value: str, clicked: Clicked | None) -> str | None:
     def change(session: Session, case: Case, item: ScheduleItem, now: datetime) -> str:
         item.status, item.held_at, item.next_check_at = ItemStatus.HELD, now, None
+        if item.kind == ItemKind.DISCUSSION:
+            # A discussion held outside Slack still needs its summary: it waits, and is chased, like one
+            # wrapped up in the thread.
+            person = repo.ensure_person(session, team_id=case.team_id, slack_user_id=user_id)
+            met = offline_discussion(case, person_id=person.id, item_id=item.id, now=now)
+            session.add(met)
+            session.flush()
+            timeliness.start(deps, session, met, now)
         following = schedule.plan_next(deps, session, item, now)
         text = blocks.held_text(user_id, item.kind.value, following.due_at if following else None)
         thread.note(session, case, text, now)

@@ -1,6 +1,6 @@
 from bot import delivery
 from bot.deps import Deps
-from bot.flows import discussions, questions, thread
+from bot.flows import discussions, notes, questions, thread
 from bot.ids import ActionId, CallbackId
 
 MOVES = {
@@ -42,7 +42,16 @@ def register(app, deps: Deps) -> None:
     @app.action(ActionId.QUESTION_WRAP_UP)
     def on_wrap_up(ack, body, action, client):
         ack()
-        problem = discussions.wrap_up(deps, **_who(body), value=action.get("value", ""))
+        value = action.get("value", "")
+        problem = discussions.wrap_up(deps, **_who(body), value=value)
+        if problem is None:  # wrapped up: the summary form opens for whoever pressed it
+            problem = notes.open_for_discussion(
+                deps,
+                client,
+                **_who(body),
+                trigger_id=body["trigger_id"],
+                discussion_id=value.partition(":")[0],
+            )
         _answer(deps, client, body, problem)
 
 

@@ -4,7 +4,6 @@ from bot.flows import occurrences
 from bot.ids import ActionId
 
 SIMPLE = {
-    ActionId.REMINDER_MET: occurrences.held,
     ActionId.REMINDER_SNOOZE: occurrences.snooze,
 }
 

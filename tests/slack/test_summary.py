@@ -1,0 +1,274 @@
+"""The summary form, end to end: opened by Wrap up, We met offline, Write the summary and /case record;
+pre-filled from the discussion; checks shown next to their fields; saved once, in one transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.blocks.notes import KEEP, action_block, section_block
+from bot.ids import ActionId, Block, CallbackId
+from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD, MANAGER, OUTSIDER
+from bot.services.notes import content_hash, sections_from
+from storage.models import (
+    Discussion,
+    DiscussionStatus,
+    ItemStatus,
+    LearningEvidence,
+    Note,
+    NoteAction,
+    NoteVersion,
+    SummaryCheck,
+)
+from tests.slack.discussion_steps import NEXT, WRAP, current, say, start
+from tests.slack.journey import open_case
+from tests.slack.reminder_steps import (
+    FIRST_DUE,
+    audits,
+    click,
+    ephemerals,
+    item,
+    pass_at,
+    reminder_posts,
+    rows,
+    thread_texts,
+)
+
+PLANTED = "Met with mum. Child's DOB 14/03/2015 came up when we checked school records."
+
+
+def summary_form(box, user: str) -> dict:
+    (view,) = [v for v in box.emu.open_views_for(user) if v.get("callback_id") == CallbackId.SUMMARY]
+    return view
+
+
+def block(view: dict, block_id: str) -> dict:
+    (found,) = [b for b in view["blocks"] if b.get("block_id") == block_id]
+    return found
+
+
+def discussed(box) -> dict:
+    """A discussion with a decision, an action with owner and date, and a learning point, wrapped up."""
+    card = open_case(box)
+    start(box, card, focus="Is the plan keeping her safe at weekends?")
+    say(box, card, LEAD, "Weekends look calmer since the family plan started.")
+    say(box, card, DEVELOPING, "Decision: keep the weekend plan for four more weeks")
+    say(box, card, LEAD, f"Action: <@{DEVELOPING}> to ask school about attendance by 4 December")
+    click(box, LEAD, NEXT, current(box, card))
+    say(box, card, DEVELOPING, "Learning: ask what the child says about weekends, not only what adults say")
+    click(box, DEVELOPING, WRAP, current(box, card))
+    return card
+
+
+def test_wrap_up_opens_the_form_prefilled_from_the_discussion(sandbox):
+    box = sandbox
+    discussed(box)
+    view = summary_form(box, DEVELOPING)
+    assert view["private_metadata"] and "keep the weekend plan" not in view["private_metadata"]
+    purpose = block(view, section_block("purpose"))["element"]["initial_value"]
+    assert "Is the plan keeping her safe at weekends?" in purpose
+    assert (
+        "keep the weekend plan for four more weeks"
+        in block(view, section_block("decisions"))["element"]["initial_value"]
+    )
+    happened = block(view, section_block("happened"))["element"]["initial_value"]
+    assert "Weekends look calmer since the family plan started." in happened
+    action = block(view, action_block(1, "text"))["element"]
+    assert "ask school about attendance" in action["initial_value"]
+    assert block(view, action_block(1, "owner"))["element"]["initial_user"] == DEVELOPING
+    assert block(view, action_block(1, "due"))["element"]["initial_date"] == "2026-12-04"
+    assert block(view, action_block(2, "text"))["label"]["text"].startswith("Another action")
+    assert len(view["blocks"]) <= 100
+    assert all(
+        len(b["element"].get("initial_value", "")) <= 3000 for b in view["blocks"] if b["type"] == "input"
+    )
+
+
+def test_an_identifier_is_shown_next_to_its_field_and_nothing_is_saved_until_it_is_fixed(sandbox):
+    box = sandbox
+    card = discussed(box)
+    view = summary_form(box, DEVELOPING)
+    reply = box.driver.submit(DEVELOPING, view, {section_block("happened"): PLANTED})
+    errors = reply.json["errors"]
+    assert list(errors) == [section_block("happened")]
+    assert "date of birth" in errors[section_block("happened")].lower()
+    assert "14/03/2015" not in errors[section_block("happened")]  # the warning masks the value
+    assert rows(box, Note) == []
+    assert len(rows(box, SummaryCheck)) == 1
+
+    fixed = "Met with mum. We checked school records."
+    reply = box.driver.submit(DEVELOPING, view, {section_block("happened"): fixed})
+    assert reply.json is None or "errors" not in reply.json
+    (note,) = rows(box, Note)
+    (version,) = rows(box, NoteVersion)
+    assert note.number == 1 and version.version == 1 and version.recorder_id == DEVELOPING
+    assert version.confirmations == []
+    happened = next(s for s in version.sections if s["key"] == "happened")
+    assert happened["text"].startswith("Met with mum. We checked school records.")
+    assert version.content_hash == content_hash(
+        note_type=note.note_type.value,
+        event_at=note.event_at,
+        recorder_id=DEVELOPING,
+        participants=version.participants,
+        sections=sections_from(version.sections),
+        actions=tuple(_actions(version)),
+        amendment_reason=None,
+    )
+    (saved,) = [t for t in thread_texts(box, card) if "saved the summary" in t]
+    assert "note 1" in saved and "keep the weekend plan" in saved and f"<@{DEVELOPING}>" in saved
+    assert "Met with mum" not in saved  # the thread gets a confirmation, not the note
+
+
+def _actions(version):
+    from bot.services.notes import actions_from
+
+    return actions_from(version.actions)
+
+
+def test_saving_writes_actions_learning_evidence_and_marks_the_discussion_recorded(sandbox):
+    box = sandbox
+    discussed(box)
+    view = summary_form(box, DEVELOPING)
+    box.driver.submit(DEVELOPING, view, {action_block(1, "done"): "Attendance figures shared with Alex"})
+    (action,) = rows(box, NoteAction)
+    assert (action.owner_id, action.due, action.done_looks_like) == (
+        DEVELOPING,
+        date(2026, 12, 4),
+        "Attendance figures shared with Alex",
+    )
+    (evidence,) = rows(box, LearningEvidence)
+    assert evidence.case_reference == "CASE-2026-014" and evidence.person_id is not None
+    (discussion,) = rows(box, Discussion)
+    assert discussion.status == DiscussionStatus.RECORDED and discussion.recorded_at is not None
+    assert discussion.record_next_check_at is None
+    assert [a.outcome for a in audits(box, "note.create")] == ["ok"]
+
+
+def test_a_double_submission_saves_one_note(sandbox):
+    box = sandbox
+    discussed(box)
+    view = summary_form(box, DEVELOPING)
+    box.driver.submit(DEVELOPING, view, {})
+    box.driver.submit(DEVELOPING, view, {})
+    assert len(rows(box, Note)) == 1 and len(rows(box, NoteVersion)) == 1 and len(rows(box, NoteAction)) == 1
+
+
+def test_a_warning_can_be_kept_by_ticking_keep_and_the_confirmation_is_kept_with_the_note(sandbox):
+    box = sandbox
+    discussed(box)
+    view = summary_form(box, DEVELOPING)
+    assert "errors" in box.driver.submit(DEVELOPING, view, {section_block("happened"): PLANTED}).json
+    box.driver.submit(DEVELOPING, view, {section_block("happened"): PLANTED, Block.KEEP_CHECKED: [KEEP]})
+    (version,) = rows(box, NoteVersion)
+    (kept,) = version.confirmations
+    assert kept["field"] == section_block("happened") and kept["kind"] == "date_of_birth"
+    assert "14/03/2015" not in str(version.confirmations)
+
+
+def test_ticking_keep_does_not_confirm_a_warning_that_was_never_shown(sandbox):
+    box = sandbox
+    discussed(box)
+    view = summary_form(box, DEVELOPING)
+    reply = box.driver.submit(
+        DEVELOPING, view, {section_block("happened"): PLANTED, Block.KEEP_CHECKED: [KEEP]}
+    )
+    assert section_block("happened") in reply.json["errors"]
+    assert rows(box, Note) == []
+
+
+def test_an_action_without_owner_or_date_and_with_a_vague_verb_is_flagged_next_to_each_field(sandbox):
+    box = sandbox
+    discussed(box)
+    view = summary_form(box, DEVELOPING)
+    reply = box.driver.submit(DEVELOPING, view, {action_block(2, "text"): "Monitor the situation at home"})
+    errors = reply.json["errors"]
+    assert set(errors) == {action_block(2, "owner"), action_block(2, "due"), action_block(2, "text")}
+    assert "Monitor" in errors[action_block(2, "text")]
+    assert rows(box, Note) == []
+
+
+def test_a_due_date_in_the_past_is_refused_next_to_the_field(sandbox):
+    box = sandbox
+    discussed(box)
+    view = summary_form(box, DEVELOPING)
+    reply = box.driver.submit(DEVELOPING, view, {action_block(1, "due"): "2026-01-05"})
+    assert "today" in reply.json["errors"][action_block(1, "due")]
+
+
+def test_someone_outside_the_case_gets_no_form_and_the_denial_is_audited(sandbox):
+    box = sandbox
+    card = discussed(box)
+    (discussion,) = rows(box, Discussion)
+    box.driver.click(
+        OUTSIDER,
+        ActionId.SUMMARY_OPEN,
+        str(discussion.id),
+        message={"ts": card["ts"]},
+        channel_id=CASE_CHANNEL,
+    )
+    assert [v for v in box.emu.open_views_for(OUTSIDER) if v.get("callback_id") == CallbackId.SUMMARY] == []
+    assert [a.outcome for a in audits(box, "summary.open")] == ["denied"]
+    told = ephemerals(box, OUTSIDER) + [m.get("text", "") for m in box.emu.dms(OUTSIDER)]
+    assert any("Only the case's co-workers" in t for t in told)  # not in the channel: told by DM
+
+    # A form submitted by someone outside the case (a forged or forwarded view) saves nothing either.
+    reply = box.driver.submit(OUTSIDER, summary_form(box, DEVELOPING), {})
+    assert "Only the case's co-workers" in reply.json["errors"][section_block("happened")]
+    assert rows(box, Note) == [] and [a.outcome for a in audits(box, "note.create")] == ["denied"]
+
+
+def test_write_the_summary_after_closing_the_form_and_again_after_it_is_recorded(sandbox):
+    box = sandbox
+    card = discussed(box)
+    (discussion,) = rows(box, Discussion)
+    box.driver.click(
+        LEAD, ActionId.SUMMARY_OPEN, str(discussion.id), message={"ts": card["ts"]}, channel_id=CASE_CHANNEL
+    )
+    box.driver.submit(LEAD, summary_form(box, LEAD), {})
+    box.driver.click(
+        LEAD, ActionId.SUMMARY_OPEN, str(discussion.id), message={"ts": card["ts"]}, channel_id=CASE_CHANNEL
+    )
+    assert any("already been recorded as note 1" in t for t in ephemerals(box, LEAD))
+
+
+def test_case_record_opens_the_waiting_summary_or_refuses_while_the_discussion_runs(sandbox):
+    box = sandbox
+    card = open_case(box)
+    start(box, card)
+    box.driver.slash(LEAD, "record", CASE_CHANNEL)
+    assert any("still under way" in t for t in ephemerals(box, LEAD))
+    click(box, LEAD, WRAP, current(box, card))
+    box.driver.slash(MANAGER, "record CASE-2026-014", CASE_CHANNEL)
+    view = summary_form(box, MANAGER)
+    box.driver.submit(MANAGER, view, {section_block("happened"): "We talked through the weekend plan."})
+    (note,) = rows(box, Note)
+    assert note.discussion_id == rows(box, Discussion)[0].id
+
+
+def test_case_record_without_a_discussion_records_a_meeting_held_offline(sandbox):
+    box = sandbox
+    open_case(box)
+    box.driver.slash(LEAD, "record", CASE_CHANNEL)
+    view = summary_form(box, LEAD)
+    assert date.fromisoformat(block(view, Block.EVENT_DAY)["element"]["initial_date"])
+    reply = box.driver.submit(LEAD, view, {Block.EVENT_DAY: "2027-03-01"})
+    assert "today or earlier" in reply.json["errors"][Block.EVENT_DAY]
+    box.driver.submit(LEAD, view, {section_block("happened"): "Met at the school to plan the review."})
+    (discussion,) = rows(box, Discussion)
+    assert discussion.mode == "offline" and discussion.status == DiscussionStatus.RECORDED
+    (note,) = rows(box, Note)
+    assert note.discussion_id == discussion.id
+
+
+def test_we_met_offline_holds_the_occurrence_and_opens_the_form(sandbox):
+    box = sandbox
+    card = open_case(box)
+    pass_at(box, FIRST_DUE)
+    (reminder,) = reminder_posts(box, card)
+    click(box, LEAD, ActionId.REMINDER_MET, reminder)
+    assert item(box).status == ItemStatus.HELD
+    (met,) = rows(box, Discussion)
+    assert met.mode == "offline" and met.status == DiscussionStatus.WRAPPED and met.record_due_at is not None
+    view = summary_form(box, LEAD)
+    box.driver.submit(LEAD, view, {section_block("happened"): "We met in the office after the visit."})
+    assert rows(box, Discussion)[0].status == DiscussionStatus.RECORDED
+    assert len(rows(box, Note)) == 1
