@@ -13,6 +13,7 @@ class Sub(StrEnum):
     ASK = "ask"
     RECORD = "record"
     NOTES = "notes"
+    EXPORT = "export"
 
 
 class CallbackId(StrEnum):

@@ -33,6 +33,7 @@ DOCUMENTED_SCOPES = {
     "users:read": "users.info: time zones, deactivated users, bots picked by mistake",
     "im:write": "conversations.open: the DM conversation id of a reminder DM, to check it after a crash",
     "im:history": "find a reminder DM whose sender crashed mid-send, so it is not sent twice",
+    "files:write": "files upload v2: /case export sends the case's notes to the person by DM",
 }
 
 # bolt's built-in matchers are closures named after the builder that made them

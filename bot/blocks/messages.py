@@ -174,6 +174,7 @@ HELP = [
         "you're on leave until that date: reminders pause, or go to the colleague",
     ),
     ("away back", "you're back: reminders come to you again"),
+    ("export [REF] [md|json]", "the case's signed-off notes as a file, sent to you by DM (Markdown or JSON)"),
     ("admin manager add @person", "administrators: let someone open and manage cases"),
     ("admin manager remove @person", "administrators: take the manager role away"),
 ]
