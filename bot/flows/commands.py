@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot import delivery
 from bot.blocks.messages import case_list, help_message
 from bot.deps import Deps
-from bot.flows import away, cases, discussions, notes, people, questions
+from bot.flows import away, cases, discussions, note_views, notes, people, questions
 from bot.flows import export as notes_export
 from bot.flows.presenters import case_line
 from bot.ids import Sub
@@ -50,6 +50,8 @@ def handle(deps: Deps, body: dict[str, Any]) -> Reply:
         return Reply(then=lambda client: notes.open_from_command(deps, client, body, invocation.args))
     if invocation.sub == Sub.EXPORT:
         return Reply(then=lambda client: notes_export.from_command(deps, client, body, invocation.args))
+    if invocation.sub == Sub.NOTES:
+        return Reply(then=lambda client: note_views.from_command(deps, client, body, invocation.args))
     if invocation.sub == Sub.ASK:
         text = questions.ask(
             deps, team_id=team_id, user_id=user_id, channel_id=channel_id, args=invocation.args

@@ -201,12 +201,12 @@ def submit(deps: Deps, body: dict[str, Any]) -> dict[str, str] | None:
         if errors := _form_errors(form, today, offline=discussion is None or discussion.mode == "offline"):
             return errors
         found = _findings(form, today, deps.settings.reference_pattern)
-        confirmed = set(_shown_keys(session, team_id, view["id"])) if form.keep else set()
+        confirmed = set(shown_keys(session, team_id, view["id"])) if form.keep else set()
         pending = {block: checks.unconfirmed(fs, confirmed) for block, fs in found.items()}
         pending = {block: fs for block, fs in pending.items() if fs}
         if pending:
-            _remember_shown(session, team_id, view["id"], pending, now)
-            return {block: _error_text(fs) for block, fs in pending.items()}
+            remember_shown(session, team_id, view["id"], pending, now)
+            return {block: error_text(fs) for block, fs in pending.items()}
         if not repo.claim_once(session, team_id=team_id, key=f"summary:{view['id']}", kind="view", now=now):
             return None  # a double submission: the first one saved it
         if discussion is not None and (problem := _not_recordable(session, discussion)):
@@ -260,12 +260,12 @@ def _findings(form: blocks.Submitted, today: date, pattern: str) -> dict[str, li
     return {block: fs for block, fs in found.items() if fs}
 
 
-def _shown_keys(session: Session, team_id: str, view_id: str) -> list[str]:
+def shown_keys(session: Session, team_id: str, view_id: str) -> list[str]:
     row = session.query(SummaryCheck).filter_by(team_id=team_id, view_id=view_id).one_or_none()
     return list(row.shown_keys) if row else []
 
 
-def _remember_shown(
+def remember_shown(
     session: Session, team_id: str, view_id: str, pending: dict[str, list[checks.Finding]], now: datetime
 ) -> None:
     keys = sorted({f.key for fs in pending.values() for f in fs})
@@ -276,7 +276,7 @@ def _remember_shown(
         row.shown_keys = sorted(set(row.shown_keys) | set(keys))
 
 
-def _error_text(findings: list[checks.Finding]) -> str:
+def error_text(findings: list[checks.Finding]) -> str:
     messages = list(dict.fromkeys(f.message for f in findings))
     text = " ".join(messages) + KEEP_HINT
     return text if len(text) <= ERROR_MAX else text[: ERROR_MAX - 1] + "…"

@@ -1,6 +1,6 @@
 from bot import delivery
 from bot.deps import Deps
-from bot.flows import notes, thread
+from bot.flows import note_views, notes, thread
 from bot.ids import ActionId, CallbackId
 from bot.listeners.reminders import _who as clicked_reminder
 
@@ -26,6 +26,23 @@ def register(app, deps: Deps) -> None:
         )
         _answer(deps, client, body, problem)
 
+    @app.action(ActionId.NOTE_SHOW)
+    def on_show_note(ack, body, action, client):
+        ack()
+        _answer(deps, client, body, note_views.show(deps, client, body, action.get("value", "")))
+
+    @app.action(ActionId.NOTE_AMEND)
+    def on_amend_note(ack, body, action, client):
+        ack()
+        _answer(deps, client, body, note_views.open_amend(deps, client, body, action.get("value", "")))
+
+    @app.view(CallbackId.AMEND)
+    def on_amend_submitted(ack, body):
+        errors = note_views.submit_amend(deps, body)
+        # A saved amendment closes the note's modal too, so nobody reads the old version as current.
+        ack(response_action="errors", errors=errors) if errors else ack(response_action="clear")
+        delivery.deliver_due(deps)
+
     @app.view(CallbackId.SUMMARY)
     def on_summary_submitted(ack, body):
         errors = notes.submit(deps, body)
@@ -39,5 +56,7 @@ def _opener(body) -> dict:
 
 def _answer(deps: Deps, client, body, problem: str | None) -> None:
     if problem:
-        thread.tell(client, body["channel"]["id"], body["user"]["id"], problem)
+        # A button inside a modal has no channel: the answer goes by DM.
+        channel = (body.get("channel") or {}).get("id") or body["user"]["id"]
+        thread.tell(client, channel, body["user"]["id"], problem)
     delivery.deliver_due(deps)

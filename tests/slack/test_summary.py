@@ -272,3 +272,88 @@ def test_we_met_offline_holds_the_occurrence_and_opens_the_form(sandbox):
     box.driver.submit(LEAD, view, {section_block("happened"): "We met in the office after the visit."})
     assert rows(box, Discussion)[0].status == DiscussionStatus.RECORDED
     assert len(rows(box, Note)) == 1
+
+
+# ---------------------------------------------------------------- reading and amending notes
+
+
+EPHEMERAL = {"ts": "1700000000.000100", "blocks": []}  # a click on an ephemeral list of notes
+
+
+def saved(box) -> dict:
+    card = discussed(box)
+    box.driver.submit(DEVELOPING, summary_form(box, DEVELOPING), {})
+    return card
+
+
+def note_views_for(box, user: str) -> list[dict]:
+    return [
+        v for v in box.emu.open_views_for(user) if str(v.get("title", {}).get("text", "")).startswith("Note")
+    ]
+
+
+def test_case_notes_lists_to_members_and_shows_a_note_with_every_view_audited(sandbox):
+    box = sandbox
+    saved(box)
+    box.driver.slash(MANAGER, "notes", CASE_CHANNEL)
+    (listing,) = [
+        m for m in box.emu.ephemerals if m["user"] == MANAGER and "Notes for case" in m.get("text", "")
+    ]
+    show = listing["blocks"][1]["accessory"]
+    assert show["action_id"] == ActionId.NOTE_SHOW
+    box.driver.click(MANAGER, ActionId.NOTE_SHOW, show["value"], message=listing, channel_id=CASE_CHANNEL)
+    (view,) = note_views_for(box, MANAGER)
+    shown = str(view["blocks"])
+    assert "keep the weekend plan for four more weeks" in shown and "Version 1, current version" in shown
+    assert [a.action for a in audits(box, "notes.list")] == ["notes.list"]
+    assert [a.detail for a in audits(box, "note.view")] == [{"version": 1}]
+
+
+def test_someone_outside_the_case_cannot_list_or_read_notes_and_is_audited(sandbox):
+    box = sandbox
+    saved(box)
+    (note,) = rows(box, Note)
+    box.driver.slash(OUTSIDER, "notes CASE-2026-014", CASE_CHANNEL)
+    box.driver.click(
+        OUTSIDER, ActionId.NOTE_SHOW, f"{note.case_id}:1", message=EPHEMERAL, channel_id=CASE_CHANNEL
+    )
+    assert note_views_for(box, OUTSIDER) == []
+    assert [a.outcome for a in audits(box, "notes.list")] == ["denied"]
+    assert [a.outcome for a in audits(box, "note.view")] == ["denied"]
+    told = ephemerals(box, OUTSIDER) + [m.get("text", "") for m in box.emu.dms(OUTSIDER)]
+    assert not any("weekend plan" in t for t in told)
+
+
+def test_amending_adds_a_version_with_its_reason_and_the_original_stays_readable(sandbox):
+    box = sandbox
+    card = saved(box)
+    (note,) = rows(box, Note)
+    box.driver.slash(LEAD, "notes 1", CASE_CHANNEL)
+    (view,) = note_views_for(box, LEAD)
+    amend = next(e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"])
+    assert amend["action_id"] == ActionId.NOTE_AMEND
+    box.driver.click(LEAD, ActionId.NOTE_AMEND, amend["value"], view=view)
+    (form,) = [v for v in box.emu.open_views_for(LEAD) if v.get("callback_id") == CallbackId.AMEND]
+    reply = box.driver.submit(LEAD, form, {})
+    assert "why" in reply.json["errors"][Block.AMEND_REASON].lower()
+    changed = {
+        Block.AMEND_REASON: "Added what the school told us",
+        section_block("happened"): "Weekends calmer. The school says attendance is up.",
+    }
+    box.driver.submit(LEAD, form, changed)
+    box.driver.submit(LEAD, form, changed)  # a double submission adds one version
+    versions = sorted(rows(box, NoteVersion), key=lambda v: v.version)
+    assert [v.version for v in versions] == [1, 2]
+    assert versions[1].amendment_reason == "Added what the school told us"
+    assert (
+        versions[0].sections != versions[1].sections and versions[0].content_hash != versions[1].content_hash
+    )
+    assert rows(box, Note)[0].latest_version == 2
+    assert [a.detail for a in audits(box, "note.amend")] == [{"version": 2}]
+    assert any("amended note 1" in t for t in thread_texts(box, card))
+    box.driver.click(
+        LEAD, ActionId.NOTE_SHOW, f"{note.case_id}:1:1", message=EPHEMERAL, channel_id=CASE_CHANNEL
+    )
+    original = note_views_for(box, LEAD)[-1]
+    assert "Version 1, an earlier version" in str(original["blocks"])
+    assert "Weekends look calmer" in str(original["blocks"])

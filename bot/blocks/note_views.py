@@ -1,0 +1,144 @@
+"""Block Kit for reading notes: the ephemeral list, one note in a modal, and the amendment form. Pure."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.blocks.elements import actions, button, context, input_block, plain, section
+from bot.blocks.notes import KEEP, KEEP_LABEL, day_text, section_block
+from bot.ids import ActionId, Block, CallbackId
+from bot.services.drafting import MAX_FIELD
+from bot.services.notes import NoteRecord, VersionRecord
+from bot.services.text import mention, slack_date, slack_escape
+
+REASON_MAX = 500
+LIST_MAX = 40  # notes listed in one message (50 blocks); older ones are counted, and exported in full
+CHUNK = 2900  # a section block holds 3000 characters; long text is split over several blocks
+STATUS = {"open": "open", "done": "done", "cannot": "can't be done"}
+
+
+def note_list(reference: str, case_id: int, notes: list[NoteRecord]) -> tuple[str, list[dict[str, Any]]]:
+    if not notes:
+        text = f"Case *{slack_escape(reference)}* has no notes yet."
+        return text, [section(text)]
+    shown = notes[-LIST_MAX:]
+    blocks: list[dict[str, Any]] = [section(f"*Notes for case {slack_escape(reference)}*")]
+    if len(notes) > len(shown):
+        blocks.append(context(f"{len(notes) - len(shown)} older notes are in `/case export`."))
+    for note in reversed(shown):
+        current = note.current
+        amended = f" · version {current.version}, amended" if current.version > 1 else ""
+        line = (
+            f"*Note {note.number}* · {note.type_title} · {slack_date(note.event_at, with_time=False)}"
+            f" · recorded by {mention(current.recorder_id)}{amended}"
+        )
+        blocks.append(section(line, accessory=button("Show", ActionId.NOTE_SHOW, f"{case_id}:{note.number}")))
+    return f"Notes for case {reference}", blocks
+
+
+def note_modal(
+    reference: str, case_id: int, note: NoteRecord, version: VersionRecord, *, may_amend: bool
+) -> dict[str, Any]:
+    """One version of a note, readable; the buttons show the other versions and offer Amend."""
+    latest = version.version == note.current.version
+    status = (
+        "current version" if latest else f"an earlier version (the current one is {note.current.version})"
+    )
+    blocks: list[dict[str, Any]] = [
+        section(
+            f"*Case {slack_escape(reference)} · note {note.number}* · {note.type_title}\n"
+            f"Version {version.version}, {status}."
+        ),
+        context(
+            f"Held {slack_date(note.event_at)} · recorded {slack_date(version.recorded_at)} by "
+            f"{mention(version.recorder_id)} · content hash `{version.content_hash[:12]}`"
+        ),
+    ]
+    if version.amendment_reason:
+        blocks.append(section(f"*Why it was amended*\n{slack_escape(version.amendment_reason)}"))
+    for part in version.sections:
+        blocks.extend(_long_section(f"*{slack_escape(part.title)}*", part.text))
+    if version.actions:
+        states = {s.number: s for s in note.action_states}
+        lines = ["*Actions*"]
+        for action in version.actions:
+            state = states.get(action.number)
+            who = mention(action.owner_id) if action.owner_id else "no owner"
+            due = day_text(state.due if state and state.due else action.due) if action.due else "no date"
+            where = f" — {STATUS.get(state.status, state.status)}" if state and latest else ""
+            done = (
+                f"\n   Done looks like: {slack_escape(action.done_looks_like)}"
+                if action.done_looks_like
+                else ""
+            )
+            lines.append(f"{action.number}. {slack_escape(action.text)} ({who}, by {due}){where}{done}")
+        blocks.extend(_long_section("", "\n".join(lines), escaped=True))
+    buttons = [
+        button(f"Version {v.version}", ActionId.NOTE_SHOW, f"{case_id}:{note.number}:{v.version}")
+        for v in note.versions
+        if v.version != version.version
+    ][:20]
+    if may_amend and latest:
+        buttons.insert(0, button("Amend", ActionId.NOTE_AMEND, f"{case_id}:{note.number}", style="primary"))
+    if buttons:
+        blocks.append(actions(*buttons[:25]))
+    return {
+        "type": "modal",
+        "title": plain(f"Note {note.number}"),
+        "close": plain("Close"),
+        "blocks": blocks[:100],
+    }
+
+
+def _long_section(title: str, text: str, *, escaped: bool = False) -> list[dict[str, Any]]:
+    body = text if escaped else slack_escape(text)
+    head = f"{title}\n" if title else ""
+    chunks = [body[i : i + CHUNK] for i in range(0, len(body), CHUNK)] or [""]
+    return [section(f"{head if n == 0 else ''}{chunk}" or " ") for n, chunk in enumerate(chunks)]
+
+
+def amend_modal(reference: str, case_id: int, note: NoteRecord, sections: list[tuple[str, str, str]]) -> dict:
+    """The current version's sections to edit, and the reason (required). `sections`: (key, title, text)."""
+    blocks: list[dict[str, Any]] = [
+        section(
+            f"Amend note {note.number} of case *{slack_escape(reference)}*. The signed-off version stays "
+            "as it was; this becomes a new version with your reason."
+        ),
+        input_block(
+            Block.AMEND_REASON,
+            "Why are you amending it?",
+            {"type": "plain_text_input", "multiline": True, "max_length": REASON_MAX},
+        ),
+    ]
+    for key, title, text in sections:
+        element: dict[str, Any] = {"type": "plain_text_input", "multiline": True, "max_length": MAX_FIELD}
+        if text:
+            element["initial_value"] = text
+        blocks.append(input_block(section_block(key), title, element, optional=key != "happened"))
+    blocks.append(
+        input_block(
+            Block.KEEP_CHECKED,
+            "Checks",
+            {"type": "checkboxes", "options": [{"text": plain(KEEP_LABEL), "value": KEEP}]},
+            optional=True,
+        )
+    )
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.AMEND,
+        "title": plain(f"Amend note {note.number}"),
+        "submit": plain("Save new version"),
+        "close": plain("Back"),
+        "private_metadata": json.dumps(
+            {"case_id": case_id, "number": note.number, "base": note.current.version}
+        ),
+        "blocks": blocks,
+    }
+
+
+def amended_text(user_id: str, number: int, version: int) -> str:
+    return (
+        f":pencil2: {mention(user_id)} amended note {number}: it is now version {version}. "
+        "The earlier version stays readable with `/case notes`."
+    )
