@@ -21,5 +21,12 @@ def test_demo_plays_the_journey_and_says_where_the_database_is(tmp_path):
     assert (
         "the snooze is over" in snoozed and "Time for your reflective discussion" in snoozed.split("over")[1]
     )
+    summary = text[text.index("Wrap up opened the summary form") :]
+    assert "date of birth" in summary.split("takes the date of birth out")[0]  # the check fired
+    assert "saved the summary as *note 1*" in summary and "14/03/2019" not in summary.split("saves")[-1]
+    exported = next(tmp_path.glob("CASE-2026-014-notes-*.md"))
+    assert str(exported) in lines[-1]
+    assert "Interpreter booked, time confirmed with mum" in exported.read_text()
+    assert "14/03/2019" not in exported.read_text()
     assert str(tmp_path / "demo.db") in lines[-1]
     assert (tmp_path / "demo.db").exists()

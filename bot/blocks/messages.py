@@ -174,6 +174,8 @@ HELP = [
         "you're on leave until that date: reminders pause, or go to the colleague",
     ),
     ("away back", "you're back: reminders come to you again"),
+    ("record [REF]", "write the summary of a wrapped-up discussion, or of a meeting held outside Slack"),
+    ("notes [REF] [N]", "the case's signed-off notes: list them, read one, or amend it (a new version)"),
     ("export [REF] [md|json]", "the case's signed-off notes as a file, sent to you by DM (Markdown or JSON)"),
     ("admin manager add @person", "administrators: let someone open and manage cases"),
     ("admin manager remove @person", "administrators: take the manager role away"),

@@ -11,6 +11,7 @@ only the warnings that were shown, and those confirmations are kept with the not
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -54,6 +55,8 @@ FIRST_FIELD = blocks.section_block("happened")
 ERROR_MAX = 600
 KEEP_HINT = " If it should stay as written, tick *Keep* under Checks and save again."
 FURTHEST_DUE = timedelta(days=366)
+# The draft's "(noted by …; decided by: …)" after a decision: the note keeps it, the thread needn't.
+_NOTED_BY = re.compile(r"\s*\(noted by .*\)\s*$")
 
 
 # ---------------------------------------------------------------- opening the form
@@ -159,10 +162,9 @@ def _form(
     tz = summary_draft.tz_for(deps, session, case, user_id)
     people = set(facts.participant_ids) | {user_id}
     people |= {o for item in facts.items for o in item.owner_ids}
-    draft = drafting.draft(
-        facts, names=summary_draft.names(client, people), tz=tz, render=summary_draft.render(deps)
-    )
-    rows = summary_draft.action_rows(facts)
+    names = summary_draft.names(client, people)
+    draft = drafting.draft(facts, names=names, tz=tz, render=summary_draft.render(deps))
+    rows = summary_draft.action_rows(facts, names)
     offline = discussion is None or discussion.mode == "offline"
     return blocks.summary_modal(
         reference=case.reference,
@@ -370,7 +372,7 @@ def _save(
     timeliness.stop(discussion, now)
     following = repo.open_item_of_kind(session, case_id=case.id, kind=ItemKind.DISCUSSION)
     decisions = tuple(
-        line.removeprefix("• ").strip()
+        _NOTED_BY.sub("", line.removeprefix("• ")).strip()
         for s in sections
         if s.key == "decisions"
         for line in s.text.splitlines()

@@ -157,11 +157,11 @@ def _replies(session: Session, discussion_id: int) -> Mapping[int, list[drafting
     return found
 
 
-def action_rows(facts_: drafting.DiscussionFacts) -> list[ActionRow]:
+def action_rows(facts_: drafting.DiscussionFacts, names: Mapping[str, str]) -> list[ActionRow]:
     """Each marked action as a row of the form: what, the first owner named, the date read."""
     return [
         ActionRow(
-            text=_plain_action(item.text),
+            text=_plain_action(item.text, names),
             owner_id=item.owner_ids[0] if item.owner_ids else None,
             due=item.due,
         )
@@ -170,14 +170,14 @@ def action_rows(facts_: drafting.DiscussionFacts) -> list[ActionRow]:
     ]
 
 
-def _plain_action(text: str) -> str:
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+def _plain_action(text: str, names: Mapping[str, str]) -> str:
     # The form shows text as typed: Slack's <@U…> and &amp; would appear literally.
-    return (
-        re.sub(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>", r"@\1", text)
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")[: drafting.MAX_FIELD]
-    )
+    plain = _MENTION.sub(lambda m: "@" + names.get(m.group(1), m.group(1)), text)
+    plain = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return plain[: drafting.MAX_FIELD]
 
 
 def tz_for(deps: Deps, session: Session, case: Case, user_id: str):

@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot import jobs
-from bot.ids import ActionId, Block
+from bot.blocks.notes import action_block, section_block
+from bot.ids import ActionId, Block, CallbackId
 from bot.sandbox.harness import ADMIN, CASE_CHANNEL, DEVELOPING, LEAD, MANAGER, ManualClock, Sandbox
 from bot.sandbox.transcript import Printer
 from storage.models import Discussion
@@ -74,7 +75,11 @@ def run_demo(db_path: str | None = None, out=print) -> int:
         ask(DEVELOPING, "list")
         _reminders(box, clock, show)
         _discussion(box, show)
-    out(f"\nDone in {time.perf_counter() - started:.1f}s. The case and its audit trail are in {path}")
+        exported = _summary(box, show, path.parent)
+    out(
+        f"\nDone in {time.perf_counter() - started:.1f}s. The case's notes, exported to Markdown, are in "
+        f"{exported}; the case and its audit trail are in {path}"
+    )
     return 0
 
 
@@ -192,3 +197,40 @@ def _print_capture(box: Sandbox, show: Printer) -> None:
                 owners = ", ".join("@" + box.emu.users[u].name for u in item.owner_ids) or "no owner"
                 extra = f" (owner {owners}, due {item.due:%a %-d %b})" if item.due else f" (owner {owners})"
             show.out(f"      - {item.kind.value}{extra}")
+
+
+PLANTED_DOB = "the child (DOB 14/03/2019) was at school"
+
+
+def _summary(box: Sandbox, show: Printer, folder: Path) -> Path:
+    """@alex records the summary: a planted date of birth is caught and fixed, the note saved, exported."""
+    view = next(v for v in box.emu.open_views_for(LEAD) if v.get("callback_id") == CallbackId.SUMMARY)
+    happened_block = section_block("happened")
+    (field,) = [b for b in view["blocks"] if b.get("block_id") == happened_block]
+    happened = field["element"]["initial_value"]
+    boxes = sum(1 for b in view["blocks"] if b["type"] == "input")
+    show.narrate(
+        f"Wrap up opened the summary form for @alex, pre-filled from the discussion ({boxes} fields, "
+        "the two actions as rows with their owners and dates)"
+    )
+    observed = "Observed: (what was seen or heard first-hand)"
+    planted = happened.replace(observed, f"Observed: home visit on Monday with mum; {PLANTED_DOB}.")
+    show.narrate("@alex fills in what was observed, typing the child's date of birth by mistake, and saves")
+    reply = box.driver.submit(LEAD, view, {happened_block: planted})
+    show.out(f"    (the modal stays open) What happened: {reply.json['errors'][happened_block]}")
+    fixed = planted.replace(f"; {PLANTED_DOB}", "; the child was at school")
+    show.narrate("@alex takes the date of birth out, says what done looks like for one action, and saves")
+    box.driver.submit(
+        LEAD,
+        view,
+        {happened_block: fixed, action_block(1, "done"): "Interpreter booked, time confirmed with mum"},
+    )
+    show.flush()
+    show.narrate("@alex types `/case export md` in #cases-north")
+    box.driver.slash(LEAD, "export md", CASE_CHANNEL)
+    show.flush()
+    sent = box.emu.files[-1]
+    path = folder / sent["filename"]
+    content = sent["content"]
+    path.write_bytes(content if isinstance(content, bytes) else str(content).encode("utf-8"))
+    return path
