@@ -233,6 +233,27 @@ def _validate_working_time(settings: Settings) -> None:
     _validate_capture(settings)
     if settings.sweep_every_seconds < 5:
         raise ConfigError("CASEBOT_SWEEP_EVERY_SECONDS must be at least 5.")
+    _validate_record_keeping(settings)
+
+
+MAX_RECORD_WITHIN_WORKING_DAYS = 20
+MAX_RAW_TEXT_RETENTION_DAYS = 365
+
+
+def _validate_record_keeping(settings: Settings) -> None:
+    # Negative numbers are already refused by _coerce; these bounds catch a typo such as 300 for 3.
+    if settings.record_within_working_days > MAX_RECORD_WITHIN_WORKING_DAYS:
+        raise ConfigError(
+            f"CASEBOT_RECORD_WITHIN_WORKING_DAYS must be at most {MAX_RECORD_WITHIN_WORKING_DAYS} working "
+            f"days (practice is 0 to 5; 1 means by the end of the next working day), not "
+            f"{settings.record_within_working_days}."
+        )
+    if settings.raw_text_retention_days > MAX_RAW_TEXT_RETENTION_DAYS:
+        raise ConfigError(
+            f"CASEBOT_RAW_TEXT_RETENTION_DAYS must be at most {MAX_RAW_TEXT_RETENTION_DAYS} days: raw thread "
+            f"text is a working copy and the signed-off note is the record; got "
+            f"{settings.raw_text_retention_days}."
+        )
 
 
 CAPTURE_KINDS = ("decision", "action", "concern", "learning", "disagree", "shared")
