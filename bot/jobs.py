@@ -1,4 +1,5 @@
-"""The scheduled work, one pass of it: refresh time zones, advance due reminders, deliver the outbox.
+"""The scheduled work, one pass of it: refresh time zones, advance due reminders (and late-summary
+reminders), deliver the outbox.
 
 Run every minute by the in-process scheduler, or once by `casebot sweep` (e.g. from cron). Every
 step is safe to run twice at once, in one process or several, because the database decides.
@@ -14,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import delivery
 from bot.deps import Deps
-from bot.flows import people, reminders
+from bot.flows import people, reminders, timeliness
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,7 @@ class PassReport:
     zones_refreshed: int
     sweep: reminders.SweepReport
     delivery: delivery.Report
+    late_summaries: timeliness.SweepReport | None = None
 
 
 def run_pass(deps: Deps, client: WebClient | None = None) -> PassReport:
@@ -35,4 +37,5 @@ def run_pass(deps: Deps, client: WebClient | None = None) -> PassReport:
         log.warning("time zone refresh failed; using cached zones")
         refreshed = 0
     swept = reminders.sweep(deps)
-    return PassReport(refreshed, swept, delivery.deliver_due(deps, client))
+    late = timeliness.sweep(deps)
+    return PassReport(refreshed, swept, delivery.deliver_due(deps, client), late)

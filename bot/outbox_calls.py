@@ -16,12 +16,14 @@ from sqlalchemy.orm import Session
 from bot.blocks.discussions import question_message
 from bot.blocks.messages import agreement_post, case_card
 from bot.blocks.reminders import ReminderView, reminder_message
+from bot.blocks.timeliness import record_reminder
 from bot.deps import Deps
-from bot.flows import questions, reminders, schedule
+from bot.flows import questions, reminders, schedule, timeliness
 from bot.flows.presenters import case_view, supervision_agenda
 from storage import repository as repo
 from storage.models import (
     Case,
+    Discussion,
     DiscussionPrompt,
     Experience,
     ItemStatus,
@@ -68,6 +70,8 @@ def prepare(deps: Deps, session: Session, message: OutboxMessage, now: datetime)
     assert case is not None
     if message.kind == "reminder":
         return _reminder(deps, session, case, payload, metadata, now)
+    if message.kind == timeliness.KIND:
+        return _record_reminder(deps, session, case, payload, metadata, now)
     if message.kind == "thread_note":
         return Call("chat.postMessage", _in_thread(case, payload["text"], payload.get("blocks"), metadata))
     if message.kind in ("post_prompt", "update_prompt"):
@@ -148,6 +152,20 @@ def _reminder(deps: Deps, session: Session, case: Case, payload: dict, metadata:
     text, blocks = reminder_message(_reminder_view(deps, session, case, item, payload, now), deps.content)
     if payload["audience"] == "thread":
         return Call("chat.postMessage", _in_thread(case, text, blocks, metadata))
+    return Call("chat.postMessage", post(payload["user_id"], text, blocks, metadata))
+
+
+def _record_reminder(
+    deps: Deps, session: Session, case: Case, payload: dict, metadata: dict, now: datetime
+) -> Call:
+    """A late-summary DM, unless the summary has been recorded since; it waits for working hours."""
+    discussion = session.get(Discussion, payload["discussion_id"])
+    if not timeliness.wanted(case, discussion, payload):
+        raise Cancel
+    when = reminders.timing(deps, session, case, payload, now)
+    if when > now + ON_TIME:
+        raise Defer(until=when)
+    text, blocks = record_reminder(timeliness.view(session, case, discussion, payload), deps.content)
     return Call("chat.postMessage", post(payload["user_id"], text, blocks, metadata))
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.blocks import discussions as blocks
 from bot.deps import Deps
-from bot.flows import access, questions, schedule, thread
+from bot.flows import access, questions, schedule, thread, timeliness
 from bot.flows.presenters import current_agreement
 from bot.ids import Block
 from bot.services import picker
@@ -269,6 +269,7 @@ def wrap_up(deps: Deps, *, team_id: str, user_id: str, value: str) -> str | None
         )
         questions.refresh(session, case, current, now)
         following = _hold_occurrence(deps, session, discussion, now)
+        timeliness.start(deps, session, discussion, now)  # its summary is due from now
         counts = {kind.value: 0 for kind in CaptureKind}
         for item in store.captured(session, discussion_id=discussion.id):
             counts[item.kind.value] += 1
