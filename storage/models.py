@@ -332,6 +332,15 @@ class Discussion(Base):
     """A reflective discussion in a case thread. It can run over days: everything is here, not in memory."""
 
     __tablename__ = "discussions"
+    __table_args__ = (
+        # The retention sweep's range scan: recorded discussions whose raw text is still kept.
+        Index(
+            "ix_discussions_raw_text_kept",
+            "recorded_at",
+            sqlite_where=text("raw_purged_at IS NULL"),
+            postgresql_where=text("raw_purged_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))

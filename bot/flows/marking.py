@@ -210,12 +210,14 @@ def _edited(deps: Deps, team_id: str, event: dict[str, Any], event_id: str) -> A
             return None
         if row.deleted_at is not None:
             return None
-        row.text, row.edited_at = message.get("text") or "", now
         case = repo.load_case(session, case_id=row.case_id)
         discussion = session.get(Discussion, row.discussion_id)
         assert case is not None and discussion is not None
         if discussion.status == DiscussionStatus.RECORDED:
-            return None  # the record is signed off; Slack edits no longer change it
+            # The record is signed off; Slack edits no longer change it, and the edited text is not
+            # kept (retention may already have deleted this reply's text).
+            return None
+        row.text, row.edited_at = message.get("text") or "", now
         _capture_lines(deps, session, case, discussion, row, now)
         person = repo.get_person(session, team_id=team_id, slack_user_id=row.author_id)
         for item in store.items_of_message(session, message_id=row.id):

@@ -1,0 +1,45 @@
+"""Queries for the raw-text retention sweep. Keyword-only, never committing: the flow owns the transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from storage.models import CapturedItem, Discussion, DiscussionStatus, ThreadMessage
+
+
+def due_for_purge(session: Session, *, recorded_before: datetime, limit: int) -> list[int]:
+    """Recorded discussions whose raw text is still kept and was signed off at or before the cutoff.
+
+    A range scan of the partial index on recorded_at WHERE raw_purged_at IS NULL, so the cost follows
+    what is still to purge, not how many discussions there have ever been.
+    """
+    return list(
+        session.scalars(
+            select(Discussion.id)
+            .where(
+                Discussion.raw_purged_at.is_(None),
+                Discussion.recorded_at <= recorded_before,
+                Discussion.status == DiscussionStatus.RECORDED,
+            )
+            .order_by(Discussion.recorded_at)
+            .limit(limit)
+        )
+    )
+
+
+def clear_raw_text(session: Session, *, discussion_id: int) -> tuple[int, int]:
+    """Delete the text of the discussion's stored replies and marked items; (replies, items) cleared."""
+    replies = session.execute(
+        update(ThreadMessage)
+        .where(ThreadMessage.discussion_id == discussion_id, ThreadMessage.text.is_not(None))
+        .values(text=None)
+    )
+    items = session.execute(
+        update(CapturedItem)
+        .where(CapturedItem.discussion_id == discussion_id, CapturedItem.text.is_not(None))
+        .values(text=None)
+    )
+    return replies.rowcount, items.rowcount
