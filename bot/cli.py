@@ -1,4 +1,4 @@
-"""The `casebot` command: run, demo, db, sweep."""
+"""The `casebot` command: run, demo, db, sweep, notes."""
 
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser(
         "sweep", help="run one reminder sweep and one delivery pass now, then exit (for cron or operators)"
     )
+    from bot import notes_cli
+
+    notes_cli.add_commands(commands)
     args = parser.parse_args(argv)
     try:
         return _dispatch(args)
@@ -38,6 +41,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return run_demo(db_path=args.db)
     settings = load_settings()
+    if args.command == "notes":
+        from bot import notes_cli
+
+        return notes_cli.run(settings, args)
     if args.command == "db":
         from storage import migrate
         from storage.db import make_engine

@@ -6,10 +6,11 @@ has the versioning policy): every note, every version oldest first, each with it
 that hash still matches what is stored, and the actions' current states. Times are UTC ISO 8601 with
 an offset, exactly as the content hash took them, so an importer can recompute the hash.
 
-Markdown wording lives in prompts/templates/notes_export.md.j2; this module decides what goes in (plain
-strings, times in the reader's zone with its abbreviation) and the caller passes `render(name,
-context) -> str` over an environment that does NOT Slack-escape (``Content.render_plain``): the file
-is read as Markdown, where "&amp;" would be shown literally.
+Markdown wording lives in prompts/templates/notes_export.md.j2 (one version's body in
+note_version_body.md.j2, shared with note_version.md.j2 for a single version); this module decides
+what goes in (plain strings, times in the reader's zone with its abbreviation) and the caller passes
+`render(name, context) -> str` over an environment that does NOT Slack-escape
+(``Content.render_plain``): the file is read as Markdown, where "&amp;" would be shown literally.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from bot.services.notes import (
 SCHEMA_ID = "urn:casebot:schema:notes-export:1"
 SCHEMA_VERSION = 1
 TEMPLATE = "notes_export.md.j2"
+VERSION_TEMPLATE = "note_version.md.j2"
 FORMATS = ("md", "json")
 FORMAT_NAMES = {"md": "Markdown", "json": "JSON"}
 STATE_WORDS = {"open": "open", "done": "done", "cannot": "can't be done"}
@@ -162,6 +164,30 @@ def to_markdown(
         "schema_version": SCHEMA_VERSION,
     }
     return render(TEMPLATE, context).rstrip() + "\n"
+
+
+def version_to_markdown(
+    reference: str,
+    note: NoteRecord,
+    version: int,
+    *,
+    zone: tzinfo,
+    zone_name: str,
+    render: Render,
+    names: Mapping[str, str] | None = None,
+) -> str:
+    """One version of one note (`casebot notes show --version`). KeyError if it has no such version."""
+    person = _People(names or {})
+    found = {v.version: v for v in note.versions}
+    if version not in found:
+        raise KeyError(version)
+    context = {
+        "reference": reference,
+        "zone_name": zone_name,
+        "note": _note_view(note, zone, person),
+        "version": _version_view(note, found[version], zone, person, current=version == note.current.version),
+    }
+    return render(VERSION_TEMPLATE, context).rstrip() + "\n"
 
 
 def _note_view(note: NoteRecord, zone: tzinfo, person: _People) -> dict[str, Any]:

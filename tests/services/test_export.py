@@ -356,3 +356,18 @@ def test_file_names_are_safe_and_sort_by_time():
 )
 def test_formats(word, fmt):
     assert export.parse_format(word) == fmt
+
+
+def test_one_version_of_a_note_says_whether_it_is_current():
+    def one(version: int) -> str:
+        return export.version_to_markdown(
+            "CASE-2026-014", AMENDED, version, zone=NZ, zone_name="Pacific/Auckland", render=render
+        )
+
+    assert "Version 2 of 2, the current one." in one(2) and REASON_2 in one(2)
+    assert "Version 1 of 2, replaced by version 2." in one(1) and "Amendment reason" not in one(1)
+    with pytest.raises(KeyError):
+        one(3)
+
+
+REASON_2 = "**Amendment reason:** Sam's scale was recorded as Alex's"

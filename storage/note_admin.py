@@ -1,0 +1,104 @@
+"""Queries for the command line's notes commands: finding a case by reference, and purging notes.
+
+Keyword-only and never committing: the flow owns the transaction. Purging deletes with Core
+statements on the tables (the ORM's append-only guard refuses deleting note versions, as it should
+for everything else), by the exact ids the caller exported, so a version added meanwhile makes the
+note's delete fail (foreign key) and the whole transaction roll back rather than go unexported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from storage.models import Case, CaseStatus, FollowUpClaim, Note, NoteAction, NoteVersion
+
+
+def cases_with_reference(session: Session, *, reference: str, team_id: str | None = None) -> Sequence[Case]:
+    """Every case with this reference (as typed, else upper-cased), newest first."""
+    for candidate in dict.fromkeys((reference, reference.upper())):
+        query = select(Case).where(Case.reference == candidate)
+        if team_id:
+            query = query.where(Case.team_id == team_id)
+        found = session.scalars(query.order_by(Case.created_at.desc(), Case.id.desc())).all()
+        if found:
+            return found
+    return []
+
+
+@dataclass(frozen=True)
+class PurgeCandidate:
+    case_id: int
+    team_id: str
+    reference: str
+    notes: int
+    versions: int
+    actions: int
+
+
+def purge_candidates(session: Session, *, before: datetime) -> list[PurgeCandidate]:
+    """Closed cases with notes whose event time is before `before`, and how much would go."""
+    old = (
+        select(Note.id, Note.case_id)
+        .join(Case, Case.id == Note.case_id)
+        .where(Case.status == CaseStatus.CLOSED, Note.event_at < before)
+        .subquery()
+    )
+    versions = select(NoteVersion.note_id, func.count().label("n")).group_by(NoteVersion.note_id).subquery()
+    actions = select(NoteAction.note_id, func.count().label("n")).group_by(NoteAction.note_id).subquery()
+    rows = session.execute(
+        select(
+            Case.id,
+            Case.team_id,
+            Case.reference,
+            func.count(old.c.id),
+            func.coalesce(func.sum(versions.c.n), 0),
+            func.coalesce(func.sum(actions.c.n), 0),
+        )
+        .join(old, old.c.case_id == Case.id)
+        .outerjoin(versions, versions.c.note_id == old.c.id)
+        .outerjoin(actions, actions.c.note_id == old.c.id)
+        .group_by(Case.id, Case.team_id, Case.reference)
+        .order_by(Case.team_id, Case.reference, Case.id)
+    ).all()
+    return [PurgeCandidate(*(row[:3]), int(row[3]), int(row[4]), int(row[5])) for row in rows]
+
+
+def notes_before(session: Session, *, case_id: int, before: datetime) -> Sequence[Note]:
+    return session.scalars(
+        select(Note)
+        .where(Note.case_id == case_id, Note.event_at < before)
+        .options(selectinload(Note.versions))
+        .order_by(Note.number)
+    ).all()
+
+
+@dataclass(frozen=True)
+class Deleted:
+    notes: int
+    versions: int
+    actions: int
+    follow_up_claims: int
+
+
+def delete_notes(session: Session, *, note_ids: Sequence[int], version_ids: Sequence[int]) -> Deleted:
+    """Delete these notes, exactly these versions, their actions and the actions' follow-up claims."""
+    action_ids = session.scalars(select(NoteAction.id).where(NoteAction.note_id.in_(note_ids))).all()
+    claims = session.execute(
+        delete(FollowUpClaim.__table__).where(
+            FollowUpClaim.__table__.c.subject == "action",
+            FollowUpClaim.__table__.c.subject_id.in_(action_ids),
+        )
+    ).rowcount
+    actions = session.execute(
+        delete(NoteAction.__table__).where(NoteAction.__table__.c.id.in_(action_ids))
+    ).rowcount
+    versions = session.execute(
+        delete(NoteVersion.__table__).where(NoteVersion.__table__.c.id.in_(version_ids))
+    ).rowcount
+    notes = session.execute(delete(Note.__table__).where(Note.__table__.c.id.in_(note_ids))).rowcount
+    return Deleted(notes=notes, versions=versions, actions=actions, follow_up_claims=claims)
