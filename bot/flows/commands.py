@@ -17,7 +17,7 @@ from bot.flows.presenters import case_line
 from bot.ids import Sub
 from bot.services import permissions
 from bot.services.commands import parse
-from bot.services.text import user_ids_in
+from bot.services.text import slack_escape, user_ids_in
 from storage import repository as repo
 from storage.models import Role
 
@@ -61,7 +61,7 @@ def handle(deps: Deps, body: dict[str, Any]) -> Reply:
         return Reply(text=admin(deps, team_id=team_id, user_id=user_id, args=invocation.args))
     text = help_message(deps.content, deps.settings.command)
     if invocation.sub != Sub.HELP:
-        text = f"I don't know `{invocation.sub[:30]}`. Here is what I can do:\n\n{text}"
+        text = f"I don't know `{slack_escape(invocation.sub[:30])}`. Here is what I can do:\n\n{text}"
     return Reply(text=text)
 
 
