@@ -10,9 +10,9 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 from bot import errors
 from bot.deps import Deps
-from bot.listeners import actions, capture, commands, discussions, home, notes, reminders, views
+from bot.listeners import actions, capture, commands, discussions, follow_ups, home, notes, reminders, views
 
-LISTENER_MODULES = (commands, views, actions, reminders, discussions, capture, notes, home)
+LISTENER_MODULES = (commands, views, actions, reminders, discussions, capture, notes, follow_ups, home)
 
 
 def create_app(deps: Deps, *, token_verification: bool = True) -> App:

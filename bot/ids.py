@@ -23,6 +23,8 @@ class CallbackId(StrEnum):
     CAPTURE_KIND = "capture_kind_modal"
     SUMMARY = "summary_modal"
     AMEND = "note_amend_modal"
+    ACTION_EXTEND = "action_extend_modal"
+    ACTION_CANNOT = "action_cannot_modal"
 
 
 class ActionId(StrEnum):
@@ -43,6 +45,10 @@ class ActionId(StrEnum):
     SUMMARY_OPEN = "summary_open"
     NOTE_SHOW = "note_show"
     NOTE_AMEND = "note_amend"
+    # An action's follow-up DM; value: "action_id:round".
+    ACTION_DONE = "action_done"
+    ACTION_EXTEND = "action_extend"
+    ACTION_CANNOT = "action_cannot"
 
 
 class Block(StrEnum):
@@ -67,3 +73,5 @@ class Block(StrEnum):
     EVENT_DAY = "event_day"
     KEEP_CHECKED = "keep_checked"
     AMEND_REASON = "amend_reason"
+    ACTION_DUE = "action_due"
+    ACTION_REASON = "action_reason"

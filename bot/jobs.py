@@ -1,5 +1,5 @@
 """The scheduled work, one pass of it: refresh time zones, advance due reminders (and late-summary
-reminders), delete raw thread text past its retention, deliver the outbox.
+reminders, and agreed actions' follow-ups), delete raw thread text past its retention, deliver the outbox.
 
 Run every minute by the in-process scheduler, or once by `casebot sweep` (e.g. from cron). Every
 step is safe to run twice at once, in one process or several, because the database decides.
@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import delivery
 from bot.deps import Deps
-from bot.flows import people, reminders, retention, timeliness
+from bot.flows import follow_ups, people, reminders, retention, timeliness
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ class PassReport:
     delivery: delivery.Report
     late_summaries: timeliness.SweepReport | None = None
     raw_text: retention.SweepReport | None = None
+    actions: follow_ups.SweepReport | None = None
 
 
 def run_pass(deps: Deps, client: WebClient | None = None) -> PassReport:
@@ -40,4 +41,5 @@ def run_pass(deps: Deps, client: WebClient | None = None) -> PassReport:
     swept = reminders.sweep(deps)
     late = timeliness.sweep(deps)
     purged = retention.sweep(deps)
-    return PassReport(refreshed, swept, delivery.deliver_due(deps, client), late, purged)
+    followed = follow_ups.sweep(deps)
+    return PassReport(refreshed, swept, delivery.deliver_due(deps, client), late, purged, followed)

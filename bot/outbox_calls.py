@@ -18,8 +18,8 @@ from bot.blocks.messages import agreement_post, case_card
 from bot.blocks.reminders import ReminderView, reminder_message
 from bot.blocks.timeliness import record_reminder
 from bot.deps import Deps
-from bot.flows import questions, reminders, schedule, timeliness
-from bot.flows.presenters import case_view, supervision_agenda
+from bot.flows import follow_ups, questions, reminders, schedule, timeliness
+from bot.flows.presenters import card_notes, case_view, supervision_agenda
 from storage import repository as repo
 from storage.models import (
     Case,
@@ -72,11 +72,14 @@ def prepare(deps: Deps, session: Session, message: OutboxMessage, now: datetime)
         return _reminder(deps, session, case, payload, metadata, now)
     if message.kind == timeliness.KIND:
         return _record_reminder(deps, session, case, payload, metadata, now)
+    if message.kind in follow_ups.KINDS:
+        return _action_message(deps, session, case, message.kind, payload, metadata, now)
     if message.kind == "thread_note":
         return Call("chat.postMessage", _in_thread(case, payload["text"], payload.get("blocks"), metadata))
     if message.kind in ("post_prompt", "update_prompt"):
         return _prompt(deps, session, case, message.kind, payload["prompt_id"], metadata)
-    view = case_view(case, items=repo.open_items(session, case_ids=[case.id]), now=now)
+    notes = card_notes(deps, session, case, now) if message.kind in ("post_card", "update_card") else None
+    view = case_view(case, items=repo.open_items(session, case_ids=[case.id]), now=now, notes=notes)
     if message.kind == "post_card":
         text, blocks = case_card(view)
         return Call("chat.postMessage", post(case.channel_id, text, blocks, metadata), remember_as="card")
@@ -166,6 +169,21 @@ def _record_reminder(
     if when > now + ON_TIME:
         raise Defer(until=when)
     text, blocks = record_reminder(timeliness.view(session, case, discussion, payload), deps.content)
+    return Call("chat.postMessage", post(payload["user_id"], text, blocks, metadata))
+
+
+def _action_message(
+    deps: Deps, session: Session, case: Case, kind: str, payload: dict, metadata: dict, now: datetime
+) -> Call:
+    """An action's due-date DM (or a co-worker's *Can't do it* notice), rendered from the action now:
+    cancelled once overtaken (answered, given a new date); it waits for the recipient's working hours."""
+    rendered = follow_ups.message_for(deps, session, case, kind, payload, now)
+    if rendered is None:
+        raise Cancel
+    when = reminders.timing(deps, session, case, payload, now)
+    if when > now + ON_TIME:
+        raise Defer(until=when)
+    text, blocks = rendered
     return Call("chat.postMessage", post(payload["user_id"], text, blocks, metadata))
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.blocks.elements import actions, button, context, divider, header, section
+from bot.blocks.follow_ups import CardNotes, card_lines
 from bot.content import Content
 from bot.ids import ActionId
 from bot.services import agreements as terms
@@ -78,6 +79,7 @@ class CaseView:
     members: tuple[MemberView, ...]
     agreement: AgreementView
     schedule: ScheduleView | None = None
+    notes: CardNotes | None = None  # who records, summaries waiting, overdue actions
 
     @property
     def everyone_agreed(self) -> bool:
@@ -108,6 +110,7 @@ def case_card(case: CaseView) -> tuple[str, list[dict[str, Any]]]:
             f"Review by {case.agreement.review_date:%d %b %Y}."
         ),
         *([section(schedule_lines(case.schedule))] if case.schedule else []),
+        *(card_lines(case.notes) if case.notes else []),
         context(
             "Case status: "
             + ("open" if case.status == "open" else "closed")

@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.blocks.follow_ups import CardNotes, OverdueAction, SummaryDue
 from bot.blocks.messages import AgreementView, CaseLine, CaseView, MemberView, ScheduleView
-from bot.services.agreements import TERMS
+from bot.deps import Deps
+from bot.flows import schedule
+from bot.services.agreements import TERMS, expected_recorders
+from bot.services.follow_ups import is_overdue
+from bot.services.working_time import local_datetime
+from storage import discussions as discussion_store
+from storage import follow_ups as store
 from storage import repository as repo
-from storage.models import Agreement, Case, Experience, ItemKind, ItemStatus, ScheduleItem
+from storage.models import (
+    Agreement,
+    Case,
+    DiscussionStatus,
+    Experience,
+    ItemKind,
+    ItemStatus,
+    MemberRole,
+    ScheduleItem,
+)
 
 
 def agreement_view(agreement: Agreement) -> AgreementView:
@@ -38,7 +54,13 @@ def schedule_view(items: Sequence[ScheduleItem], now: datetime) -> ScheduleView:
     return ScheduleView(next_of(ItemKind.DISCUSSION), next_of(ItemKind.SUPERVISION), overdue)
 
 
-def case_view(case: Case, *, items: Sequence[ScheduleItem] = (), now: datetime | None = None) -> CaseView:
+def case_view(
+    case: Case,
+    *,
+    items: Sequence[ScheduleItem] = (),
+    now: datetime | None = None,
+    notes: CardNotes | None = None,
+) -> CaseView:
     agreement = current_agreement(case)
     agreed = {acceptance.person_id for acceptance in agreement.acceptances}
     return CaseView(
@@ -57,6 +79,50 @@ def case_view(case: Case, *, items: Sequence[ScheduleItem] = (), now: datetime |
         ),
         agreement=agreement_view(agreement),
         schedule=schedule_view(items, now) if now is not None else None,
+        notes=notes,
+    )
+
+
+def recorders_for(session: Session, case: Case, turn: int) -> tuple[str, ...]:
+    """Who the current agreement expects to record discussion number `turn` of the case (1 = the first)."""
+    lead = next((m for m in case.members if m.role == MemberRole.LEAD), case.members[0])
+    others = [m.person.slack_user_id for m in case.members if m.id != lead.id]
+    recorder = current_agreement(case).recorder
+    return expected_recorders(recorder, lead_id=lead.person.slack_user_id, others=others, turn=turn)
+
+
+def card_notes(deps: Deps, session: Session, case: Case, now: datetime) -> CardNotes:
+    """The card's record lines: who records the next (or current) discussion, summaries still to record
+    with their deadline (late once past), and open actions overdue in their owner's own calendar."""
+    count = discussion_store.discussion_count(session, case_id=case.id)
+    latest = store.latest_discussion(session, case_id=case.id)
+    active = latest is not None and latest.status == DiscussionStatus.ACTIVE
+    summaries = tuple(
+        SummaryDue(
+            discussion_id=d.id,
+            recorder_ids=recorders_for(
+                session, case, discussion_store.discussion_count(session, case_id=case.id, up_to=d.id)
+            ),
+            due_at=d.record_due_at,
+            late=d.record_due_at is not None and d.record_due_at <= now,
+        )
+        for d in store.unrecorded_discussions(session, case_id=case.id)
+    )
+    overdue = []
+    # Any open action due before tomorrow anywhere on Earth may be overdue; each owner's calendar decides.
+    for action in store.open_actions_due_before(
+        session, case_id=case.id, before=(now + timedelta(days=1)).date()
+    ):
+        assert action.due is not None
+        owner = repo.get_person(session, team_id=case.team_id, slack_user_id=action.owner_id or "")
+        tz = schedule.zone(deps, owner)
+        if is_overdue(action.status.value, action.due, now.astimezone(tz).date()):
+            noon = local_datetime(tz, action.due, time(12))
+            overdue.append(OverdueAction(action.owner_id, action.due, noon))
+    return CardNotes(
+        next_recorders=recorders_for(session, case, count if active else count + 1),
+        summaries=summaries,
+        overdue_actions=tuple(overdue),
     )
 
 
