@@ -59,7 +59,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         done = jobs.run_pass(prepare_storage(settings))
         print(
             f"casebot: looked at {done.sweep.looked_at} due items, queued {done.sweep.reminders} reminders, "
-            f"marked {done.sweep.expired} missed; sent {done.delivery.sent}, "
+            f"marked {done.sweep.expired} missed; "
+            f"queued {done.actions.dms if done.actions else 0} action follow-ups; sent {done.delivery.sent}, "
             f"waiting {done.delivery.deferred}, "
             f"retrying {done.delivery.retried}, dead-lettered {done.delivery.dead}."
         )
