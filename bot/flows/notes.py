@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot.blocks import notes as blocks
 from bot.deps import Deps
-from bot.flows import access, occurrences, schedule, summary_draft, thread, timeliness
+from bot.flows import access, follow_ups, occurrences, schedule, summary_draft, thread, timeliness
 from bot.flows.discussions import LINK_WINDOW
 from bot.flows.offline import offline_discussion
 from bot.ids import Block
@@ -365,7 +365,7 @@ def _save(
         )
         session.add(row)
         session.flush()
-        _plan_follow_up(deps, session, row, now)
+        follow_ups.plan_action(deps, session, row, now)
     if any(s.key == "learning" for s in sections):
         _learning_evidence(session, case, note, now)
     discussion.status, discussion.recorded_at = DiscussionStatus.RECORDED, now
@@ -435,11 +435,3 @@ def _learning_evidence(session: Session, case: Case, note: Note, now: datetime) 
                     recorded_at=now,
                 )
             )
-
-
-def _plan_follow_up(deps: Deps, session: Session, action: NoteAction, now: datetime) -> None:
-    try:
-        from bot.flows import follow_ups
-    except ImportError:  # pragma: no cover - until follow-ups land
-        return
-    follow_ups.plan_action(deps, session, action, now)

@@ -135,6 +135,7 @@ def test_saving_writes_actions_learning_evidence_and_marks_the_discussion_record
         date(2026, 12, 4),
         "Attendance figures shared with Alex",
     )
+    assert action.next_check_at is not None  # its owner will be asked on the due date
     (evidence,) = rows(box, LearningEvidence)
     assert evidence.case_reference == "CASE-2026-014" and evidence.person_id is not None
     (discussion,) = rows(box, Discussion)
