@@ -82,6 +82,7 @@ def _deliver_one(deps: Deps, client: WebClient, message_id: int, report: Report)
             return
         except Cancel:
             message.status, message.last_error = OutboxStatus.CANCELLED, "overtaken"
+            _forget_words(message)
             report.cancelled += 1
             return
         check_first = message.attempts > 1  # an earlier attempt may have reached Slack
@@ -102,7 +103,18 @@ def _deliver_one(deps: Deps, client: WebClient, message_id: int, report: Report)
         message.status, message.sent_at = OutboxStatus.SENT, deps.clock()
         message.result = {"ts": response.get("ts"), "channel": response.get("channel")}
         _remember(session, client, message, call, response)
+        _forget_words(message)
     report.sent += 1
+
+
+# Once sent (or overtaken), a row needs only its ids. The words it carried (a focus question, the
+# decisions in a note's confirmation) are case text, and the outbox is not a place to keep case text:
+# it would outlive the raw-text retention and every note purge.
+WORDS = ("text", "blocks")
+
+
+def _forget_words(message: OutboxMessage) -> None:
+    message.payload = {key: value for key, value in message.payload.items() if key not in WORDS}
 
 
 def _remember(

@@ -17,6 +17,8 @@ from storage.models import (
     Note,
     NoteAction,
     NoteVersion,
+    OutboxMessage,
+    OutboxStatus,
     SummaryCheck,
 )
 from tests.slack.discussion_steps import NEXT, WRAP, current, say, start
@@ -116,6 +118,9 @@ def test_an_identifier_is_shown_next_to_its_field_and_nothing_is_saved_until_it_
     (saved,) = [t for t in thread_texts(box, card) if "saved the summary" in t]
     assert "note 1" in saved and "keep the weekend plan" in saved and f"<@{DEVELOPING}>" in saved
     assert "Met with mum" not in saved  # the thread gets a confirmation, not the note
+    sent = [r for r in rows(box, OutboxMessage) if r.status == OutboxStatus.SENT]
+    assert sent and all("text" not in r.payload and "blocks" not in r.payload for r in sent)
+    assert not any("keep the weekend plan" in str(r.payload) for r in rows(box, OutboxMessage))
 
 
 def _actions(version):
