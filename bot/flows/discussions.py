@@ -19,10 +19,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot.blocks import discussions as blocks
 from bot.deps import Deps
 from bot.flows import access, questions, schedule, thread, timeliness
-from bot.flows.presenters import current_agreement
+from bot.flows.presenters import recorders_for
 from bot.ids import Block
 from bot.services import picker
-from bot.services.agreements import expected_recorders
 from bot.services.banks import DEFAULT_FRAMEWORK
 from bot.services.text import slack_date
 from storage import discussions as store
@@ -36,7 +35,6 @@ from storage.models import (
     Experience,
     ItemKind,
     ItemStatus,
-    MemberRole,
     PromptOutcome,
     ScheduleItem,
 )
@@ -284,11 +282,8 @@ def wrap_up(deps: Deps, *, team_id: str, user_id: str, value: str) -> str | None
 
 
 def recorders(session: Session, case: Case, discussion: Discussion) -> tuple[str, ...]:
-    agreement = current_agreement(case)
-    lead = next((m for m in case.members if m.role == MemberRole.LEAD), case.members[0])
-    others = [m.person.slack_user_id for m in case.members if m.id != lead.id]
-    turn = store.discussion_count(session, case_id=case.id, up_to=discussion.id)
-    return expected_recorders(agreement.recorder, lead_id=lead.person.slack_user_id, others=others, turn=turn)
+    """Who the agreement expects to record this discussion (taking turns counts the case's discussions)."""
+    return recorders_for(session, case, store.discussion_count(session, case_id=case.id, up_to=discussion.id))
 
 
 def _hold_occurrence(
