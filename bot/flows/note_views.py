@@ -19,13 +19,14 @@ from bot.blocks import note_views as blocks
 from bot.blocks.notes import section_block
 from bot.deps import Deps
 from bot.flows import access, summary_draft, thread
-from bot.flows.notes import error_text, remember_shown, shown_keys
+from bot.flows.export import frameworks as _frameworks
+from bot.flows.notes import error_text, remember_shown, shown_keys, signed_version
 from bot.ids import Block
 from bot.services import checks, drafting
-from bot.services.notes import NoteRecord, SectionText, actions_json, content_hash
+from bot.services.notes import NoteRecord, SectionText
 from storage import notes as note_store
 from storage import repository as repo
-from storage.models import Case, Note, NoteVersion
+from storage.models import Case, Note
 
 USAGE_NOTES = "Use `/case notes [REF]` to list a case's notes, or `/case notes [REF] 3` to read note 3."
 NOT_FOUND = "I can't find that note."
@@ -209,28 +210,18 @@ def _add_version(
 ) -> None:
     current = record.current
     version = note.latest_version + 1
-    digest = content_hash(
-        note_type=record.note_type,
-        event_at=record.event_at,
-        recorder_id=user_id,
-        participants=current.participants,
-        sections=sections,
-        actions=current.actions,
-        amendment_reason=reason,
-    )
     session.add(
-        NoteVersion(
-            team_id=case.team_id,
-            note_id=note.id,
+        signed_version(
+            case,
+            note,
             version=version,
-            recorded_at=now,
-            recorder_id=user_id,
-            amendment_reason=reason,
-            participants=list(current.participants),
-            sections=[{"key": s.key, "title": s.title, "text": s.text} for s in sections],
-            actions=actions_json(current.actions),
-            confirmations=kept,
-            content_hash=digest,
+            user_id=user_id,
+            reason=reason,
+            participants=current.participants,
+            sections=sections,
+            actions=current.actions,
+            kept=kept,
+            now=now,
         )
     )
     note.latest_version = version
@@ -240,10 +231,6 @@ def _add_version(
 
 def _records(deps: Deps, session: Session, case: Case) -> list[NoteRecord]:
     return list(note_store.case_notes(session, case, frameworks=_frameworks(deps)).notes)
-
-
-def _frameworks(deps: Deps) -> dict[str, str]:
-    return {fid: f.name for fid, f in deps.content.banks.frameworks.items()}
 
 
 def _audit(

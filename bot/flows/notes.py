@@ -327,28 +327,18 @@ def _save(
     )
     session.add(note)
     session.flush()
-    digest = content_hash(
-        note_type=note.note_type.value,
-        event_at=note.event_at,
-        recorder_id=user_id,
-        participants=participants,
-        sections=sections,
-        actions=actions,
-        amendment_reason=None,
-    )
     session.add(
-        NoteVersion(
-            team_id=case.team_id,
-            note_id=note.id,
+        signed_version(
+            case,
+            note,
             version=1,
-            recorded_at=now,
-            recorder_id=user_id,
-            amendment_reason=None,
-            participants=list(participants),
-            sections=[{"key": s.key, "title": s.title, "text": s.text} for s in sections],
-            actions=actions_json(actions),
-            confirmations=kept,
-            content_hash=digest,
+            user_id=user_id,
+            reason=None,
+            participants=participants,
+            sections=sections,
+            actions=actions,
+            kept=kept,
+            now=now,
         )
     )
     for action in actions:
@@ -395,6 +385,44 @@ def _save(
     )
     log.info("note saved", extra={"case_id": case.id, "note_id": note.id, "user_id": user_id})
     return note
+
+
+def signed_version(
+    case: Case,
+    note: Note,
+    *,
+    version: int,
+    user_id: str,
+    reason: str | None,
+    participants: tuple[str, ...],
+    sections: tuple[SectionText, ...],
+    actions: tuple[ActionText, ...],
+    kept: list[dict[str, str]],
+    now: datetime,
+) -> NoteVersion:
+    """One signed-off version, with the content hash of exactly what was signed."""
+    digest = content_hash(
+        note_type=note.note_type.value,
+        event_at=note.event_at,
+        recorder_id=user_id,
+        participants=participants,
+        sections=sections,
+        actions=actions,
+        amendment_reason=reason,
+    )
+    return NoteVersion(
+        team_id=case.team_id,
+        note_id=note.id,
+        version=version,
+        recorded_at=now,
+        recorder_id=user_id,
+        amendment_reason=reason,
+        participants=list(participants),
+        sections=[{"key": s.key, "title": s.title, "text": s.text} for s in sections],
+        actions=actions_json(actions),
+        confirmations=kept,
+        content_hash=digest,
+    )
 
 
 def _event_at(day: date | None, tz, now: datetime) -> datetime:
