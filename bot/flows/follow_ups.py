@@ -17,11 +17,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from bot.blocks.follow_ups import FollowUpView, cannot_notice, follow_up_message
 from bot.deps import Deps
-from bot.flows import reminders, schedule
+from bot.flows import reminders, schedule, sweeping
 from bot.services import follow_ups as rules
 from bot.services import reminders as routing
 from bot.services.working_time import WorkCalendar, local_datetime
@@ -76,12 +75,7 @@ def sweep(deps: Deps, *, limit: int = 500) -> SweepReport:
     report = SweepReport()
     with deps.sessions.begin() as session:
         ids = store.due_action_ids(session, now=now, limit=limit)
-    for action_id in ids:
-        report.looked_at += 1
-        try:
-            _advance(deps, action_id, now, report)
-        except StaleDataError:
-            report.lost_races += 1  # answered or advanced by someone else meanwhile; the next sweep decides
+    sweeping.advance_each(ids, lambda row_id: _advance(deps, row_id, now, report), report)
     return report
 
 

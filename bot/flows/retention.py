@@ -12,9 +12,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm.exc import StaleDataError
-
 from bot.deps import Deps
+from bot.flows import sweeping
 from storage import repository as repo
 from storage import retention as store
 from storage.models import Discussion, DiscussionStatus
@@ -35,12 +34,7 @@ def sweep(deps: Deps, *, limit: int = 200) -> SweepReport:
     report = SweepReport()
     with deps.sessions.begin() as session:
         ids = store.due_for_purge(session, recorded_before=cutoff, limit=limit)
-    for discussion_id in ids:
-        report.looked_at += 1
-        try:
-            _purge(deps, discussion_id, cutoff, now, report)
-        except StaleDataError:
-            report.lost_races += 1  # another sweeper purged it at the same moment
+    sweeping.advance_each(ids, lambda row_id: _purge(deps, row_id, cutoff, now, report), report)
     return report
 
 

@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from bot.blocks.timeliness import RecordReminderView
 from bot.deps import Deps
-from bot.flows import discussions, reminders, schedule
+from bot.flows import discussions, reminders, schedule, sweeping
 from bot.services import reminders as routing
 from bot.services import timeliness as ladder
 from bot.services.timeliness import RecordState
@@ -61,12 +60,7 @@ def sweep(deps: Deps, *, limit: int = 500) -> SweepReport:
     report = SweepReport()
     with deps.sessions.begin() as session:
         ids = store.due_record_checks(session, now=now, limit=limit)
-    for discussion_id in ids:
-        report.looked_at += 1
-        try:
-            _advance(deps, discussion_id, now, report)
-        except StaleDataError:
-            report.lost_races += 1  # recorded or advanced by someone else meanwhile; the next sweep decides
+    sweeping.advance_each(ids, lambda row_id: _advance(deps, row_id, now, report), report)
     return report
 
 
