@@ -144,8 +144,10 @@ def routes_for(
     facts = []
     for user_id in dict.fromkeys(user_ids):
         person = repo.get_person(session, team_id=team_id, slack_user_id=user_id)
-        facts += reminders._facts(deps, session, [person], now) if person else [routing.Person(user_id)]
-    manager = reminders._facts(deps, session, [case.manager], now)[0]
+        facts += (
+            reminders.routing_facts(deps, session, [person], now) if person else [routing.Person(user_id)]
+        )
+    manager = reminders.routing_facts(deps, session, [case.manager], now)[0]
     return routing.routes(facts, manager=manager)
 
 

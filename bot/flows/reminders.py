@@ -129,7 +129,8 @@ def _deliveries(deps: Deps, session: Session, case: Case, audiences, now: dateti
             continue
         targets = [m.person for m in case.members] if audience == Audience.COWORKERS else [case.manager]
         for route in ladder.routes(
-            _facts(deps, session, targets, now), manager=_facts(deps, session, [case.manager], now)[0]
+            routing_facts(deps, session, targets, now),
+            manager=routing_facts(deps, session, [case.manager], now)[0],
         ):
             if route.user_id not in seen:
                 seen.add(route.user_id)
@@ -143,7 +144,8 @@ def _deliveries(deps: Deps, session: Session, case: Case, audiences, now: dateti
     return found
 
 
-def _facts(deps: Deps, session: Session, people: list[Person], now: datetime) -> list[ladder.Person]:
+def routing_facts(deps: Deps, session: Session, people: list[Person], now: datetime) -> list[ladder.Person]:
+    """What routing needs about each person today: deactivated, or on leave with someone covering."""
     facts = []
     for person in people:
         today = schedule.today_for(deps, person, now)

@@ -141,14 +141,14 @@ def _deliveries(
         targets.append(case.manager)
     if not targets:
         return []  # e.g. no co-worker besides the recorder: the rung passes with nobody to tell
-    manager = reminders._facts(deps, session, [case.manager], now)[0]
+    manager = reminders.routing_facts(deps, session, [case.manager], now)[0]
     return [
         {
             "audience": audience.value,
             "user_id": route.user_id,
             "for_others": [list(pair) for pair in route.for_others],
         }
-        for route in routing.routes(reminders._facts(deps, session, targets, now), manager=manager)
+        for route in routing.routes(reminders.routing_facts(deps, session, targets, now), manager=manager)
     ]
 
 
