@@ -17,7 +17,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
@@ -240,6 +240,7 @@ def _dead_letter(deps: Deps, message_id: int, error: str, report: Report) -> Non
 
 def _to_dead_letter(session: Session, message: OutboxMessage, error: str, now: datetime) -> None:
     message.status, message.last_error = OutboxStatus.DEAD, error
+    _forget_words(message)  # nothing re-sends a dead row, so its words would only linger
     log.error("slack call failed permanently", extra={"outbox_id": message.id, "error": error})
     repo.add_audit(
         session,
@@ -298,12 +299,13 @@ NEEDS_CARD = (
 
 
 def _dead_letter_dependants(session: Session, case_id: int) -> None:
-    session.execute(
-        update(OutboxMessage)
-        .where(
+    waiting = session.scalars(
+        select(OutboxMessage).where(
             OutboxMessage.case_id == case_id,
             OutboxMessage.kind.in_(NEEDS_CARD),
             OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
         )
-        .values(status=OutboxStatus.DEAD, last_error="case_card_not_posted")
-    )
+    ).all()
+    for message in waiting:
+        message.status, message.last_error = OutboxStatus.DEAD, "case_card_not_posted"
+        _forget_words(message)

@@ -157,3 +157,14 @@ def discussion_holding(session: Session, *, item_id: int) -> Discussion | None:
         .order_by(Discussion.id.desc())
         .limit(1)
     )
+
+
+def reply_authors(session: Session, *, discussion_id: int) -> list[str]:
+    """Everyone whose reply is stored for the discussion (deleted replies included: they took part)."""
+    return sorted(
+        set(
+            session.scalars(
+                select(ThreadMessage.author_id).where(ThreadMessage.discussion_id == discussion_id)
+            )
+        )
+    )

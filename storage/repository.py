@@ -76,6 +76,14 @@ def claim_once(session: Session, *, team_id: str, key: str, kind: str, now: date
     return insert_once(session, ProcessedEvent(team_id=team_id, key=key[:128], kind=kind, processed_at=now))
 
 
+def was_claimed(session: Session, *, team_id: str, key: str) -> bool:
+    """Whether `claim_once` has already recorded this key (a check that inserts nothing)."""
+    found = session.scalar(
+        select(ProcessedEvent.id).where(ProcessedEvent.team_id == team_id, ProcessedEvent.key == key[:128])
+    )
+    return found is not None
+
+
 def open_case_with_reference(session: Session, *, team_id: str, reference: str) -> Case | None:
     return session.scalar(
         select(Case).where(

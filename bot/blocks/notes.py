@@ -232,26 +232,39 @@ class SavedView:
 
 
 CONFIRM_DECISIONS = 5
+CONFIRM_ACTIONS = 8
 CONFIRM_CHARS = 150
+CONFIRM_MAX = 3000  # one section block's text
 
 
 def saved_text(view: SavedView) -> str:
-    lines = [f":memo: {mention(view.recorder_id)} saved the summary as *note {view.number}*."]
+    """Within one section block whatever was recorded: a confirmation must never stop a note saving."""
+    head = [f":memo: {mention(view.recorder_id)} saved the summary as *note {view.number}*."]
+    body: list[str] = []
     if view.decisions:
-        lines.append("*Decisions*")
-        lines += [f"• {_clip(d)}" for d in view.decisions[:CONFIRM_DECISIONS]]
+        body.append("*Decisions*")
+        body += [f"• {_clip(d)}" for d in view.decisions[:CONFIRM_DECISIONS]]
         if len(view.decisions) > CONFIRM_DECISIONS:
-            lines.append(f"• … and {len(view.decisions) - CONFIRM_DECISIONS} more in the note")
+            body.append(f"• … and {len(view.decisions) - CONFIRM_DECISIONS} more in the note")
     if view.actions:
-        lines.append("*Actions*")
-        for action in view.actions:
+        body.append("*Actions*")
+        for action in view.actions[:CONFIRM_ACTIONS]:
             who = mention(action.owner_id) if action.owner_id else "no owner yet"
             by = f"by {day_text(action.due)}" if action.due else "no date yet"
-            lines.append(f"• {_clip(action.text)} ({who}, {by})")
+            body.append(f"• {_clip(action.text)} ({who}, {by})")
+        if len(view.actions) > CONFIRM_ACTIONS:
+            body.append(f"• … and {len(view.actions) - CONFIRM_ACTIONS} more in the note")
+    tail = []
     if view.next_discussion is not None:
-        lines.append(f"Next discussion: {slack_date(view.next_discussion)}.")
-    lines.append("Members and the manager can read it with `/case notes`.")
-    return "\n".join(lines)
+        tail.append(f"Next discussion: {slack_date(view.next_discussion)}.")
+    tail.append("Members and the manager can read it with `/case notes`.")
+    if len("\n".join(head + body + tail)) > CONFIRM_MAX:
+        # Escaping can grow text (& becomes &amp;): stay inside the block and say the rest is in the note.
+        more = "• … more in the note"
+        while body and len("\n".join(head + body + [more] + tail)) > CONFIRM_MAX:
+            body.pop()
+        body.append(more)
+    return "\n".join(head + body + tail)
 
 
 def day_text(day: date) -> str:

@@ -48,7 +48,8 @@ def from_command(deps: Deps, client: WebClient, body: dict[str, Any], args: tupl
             if len(found.rest) > len(numbers) or len(numbers) > 1:
                 problem = USAGE_NOTES
             elif not access.may_take_part(deps, session, case, user_id=user_id, now=now):
-                problem = access.deny(session, case, user_id=user_id, action="notes.list", now=now)
+                action = "note.view" if numbers else "notes.list"
+                problem = access.deny(session, case, user_id=user_id, action=action, now=now)
             elif numbers:
                 view, problem = _view(deps, session, case, int(numbers[0]), None, user_id=user_id, now=now)
             else:
@@ -137,7 +138,9 @@ def submit_amend(deps: Deps, body: dict[str, Any]) -> dict[str, str] | None:
     reason = ((values.get(Block.AMEND_REASON) or {}).get(Block.AMEND_REASON) or {}).get("value") or ""
     reason = reason.strip()
     typed = {
-        block_id.removeprefix("sec_"): ((fields.get(block_id) or {}).get("value") or "").strip()
+        block_id.removeprefix("sec_"): summary_draft.without_prompts(
+            (fields.get(block_id) or {}).get("value") or ""
+        )
         for block_id, fields in values.items()
         if block_id.startswith("sec_")
     }
@@ -183,10 +186,13 @@ def submit_amend(deps: Deps, body: dict[str, Any]) -> dict[str, str] | None:
         if pending:
             remember_shown(session, team_id, view["id"], pending, now)
             return {b: error_text(fs) for b, fs in pending.items()}
-        if not repo.claim_once(session, team_id=team_id, key=f"amend:{view['id']}", kind="view", now=now):
-            return None
-        if note.latest_version != base:
+        claim = f"amend:{view['id']}"
+        if repo.was_claimed(session, team_id=team_id, key=claim):
+            return None  # a double submission: the first one saved it
+        if note.latest_version != base:  # checked before claiming, so nothing typed is lost
             return {Block.AMEND_REASON: CHANGED}
+        if not repo.claim_once(session, team_id=team_id, key=claim, kind="view", now=now):
+            return None
         kept = [
             {"key": f.key, "kind": f.kind, "message": f.message, "field": b}
             for b, fs in found.items()

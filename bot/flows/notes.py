@@ -202,6 +202,8 @@ def submit(deps: Deps, body: dict[str, Any]) -> dict[str, str] | None:
         today = now.astimezone(tz).date()
         if errors := _form_errors(form, today, offline=discussion is None or discussion.mode == "offline"):
             return errors
+        if errors := _owner_errors(form, case):
+            return errors
         found = _findings(form, today, deps.settings.reference_pattern)
         confirmed = set(shown_keys(session, team_id, view["id"])) if form.keep else set()
         pending = {block: checks.unconfirmed(fs, confirmed) for block, fs in found.items()}
@@ -209,10 +211,14 @@ def submit(deps: Deps, body: dict[str, Any]) -> dict[str, str] | None:
         if pending:
             remember_shown(session, team_id, view["id"], pending, now)
             return {block: error_text(fs) for block, fs in pending.items()}
-        if not repo.claim_once(session, team_id=team_id, key=f"summary:{view['id']}", kind="view", now=now):
+        claim = f"summary:{view['id']}"
+        if repo.was_claimed(session, team_id=team_id, key=claim):
             return None  # a double submission: the first one saved it
+        # Checked before claiming, so a form refused here can be saved again once it can be.
         if discussion is not None and (problem := _not_recordable(session, discussion)):
             return {FIRST_FIELD: problem}
+        if not repo.claim_once(session, team_id=team_id, key=claim, kind="view", now=now):
+            return None
         kept = [
             {"key": f.key, "kind": f.kind, "message": f.message, "field": block}
             for block, fs in found.items()
@@ -237,6 +243,16 @@ def _form_errors(form: blocks.Submitted, today: date, *, offline: bool) -> dict[
         if drafting.slack_length(text) > drafting.MAX_FIELD:
             errors[blocks.section_block(key)] = f"Keep this under {drafting.MAX_FIELD} characters."
     return errors
+
+
+def _owner_errors(form: blocks.Submitted, case: Case) -> dict[str, str]:
+    """An action's owner must be on the case: its follow-up DM carries the action's words."""
+    allowed = {m.person.slack_user_id for m in case.members} | {case.manager.slack_user_id}
+    return {
+        blocks.action_block(number, "owner"): "Choose one of the case's co-workers or its manager."
+        for number, row in form.actions
+        if row.owner_id and row.owner_id not in allowed
+    }
 
 
 def drafting_text(text: str) -> str:
@@ -314,7 +330,10 @@ def _save(
         ActionText(index, row.text, row.owner_id, row.due, row.done_looks_like or None)
         for index, (_number, row) in enumerate(form.actions, start=1)
     )
-    participants = tuple(m.person.slack_user_id for m in case.members)
+    members = tuple(m.person.slack_user_id for m in case.members)
+    # As the draft showed them: the members, then anyone else who replied in the discussion.
+    authors = store.reply_authors(session, discussion_id=discussion.id) if discussion.mode == "slack" else []
+    participants = members + tuple(a for a in authors if a not in members)
     note = Note(
         team_id=case.team_id,
         case_id=case.id,

@@ -177,7 +177,10 @@ def _plain_action(text: str, names: Mapping[str, str]) -> str:
     # The form shows text as typed: Slack's <@U…> and &amp; would appear literally.
     plain = _MENTION.sub(lambda m: "@" + names.get(m.group(1), m.group(1)), text)
     plain = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return plain[: drafting.MAX_FIELD]
+    plain = plain[: drafting.MAX_FIELD]
+    while drafting.slack_length(plain) > drafting.MAX_FIELD:  # Slack counts UTF-16 units: emoji are two
+        plain = plain[:-1]
+    return plain
 
 
 def tz_for(deps: Deps, session: Session, case: Case, user_id: str):

@@ -363,3 +363,78 @@ def test_amending_adds_a_version_with_its_reason_and_the_original_stays_readable
     original = note_views_for(box, LEAD)[-1]
     assert "Version 1, an earlier version" in str(original["blocks"])
     assert "Weekends look calmer" in str(original["blocks"])
+
+
+# ---------------------------------------------------------------- found in review
+
+
+def test_an_action_owner_must_be_on_the_case(sandbox):
+    box = sandbox
+    discussed(box)
+    view = summary_form(box, DEVELOPING)
+    reply = box.driver.submit(DEVELOPING, view, {action_block(1, "owner"): OUTSIDER})
+    assert "co-workers or its manager" in reply.json["errors"][action_block(1, "owner")]
+    assert rows(box, Note) == []
+    box.driver.submit(DEVELOPING, view, {action_block(1, "owner"): MANAGER})
+    assert rows(box, NoteAction)[0].owner_id == MANAGER
+
+
+def test_a_long_summary_with_many_actions_still_saves_and_confirms_within_one_block(sandbox):
+    box = sandbox
+    card = discussed(box)
+    view = summary_form(box, DEVELOPING)
+    long = "Ring the school & the GP <about> attendance, and agree who tells mum what " * 2
+    answers = {action_block(1, "text"): long}
+    for row in range(2, 14):  # the form has rows 1 and 2; the driver fills only what is there
+        answers.pop(action_block(row, "text"), None)
+    answers[section_block("decisions")] = "\n".join(f"• {long} {n}" for n in range(8))
+    box.driver.submit(DEVELOPING, view, answers)
+    assert len(rows(box, Note)) == 1
+    (saved,) = [t for t in thread_texts(box, card) if "saved the summary" in t]
+    assert len(saved) <= 3000 and "more in the note" in saved
+
+
+def test_a_confirmation_that_cannot_be_posted_keeps_no_case_text_in_the_outbox(sandbox):
+    box = sandbox
+    discussed(box)
+    box.emu.inject_error("chat.postMessage", "is_archived", channel=CASE_CHANNEL)
+    box.driver.submit(DEVELOPING, summary_form(box, DEVELOPING), {})
+    dead = [r for r in rows(box, OutboxMessage) if r.status == OutboxStatus.DEAD]
+    assert dead and all("text" not in r.payload and "blocks" not in r.payload for r in dead)
+    assert not any("keep the weekend plan" in str(r.payload) for r in rows(box, OutboxMessage))
+
+
+def test_an_amendment_refused_as_stale_is_refused_again_rather_than_closed_as_saved(sandbox):
+    box = sandbox
+    saved(box)
+    (note,) = rows(box, Note)
+    forms = []
+    for who in (LEAD, MANAGER):
+        box.driver.click(
+            who, ActionId.NOTE_AMEND, f"{note.case_id}:1", message=EPHEMERAL, channel_id=CASE_CHANNEL
+        )
+        forms.append(next(v for v in box.emu.open_views_for(who) if v.get("callback_id") == CallbackId.AMEND))
+    lead_form, manager_form = forms
+    box.driver.submit(
+        LEAD, lead_form, {Block.AMEND_REASON: "Typo", section_block("happened"): "Calmer weekends."}
+    )
+    change = {
+        Block.AMEND_REASON: "Add the GP's view",
+        section_block("happened"): "GP agrees weekends calmer.",
+    }
+    reply = box.driver.submit(MANAGER, manager_form, change)
+    assert "at the same moment" in reply.json["errors"][Block.AMEND_REASON]
+    again = box.driver.submit(MANAGER, manager_form, change)  # told again, never closed as if saved
+    assert "at the same moment" in again.json["errors"][Block.AMEND_REASON]
+    assert [v.version for v in rows(box, NoteVersion)] == [1, 2]
+
+
+def test_the_note_lists_everyone_who_took_part_as_the_draft_did(sandbox):
+    box = sandbox
+    card = open_case(box)
+    start(box, card)
+    say(box, card, MANAGER, "From supervision: the plan was agreed with the family.")
+    click(box, LEAD, WRAP, current(box, card))
+    box.driver.submit(LEAD, summary_form(box, LEAD), {})
+    (version,) = rows(box, NoteVersion)
+    assert MANAGER in version.participants and LEAD in version.participants
