@@ -19,7 +19,7 @@ from bot.services.notes import (
     actions_from,
     sections_from,
 )
-from storage.models import Case, Discussion, Note, NoteAction, NoteVersion
+from storage.models import Case, Discussion, Note, NoteAction, NoteVersion, SummaryCheck
 
 
 def notes_of_case(session: Session, *, case_id: int) -> Sequence[Note]:
@@ -98,3 +98,21 @@ def case_notes(session: Session, case: Case, *, frameworks: dict[str, str] | Non
             note_record(session, n, frameworks=frameworks) for n in notes_of_case(session, case_id=case.id)
         ),
     )
+
+
+def shown_keys(session: Session, *, team_id: str, view_id: str) -> list[str]:
+    """The check keys already shown on this form (a view id)."""
+    row = session.scalar(
+        select(SummaryCheck).where(SummaryCheck.team_id == team_id, SummaryCheck.view_id == view_id)
+    )
+    return list(row.shown_keys) if row else []
+
+
+def remember_shown(session: Session, *, team_id: str, view_id: str, keys: list[str], now) -> None:
+    row = session.scalar(
+        select(SummaryCheck).where(SummaryCheck.team_id == team_id, SummaryCheck.view_id == view_id)
+    )
+    if row is None:
+        session.add(SummaryCheck(team_id=team_id, view_id=view_id, shown_keys=sorted(keys), created_at=now))
+    else:
+        row.shown_keys = sorted(set(row.shown_keys) | set(keys))

@@ -20,7 +20,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.flows import access, schedule, thread
+from bot.flows import access, people, schedule, thread
 from bot.services import export
 from bot.services.notes import CaseNotes
 from bot.services.text import slack_escape
@@ -194,11 +194,4 @@ def _names(client: WebClient, notes: CaseNotes) -> dict[str, str]:
             owners = [a.owner_id for a in v.actions if a.owner_id]
             ids.update(dict.fromkeys([v.recorder_id, *v.participants, *owners]))
         ids.update(dict.fromkeys(s.changed_by for s in note.action_states if s.changed_by))
-    names = {}
-    for user_id in ids:
-        try:
-            user = client.users_info(user=user_id)["user"]
-        except SlackApiError:
-            continue
-        names[user_id] = user.get("real_name") or user.get("profile", {}).get("real_name") or user.get("name")
-    return {k: v for k, v in names.items() if v}
+    return people.display_names(client, ids)

@@ -16,13 +16,13 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.blocks import note_views as blocks
-from bot.blocks.notes import section_block
+from bot.blocks.notes import Submitted, read_summary, section_block
 from bot.deps import Deps
 from bot.flows import access, summary_draft, thread
 from bot.flows.export import frameworks as _frameworks
-from bot.flows.notes import error_text, remember_shown, shown_keys, signed_version
+from bot.flows.notes import findings, kept, signed_version, unconfirmed_errors
 from bot.ids import Block
-from bot.services import checks, drafting
+from bot.services import drafting
 from bot.services.notes import NoteRecord, SectionText
 from storage import notes as note_store
 from storage import repository as repo
@@ -137,20 +137,8 @@ def submit_amend(deps: Deps, body: dict[str, Any]) -> dict[str, str] | None:
     values = view["state"]["values"]
     reason = ((values.get(Block.AMEND_REASON) or {}).get(Block.AMEND_REASON) or {}).get("value") or ""
     reason = reason.strip()
-    typed = {
-        block_id.removeprefix("sec_"): summary_draft.without_prompts(
-            (fields.get(block_id) or {}).get("value") or ""
-        )
-        for block_id, fields in values.items()
-        if block_id.startswith("sec_")
-    }
-    keep = any(
-        o.get("value") == "keep"
-        for o in ((values.get(Block.KEEP_CHECKED) or {}).get(Block.KEEP_CHECKED) or {}).get(
-            "selected_options"
-        )
-        or []
-    )
+    form = read_summary(values)
+    typed = {key: summary_draft.without_prompts(text) for key, text in form.sections.items()}
     if not reason:
         return {Block.AMEND_REASON: "Say why you are amending the note: it is kept with the new version."}
     now = deps.clock()
@@ -174,18 +162,10 @@ def submit_amend(deps: Deps, body: dict[str, Any]) -> dict[str, str] | None:
         if sections == record.current.sections:
             return {Block.AMEND_REASON: "Nothing in the note has changed. Edit a section, or press Back."}
         today = now.astimezone(summary_draft.tz_for(deps, session, case, user_id)).date()
-        found = {
-            section_block(s.key): checks.find_identifiers(
-                s.text, today=today, reference_pattern=deps.settings.reference_pattern
-            )
-            for s in sections
-        }
-        confirmed = set(shown_keys(session, team_id, view["id"])) if keep else set()
-        pending = {b: checks.unconfirmed(fs, confirmed) for b, fs in found.items()}
-        pending = {b: fs for b, fs in pending.items() if fs}
-        if pending:
-            remember_shown(session, team_id, view["id"], pending, now)
-            return {b: error_text(fs) for b, fs in pending.items()}
+        checked = Submitted({s.key: s.text for s in sections}, (), None, form.keep)
+        found = findings(checked, today, deps.settings.reference_pattern)
+        if errors := unconfirmed_errors(session, team_id, view["id"], found, keep=form.keep, now=now):
+            return errors
         claim = f"amend:{view['id']}"
         if repo.was_claimed(session, team_id=team_id, key=claim):
             return None  # a double submission: the first one saved it
@@ -193,12 +173,7 @@ def submit_amend(deps: Deps, body: dict[str, Any]) -> dict[str, str] | None:
             return {Block.AMEND_REASON: CHANGED}
         if not repo.claim_once(session, team_id=team_id, key=claim, kind="view", now=now):
             return None
-        kept = [
-            {"key": f.key, "kind": f.kind, "message": f.message, "field": b}
-            for b, fs in found.items()
-            for f in fs
-        ]
-        _add_version(session, case, note, record, sections, reason, kept, user_id=user_id, now=now)
+        _add_version(session, case, note, record, sections, reason, kept(found), user_id=user_id, now=now)
     return None
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from bot.blocks import notes as blocks
 from bot.deps import Deps
 from bot.flows import access, follow_ups, occurrences, schedule, summary_draft, thread, timeliness
+from bot.flows import people as people_flow
 from bot.flows.discussions import LINK_WINDOW
 from bot.flows.offline import offline_discussion
 from bot.ids import Block
@@ -42,7 +43,6 @@ from storage.models import (
     NoteAction,
     NoteType,
     NoteVersion,
-    SummaryCheck,
 )
 
 log = logging.getLogger(__name__)
@@ -162,7 +162,7 @@ def _form(
     tz = summary_draft.tz_for(deps, session, case, user_id)
     people = set(facts.participant_ids) | {user_id}
     people |= {o for item in facts.items for o in item.owner_ids}
-    names = summary_draft.names(client, people)
+    names = people_flow.display_names(client, sorted(people))
     draft = drafting.draft(facts, names=names, tz=tz, render=summary_draft.render(deps))
     rows = summary_draft.action_rows(facts, names)
     offline = discussion is None or discussion.mode == "offline"
@@ -204,13 +204,9 @@ def submit(deps: Deps, body: dict[str, Any]) -> dict[str, str] | None:
             return errors
         if errors := _owner_errors(form, case):
             return errors
-        found = _findings(form, today, deps.settings.reference_pattern)
-        confirmed = set(shown_keys(session, team_id, view["id"])) if form.keep else set()
-        pending = {block: checks.unconfirmed(fs, confirmed) for block, fs in found.items()}
-        pending = {block: fs for block, fs in pending.items() if fs}
-        if pending:
-            remember_shown(session, team_id, view["id"], pending, now)
-            return {block: error_text(fs) for block, fs in pending.items()}
+        found = findings(form, today, deps.settings.reference_pattern)
+        if errors := unconfirmed_errors(session, team_id, view["id"], found, keep=form.keep, now=now):
+            return errors
         claim = f"summary:{view['id']}"
         if repo.was_claimed(session, team_id=team_id, key=claim):
             return None  # a double submission: the first one saved it
@@ -219,18 +215,13 @@ def submit(deps: Deps, body: dict[str, Any]) -> dict[str, str] | None:
             return {FIRST_FIELD: problem}
         if not repo.claim_once(session, team_id=team_id, key=claim, kind="view", now=now):
             return None
-        kept = [
-            {"key": f.key, "kind": f.kind, "message": f.message, "field": block}
-            for block, fs in found.items()
-            for f in fs
-        ]
-        _save(deps, session, case, discussion, form, user_id=user_id, tz=tz, kept=kept, now=now)
+        _save(deps, session, case, discussion, form, user_id=user_id, tz=tz, kept=kept(found), now=now)
     return None
 
 
 def _form_errors(form: blocks.Submitted, today: date, *, offline: bool) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if not drafting_text(form.sections.get("happened", "")):
+    if not summary_draft.without_prompts(form.sections.get("happened", "")):
         errors[FIRST_FIELD] = "Say what happened: what was discussed, observed or reported."
     if offline and (form.event_day is None or form.event_day > today):
         errors[Block.EVENT_DAY] = "Pick the day you met: today or earlier."
@@ -255,11 +246,7 @@ def _owner_errors(form: blocks.Submitted, case: Case) -> dict[str, str]:
     }
 
 
-def drafting_text(text: str) -> str:
-    return summary_draft.without_prompts(text)
-
-
-def _findings(form: blocks.Submitted, today: date, pattern: str) -> dict[str, list[checks.Finding]]:
+def findings(form: blocks.Submitted, today: date, pattern: str) -> dict[str, list[checks.Finding]]:
     """Every check's findings, by the block they belong next to."""
     found: dict[str, list[checks.Finding]] = defaultdict(list)
     for key, text in form.sections.items():
@@ -278,24 +265,37 @@ def _findings(form: blocks.Submitted, today: date, pattern: str) -> dict[str, li
     return {block: fs for block, fs in found.items() if fs}
 
 
-def shown_keys(session: Session, team_id: str, view_id: str) -> list[str]:
-    row = session.query(SummaryCheck).filter_by(team_id=team_id, view_id=view_id).one_or_none()
-    return list(row.shown_keys) if row else []
+def unconfirmed_errors(
+    session: Session,
+    team_id: str,
+    view_id: str,
+    found: dict[str, list[checks.Finding]],
+    *,
+    keep: bool,
+    now: datetime,
+) -> dict[str, str]:
+    """An error next to each field with a warning not yet kept on this form, remembered as shown, so
+    that ticking Keep confirms only warnings the recorder has seen. {} once nothing is left to confirm."""
+    confirmed = set(note_store.shown_keys(session, team_id=team_id, view_id=view_id)) if keep else set()
+    pending = {block: checks.unconfirmed(fs, confirmed) for block, fs in found.items()}
+    pending = {block: fs for block, fs in pending.items() if fs}
+    if pending:
+        keys = sorted({f.key for fs in pending.values() for f in fs})
+        note_store.remember_shown(session, team_id=team_id, view_id=view_id, keys=keys, now=now)
+    return {block: error_text(fs) for block, fs in pending.items()}
 
 
-def remember_shown(
-    session: Session, team_id: str, view_id: str, pending: dict[str, list[checks.Finding]], now: datetime
-) -> None:
-    keys = sorted({f.key for fs in pending.values() for f in fs})
-    row = session.query(SummaryCheck).filter_by(team_id=team_id, view_id=view_id).one_or_none()
-    if row is None:
-        session.add(SummaryCheck(team_id=team_id, view_id=view_id, shown_keys=keys, created_at=now))
-    else:
-        row.shown_keys = sorted(set(row.shown_keys) | set(keys))
+def kept(found: dict[str, list[checks.Finding]]) -> list[dict[str, str]]:
+    """The confirmations stored with a version: each warning kept, with its field (values masked)."""
+    return [
+        {"key": f.key, "kind": f.kind, "message": f.message, "field": block}
+        for block, fs in found.items()
+        for f in fs
+    ]
 
 
-def error_text(findings: list[checks.Finding]) -> str:
-    messages = list(dict.fromkeys(f.message for f in findings))
+def error_text(warnings: list[checks.Finding]) -> str:
+    messages = list(dict.fromkeys(f.message for f in warnings))
     text = " ".join(messages) + KEEP_HINT
     return text if len(text) <= ERROR_MAX else text[: ERROR_MAX - 1] + "…"
 
@@ -322,9 +322,9 @@ def _save(
     elif discussion.mode == "offline" and form.event_day is not None:
         discussion.started_at = _event_at(form.event_day, tz, now)
     sections = tuple(
-        SectionText(key, title, drafting_text(form.sections.get(key, "")))
+        SectionText(key, title, summary_draft.without_prompts(form.sections.get(key, "")))
         for key, title in drafting.SECTIONS
-        if key != "actions" and drafting_text(form.sections.get(key, ""))
+        if key != "actions" and summary_draft.without_prompts(form.sections.get(key, ""))
     )
     actions = tuple(
         ActionText(index, row.text, row.owner_id, row.due, row.done_looks_like or None)

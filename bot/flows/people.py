@@ -40,6 +40,28 @@ def look_up_users(client: WebClient, user_ids: list[str]) -> dict[str, tuple[Use
     return found
 
 
+def display_names(client: WebClient | None, user_ids) -> dict[str, str]:
+    """People's names as Slack shows them, best effort: an id Slack can't name is left out."""
+    found: dict[str, str] = {}
+    for user_id in dict.fromkeys(user_ids):
+        if client is None:
+            break
+        try:
+            user = client.users_info(user=user_id)["user"]
+        except (SlackApiError, KeyError, TypeError):
+            continue
+        profile = user.get("profile") or {}
+        name = (
+            profile.get("display_name")
+            or profile.get("real_name")
+            or user.get("real_name")
+            or user.get("name")
+        )
+        if name:
+            found[user_id] = str(name)
+    return found
+
+
 def remember_time_zones(
     session: Session, *, team_id: str, zones: dict[str, str | None], now: datetime
 ) -> None:

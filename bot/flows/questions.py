@@ -127,7 +127,7 @@ def prompt_view(deps: Deps, session: Session, case: Case, prompt: DiscussionProm
         prompt_id=prompt.id,
         number=prompt.position,
         text=prompt.text,
-        heading=stage.title if stage else LENS_TITLES.get(prompt.lens or "", "Reflective question"),
+        heading=_heading(stage, prompt),
         coworker_ids=tuple(m.person.slack_user_id for m in case.members),
         for_ids=developing if prompt.reason == "learning" else (),
         current=bool(
@@ -141,6 +141,16 @@ def prompt_view(deps: Deps, session: Session, case: Case, prompt: DiscussionProm
         scaling=bool(stage and stage.scaling),
         asked_by=prompt.asked_by if discussion is None else None,
     )
+
+
+def heading(deps: Deps, framework: str | None, prompt: DiscussionPrompt) -> tuple[str, bool]:
+    """A question's heading (its stage, else its lens) and whether it is a 0-10 scaling stage."""
+    stage = _stage(deps, framework, prompt.stage_id)
+    return _heading(stage, prompt), bool(stage and stage.scaling)
+
+
+def _heading(stage: Stage | None, prompt: DiscussionPrompt) -> str:
+    return stage.title if stage else LENS_TITLES.get(prompt.lens or "", "Reflective question")
 
 
 def _stage(deps: Deps, framework: str | None, stage_id: str | None) -> Stage | None:

@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -53,23 +51,6 @@ def render(deps: Deps) -> drafting.Render:
     return lambda name, context: deps.content.render_plain(name, **context)
 
 
-def names(client: WebClient | None, user_ids: set[str]) -> dict[str, str]:
-    """Display names for the draft ("@Sam" reads better than an id); ids where Slack does not say."""
-    found: dict[str, str] = {}
-    for user_id in sorted(user_ids):
-        if client is None:
-            break
-        try:
-            user = client.users_info(user=user_id)["user"]
-        except (SlackApiError, KeyError, TypeError):
-            continue
-        profile = user.get("profile") or {}
-        name = profile.get("display_name") or profile.get("real_name") or user.get("real_name")
-        if name:
-            found[user_id] = str(name)
-    return found
-
-
 def facts(
     deps: Deps,
     session: Session,
@@ -105,11 +86,10 @@ def facts(
     replies = _replies(session, discussion.id)
     asked = []
     for prompt in store.prompts_of(session, discussion_id=discussion.id):
-        view = questions.prompt_view(deps, session, case, prompt)
-        scaling = view.scaling
+        title, scaling = questions.heading(deps, discussion.framework, prompt)
         asked.append(
             drafting.QuestionAsked(
-                heading=view.heading,
+                heading=title,
                 text=prompt.text,
                 replies=tuple(replies.get(prompt.id, ())),
                 lens="risk" if scaling else prompt.lens,

@@ -11,6 +11,7 @@ from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD, MANAGER, OUTSIDE
 from bot.services.notes import content_hash, sections_from
 from storage.models import (
     Discussion,
+    DiscussionPrompt,
     DiscussionStatus,
     ItemStatus,
     LearningEvidence,
@@ -21,11 +22,12 @@ from storage.models import (
     OutboxStatus,
     SummaryCheck,
 )
-from tests.slack.discussion_steps import NEXT, WRAP, current, say, start
+from tests.slack.discussion_steps import NEXT, WRAP, current, questions, say, start
 from tests.slack.journey import open_case
 from tests.slack.reminder_steps import (
     FIRST_DUE,
     audits,
+    body,
     click,
     ephemerals,
     item,
@@ -63,7 +65,7 @@ def discussed(box) -> dict:
 
 def test_wrap_up_opens_the_form_prefilled_from_the_discussion(sandbox):
     box = sandbox
-    discussed(box)
+    card = discussed(box)
     view = summary_form(box, DEVELOPING)
     assert view["private_metadata"] and "keep the weekend plan" not in view["private_metadata"]
     purpose = block(view, section_block("purpose"))["element"]["initial_value"]
@@ -74,6 +76,11 @@ def test_wrap_up_opens_the_form_prefilled_from_the_discussion(sandbox):
     )
     happened = block(view, section_block("happened"))["element"]["initial_value"]
     assert "Weekends look calmer since the family plan started." in happened
+    # Each question is drafted under the heading it was asked with in the thread.
+    first = body(questions(box, card)[0]).splitlines()[0]
+    heading = first.split(" · ", 1)[1].rstrip("*")
+    asked = next(p for p in rows(box, DiscussionPrompt) if p.position == 1)
+    assert f"{heading}: {asked.text}" in happened
     action = block(view, action_block(1, "text"))["element"]
     assert "ask school about attendance" in action["initial_value"]
     assert block(view, action_block(1, "owner"))["element"]["initial_user"] == DEVELOPING
