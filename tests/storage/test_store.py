@@ -115,3 +115,15 @@ def test_an_outbox_row_is_leased_by_one_sender_only(sessions):
     with sessions.begin() as session:
         assert repo.lease_outbox(session, message_id=row.id, now=later, until=later + timedelta(seconds=60))
         assert session.get(OutboxMessage, row.id).status == OutboxStatus.SENDING
+
+
+def test_a_sqlite_file_uses_wal_with_normal_sync(tmp_path):
+    from sqlalchemy import text as sql
+
+    from storage.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'sync.db'}")
+    with engine.connect() as conn:
+        assert conn.execute(sql("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(sql("PRAGMA synchronous")).scalar() == 1  # NORMAL
+    engine.dispose()
