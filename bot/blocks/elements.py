@@ -1,21 +1,91 @@
-"""Small Block Kit pieces shared by messages and modals (pure)."""
+"""Small Block Kit pieces shared by messages and modals (pure).
+
+Every piece stays inside Slack's documented limits (see docs.slack.dev's Block Kit reference): a
+label that would be too long is shortened with a visible "…", and long mrkdwn is split across blocks
+by `split_text` rather than cut. Text given to `mrkdwn` must already fit: it refuses what would not.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-MAX_TEXT = 3000
+MAX_TEXT = 3000  # a section's (or a context element's) text
+HEADER_TEXT = 150
+PLACEHOLDER_TEXT = 150
+BUTTON_TEXT = 75
+OPTION_TEXT = 75
+OPTION_VALUE = 150
+VIEW_TITLE = 24  # a modal's title, submit and close
+INPUT_LABEL = 2000  # an input block's label and hint
+ELLIPSIS = "…"
 
 
-def plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text[:150] if len(text) > 150 else text, "emoji": True}
+def clip(text: str, limit: int) -> str:
+    """Plain text shortened to `limit` characters with a visible "…" (never silently)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
+
+
+def plain(text: str, limit: int = HEADER_TEXT) -> dict[str, Any]:
+    return {"type": "plain_text", "text": clip(text, limit), "emoji": True}
+
+
+def title(text: str) -> dict[str, Any]:
+    """A modal's title, submit or close label: at most 24 characters."""
+    return plain(text, VIEW_TITLE)
 
 
 def mrkdwn(text: str) -> dict[str, Any]:
     if len(text) > MAX_TEXT:
         raise ValueError("section text over Slack's 3000-character limit: condense before rendering")
     return {"type": "mrkdwn", "text": text}
+
+
+def _safe_cut(text: str, at: int) -> int:
+    """The last place at or before `at` that is not inside an escape (&amp;) or a <…> token."""
+    amp = text.rfind("&", max(0, at - 5), at)  # an escape is at most five characters: &amp;
+    if amp != -1 and ";" not in text[amp:at]:
+        at = amp
+    opened = text.rfind("<", 0, at)
+    if opened != -1 and ">" not in text[opened:at]:
+        at = opened
+    return at
+
+
+def fit(text: str, limit: int) -> str:
+    """Escaped mrkdwn shortened to `limit` characters with a visible "…", never inside an escape or a
+    <…> token (mentions, dates, links), so what is shown is still what was typed."""
+    if len(text) <= limit:
+        return text
+    return text[: _safe_cut(text, limit - 1)].rstrip() + ELLIPSIS
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Escaped mrkdwn in pieces of at most `limit` characters, for one block each. It breaks at line
+    ends where it can, else at a space, never inside an escape or a <…> token; nothing is dropped."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        joined = f"{current}\n{line}" if current else line
+        if len(joined) <= limit:
+            current = joined
+            continue
+        pieces.append(current)
+        while len(line) > limit:
+            cut = _break_at(line, limit)
+            pieces.append(line[:cut])
+            line = line[cut:]
+        current = line
+    pieces.append(current)
+    return [piece for piece in pieces if piece.strip()] or [" "]
+
+
+def _break_at(line: str, limit: int) -> int:
+    cut = _safe_cut(line, limit)
+    space = line.rfind(" ", limit // 2, cut)
+    if space > 0:
+        return space + 1
+    return cut if cut > 0 else limit
 
 
 def section(text: str, *, accessory: dict | None = None, block_id: str | None = None) -> dict[str, Any]:
@@ -27,12 +97,17 @@ def section(text: str, *, accessory: dict | None = None, block_id: str | None = 
     return block
 
 
+def sections(text: str) -> list[dict[str, Any]]:
+    """Long mrkdwn as as many section blocks as it needs (see split_text)."""
+    return [section(piece) for piece in split_text(text)]
+
+
 def context(text: str) -> dict[str, Any]:
     return {"type": "context", "elements": [mrkdwn(text)]}
 
 
 def header(text: str) -> dict[str, Any]:
-    return {"type": "header", "text": plain(text)}
+    return {"type": "header", "text": plain(text, HEADER_TEXT)}
 
 
 def divider() -> dict[str, Any]:
@@ -40,7 +115,12 @@ def divider() -> dict[str, Any]:
 
 
 def button(text: str, action_id: str, value: str, *, style: str | None = None) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "button", "text": plain(text), "action_id": action_id, "value": value}
+    element: dict[str, Any] = {
+        "type": "button",
+        "text": plain(text, BUTTON_TEXT),
+        "action_id": action_id,
+        "value": value,
+    }
     if style:
         element["style"] = style
     return element
@@ -54,7 +134,9 @@ def actions(*elements: dict, block_id: str | None = None) -> dict[str, Any]:
 
 
 def option(value: str, label: str) -> dict[str, Any]:
-    return {"text": plain(label), "value": value}
+    if len(value) > OPTION_VALUE:
+        raise ValueError(f"an option's value is over Slack's {OPTION_VALUE}-character limit")
+    return {"text": plain(label, OPTION_TEXT), "value": value}
 
 
 def options(choices: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -68,10 +150,10 @@ def input_block(
     block: dict[str, Any] = {
         "type": "input",
         "block_id": block_id,
-        "label": plain(label),
+        "label": plain(label, INPUT_LABEL),
         "element": element,
         "optional": optional,
     }
     if hint:
-        block["hint"] = plain(hint)
+        block["hint"] = plain(hint, INPUT_LABEL)
     return block

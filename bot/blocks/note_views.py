@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.blocks.elements import actions, button, context, input_block, plain, section
+from bot.blocks.elements import actions, button, context, input_block, option, section, sections, title
 from bot.blocks.notes import KEEP, KEEP_LABEL, day_text, section_block
 from bot.ids import ActionId, Block, CallbackId
 from bot.services.drafting import MAX_FIELD
@@ -14,7 +14,8 @@ from bot.services.text import mention, slack_date, slack_escape
 
 REASON_MAX = 500
 LIST_MAX = 40  # notes listed in one message (50 blocks); older ones are counted, and exported in full
-CHUNK = 2900  # a section block holds 3000 characters; long text is split over several blocks
+VIEW_BLOCKS = 100  # a modal holds 100 blocks
+ACTIONS_MAX = 25  # elements in one actions block
 STATUS = {"open": "open", "done": "done", "cannot": "can't be done"}
 
 
@@ -40,12 +41,14 @@ def note_list(reference: str, case_id: int, notes: list[NoteRecord]) -> tuple[st
 def note_modal(
     reference: str, case_id: int, note: NoteRecord, version: VersionRecord, *, may_amend: bool
 ) -> dict[str, Any]:
-    """One version of a note, readable; the buttons show the other versions and offer Amend."""
+    """One version of a note, readable; the buttons show the other versions and offer Amend. Long text
+    is split over blocks; a note too long for one view ends with a line saying how much is left for
+    `/case export`, and the buttons always stay."""
     latest = version.version == note.current.version
     status = (
         "current version" if latest else f"an earlier version (the current one is {note.current.version})"
     )
-    blocks: list[dict[str, Any]] = [
+    head: list[dict[str, Any]] = [
         section(
             f"*Case {slack_escape(reference)} · note {note.number}* · {note.type_title}\n"
             f"Version {version.version}, {status}."
@@ -55,47 +58,64 @@ def note_modal(
             f"{mention(version.recorder_id)} · content hash `{version.content_hash[:12]}`"
         ),
     ]
+    body: list[dict[str, Any]] = []
     if version.amendment_reason:
-        blocks.append(section(f"*Why it was amended*\n{slack_escape(version.amendment_reason)}"))
+        body += sections(f"*Why it was amended*\n{slack_escape(version.amendment_reason)}")
     for part in version.sections:
-        blocks.extend(_long_section(f"*{slack_escape(part.title)}*", part.text))
+        body += sections(f"*{slack_escape(part.title)}*\n{slack_escape(part.text)}")
     if version.actions:
-        states = {s.number: s for s in note.action_states}
-        lines = ["*Actions*"]
-        for action in version.actions:
-            state = states.get(action.number)
-            who = mention(action.owner_id) if action.owner_id else "no owner"
-            due = day_text(state.due if state and state.due else action.due) if action.due else "no date"
-            where = f" — {STATUS.get(state.status, state.status)}" if state and latest else ""
-            done = (
-                f"\n   Done looks like: {slack_escape(action.done_looks_like)}"
-                if action.done_looks_like
-                else ""
+        body += sections("\n".join(["*Actions*", *_action_lines(note, version, latest=latest)]))
+    tail = _version_buttons(case_id, note, version, may_amend=may_amend and latest)
+    room = VIEW_BLOCKS - len(head) - len(tail)
+    if len(body) > room:
+        left = len(body) - (room - 1)
+        body = body[: room - 1] + [
+            context(
+                f"+ {left} more {'part' if left == 1 else 'parts'} of this note did not fit in Slack's "
+                "view: `/case export` sends you all of it."
             )
-            lines.append(f"{action.number}. {slack_escape(action.text)} ({who}, by {due}){where}{done}")
-        blocks.extend(_long_section("", "\n".join(lines), escaped=True))
-    buttons = [
-        button(f"Version {v.version}", ActionId.NOTE_SHOW, f"{case_id}:{note.number}:{v.version}")
-        for v in note.versions
-        if v.version != version.version
-    ][:20]
-    if may_amend and latest:
-        buttons.insert(0, button("Amend", ActionId.NOTE_AMEND, f"{case_id}:{note.number}", style="primary"))
-    if buttons:
-        blocks.append(actions(*buttons[:25]))
+        ]
     return {
         "type": "modal",
-        "title": plain(f"Note {note.number}"),
-        "close": plain("Close"),
-        "blocks": blocks[:100],
+        "title": title(f"Note {note.number}"),
+        "close": title("Close"),
+        "blocks": head + body + tail,
     }
 
 
-def _long_section(title: str, text: str, *, escaped: bool = False) -> list[dict[str, Any]]:
-    body = text if escaped else slack_escape(text)
-    head = f"{title}\n" if title else ""
-    chunks = [body[i : i + CHUNK] for i in range(0, len(body), CHUNK)] or [""]
-    return [section(f"{head if n == 0 else ''}{chunk}" or " ") for n, chunk in enumerate(chunks)]
+def _action_lines(note: NoteRecord, version: VersionRecord, *, latest: bool) -> list[str]:
+    states = {s.number: s for s in note.action_states}
+    lines = []
+    for action in version.actions:
+        state = states.get(action.number)
+        who = mention(action.owner_id) if action.owner_id else "no owner"
+        due = day_text(state.due if state and state.due else action.due) if action.due else "no date"
+        where = f" — {STATUS.get(state.status, state.status)}" if state and latest else ""
+        done = (
+            f"\n   Done looks like: {slack_escape(action.done_looks_like)}" if action.done_looks_like else ""
+        )
+        lines.append(f"{action.number}. {slack_escape(action.text)} ({who}, by {due}){where}{done}")
+    return lines
+
+
+def _version_buttons(
+    case_id: int, note: NoteRecord, version: VersionRecord, *, may_amend: bool
+) -> list[dict[str, Any]]:
+    """Amend (if allowed) and a button per other version, newest first, in one actions block; versions
+    beyond that are counted, not dropped silently."""
+    others = [v.version for v in reversed(note.versions) if v.version != version.version]
+    room = ACTIONS_MAX - (1 if may_amend else 0)
+    buttons = [
+        button(f"Version {n}", ActionId.NOTE_SHOW, f"{case_id}:{note.number}:{n}") for n in others[:room]
+    ]
+    if may_amend:
+        buttons.insert(0, button("Amend", ActionId.NOTE_AMEND, f"{case_id}:{note.number}", style="primary"))
+    blocks: list[dict[str, Any]] = [actions(*buttons)] if buttons else []
+    if len(others) > room:
+        left = len(others) - room
+        more = "version" if left == 1 else "versions"
+        blocks.append(context(f"+ {left} earlier {more}: `/case export` has every version."))
+    return blocks
 
 
 def amend_modal(reference: str, case_id: int, note: NoteRecord, sections: list[tuple[str, str, str]]) -> dict:
@@ -111,25 +131,25 @@ def amend_modal(reference: str, case_id: int, note: NoteRecord, sections: list[t
             {"type": "plain_text_input", "multiline": True, "max_length": REASON_MAX},
         ),
     ]
-    for key, title, text in sections:
+    for key, heading, text in sections:
         element: dict[str, Any] = {"type": "plain_text_input", "multiline": True, "max_length": MAX_FIELD}
         if text:
             element["initial_value"] = text
-        blocks.append(input_block(section_block(key), title, element, optional=key != "happened"))
+        blocks.append(input_block(section_block(key), heading, element, optional=key != "happened"))
     blocks.append(
         input_block(
             Block.KEEP_CHECKED,
             "Checks",
-            {"type": "checkboxes", "options": [{"text": plain(KEEP_LABEL), "value": KEEP}]},
+            {"type": "checkboxes", "options": [option(KEEP, KEEP_LABEL)]},
             optional=True,
         )
     )
     return {
         "type": "modal",
         "callback_id": CallbackId.AMEND,
-        "title": plain(f"Amend note {note.number}"),
-        "submit": plain("Save new version"),
-        "close": plain("Back"),
+        "title": title(f"Amend note {note.number}"),
+        "submit": title("Save new version"),
+        "close": title("Back"),
         "private_metadata": json.dumps(
             {"case_id": case_id, "number": note.number, "base": note.current.version}
         ),

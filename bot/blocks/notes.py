@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.blocks.elements import context, input_block, option, plain, section
+from bot.blocks.elements import MAX_TEXT, context, fit, input_block, option, section, title
 from bot.ids import Block, CallbackId
 from bot.services.drafting import MAX_FIELD, Draft
 from bot.services.notes import ActionText
@@ -22,7 +22,7 @@ from bot.services.text import mention, slack_date, slack_escape
 ACTION_ROWS = 14  # captured actions shown as rows (4 blocks each); one blank row is always added
 DONE_MAX = 500
 KEEP = "keep"
-KEEP_LABEL = "Keep the wording a check warned about (tick only after reading the warnings)"
+KEEP_LABEL = "Keep the wording a check warned about (tick after reading the warnings)"  # <= 75
 SECTION_PREFIX = "sec_"
 ACTION_PREFIX = "act_"
 ACTION_PARTS = ("text", "owner", "due", "done")
@@ -89,7 +89,7 @@ def summary_modal(
             "then save to sign it off as a note. Keep names and identifying details out: the case "
             "reference is enough."
         ),
-        context(slack_escape(draft.header.text)),
+        context(fit(slack_escape(draft.header.text), MAX_TEXT)),
     ]
     if draft.condensed:
         blocks.append(
@@ -145,9 +145,9 @@ def summary_modal(
     return {
         "type": "modal",
         "callback_id": CallbackId.SUMMARY,
-        "title": plain("Discussion summary"),
-        "submit": plain("Save note"),
-        "close": plain("Not now"),
+        "title": title("Discussion summary"),
+        "submit": title("Save note"),
+        "close": title("Not now"),
         "private_metadata": context_.dumps(),
         "blocks": blocks,
     }
