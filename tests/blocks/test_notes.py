@@ -7,8 +7,22 @@ from datetime import UTC, date, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.blocks.notes import SavedView, SummaryContext, read_summary, saved_text
+from bot.blocks.notes import (
+    ACTION_ROWS,
+    DONE_MAX,
+    KEEP,
+    KEEP_LABEL,
+    ActionRow,
+    SavedView,
+    SummaryContext,
+    read_summary,
+    saved_text,
+    summary_modal,
+)
+from bot.services.drafting import Item, QuestionAsked, Reply, draft
 from bot.services.notes import ActionText
+from tests.blocks.slack_checks import view_errors
+from tests.services.test_drafting import AUCKLAND, NAMES, RENDER, facts
 
 NEXT = datetime(2026, 12, 16, 21, 0, tzinfo=UTC)
 
@@ -71,3 +85,31 @@ def test_reading_the_form_drops_empty_action_rows_and_keeps_everything_typed():
         (1, "Ring the school", "USAM0001", date(2026, 12, 4))
     ]
     assert form.keep is True
+
+
+def test_the_keep_option_fits_slacks_75_characters_and_reads_kindly():
+    assert len(KEEP_LABEL) <= 75
+    assert KEEP_LABEL.startswith("Keep the wording a check warned about")
+
+
+def test_the_summary_form_of_a_10000_message_discussion_with_200_actions_is_one_slack_accepts():
+    replies = tuple(Reply("U1SAM", f"Reply {n}: mum & dad <both> agreed " * 3) for n in range(10_000))
+    asked = (QuestionAsked("Clarifying", "What did we each see?", replies),)
+    items = tuple(
+        Item("action", "Ring the school & <the GP> " * 100, "U1SAM", ("U2ALEX",), date(2026, 12, 18))
+        for _ in range(200)
+    )
+    drafted = draft(facts(questions=asked, items=items), names=NAMES, tz=AUCKLAND, render=RENDER)
+    rows = [ActionRow("x" * 3000, "U2ALEX", date(2026, 12, 18), "y" * DONE_MAX) for _ in range(200)]
+    view = summary_modal(
+        reference="CASE-2026-014",
+        draft=drafted,
+        actions=rows,
+        more_actions=200 - ACTION_ROWS,
+        context_=SummaryContext(4, 9),
+        offline_day=date(2026, 12, 15),
+        retention_days=90,
+    )
+    assert view_errors(view) == []
+    keep = view["blocks"][-1]["element"]["options"][0]
+    assert keep == {"text": {"type": "plain_text", "text": KEEP_LABEL, "emoji": True}, "value": KEEP}
