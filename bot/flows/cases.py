@@ -19,6 +19,7 @@ from bot.flows.presenters import case_view
 from bot.ids import Block
 from bot.services import agreements, permissions
 from bot.services.agreements import AgreementForm
+from bot.services.conversations import is_direct_message
 from storage import repository as repo
 from storage.models import (
     Agreement,
@@ -123,6 +124,8 @@ def _channel_problem(deps: Deps, client: WebClient, channel_id: str) -> str | No
         "I'm not a member of this channel yet, so I can't start the case thread. In the channel, type "
         "`/invite @casebot`, then press *Save agreement* again. Everything you typed is still here."
     )
+    if is_direct_message(channel_id):  # reading a DM needs im:read, which casebot does not ask for
+        return "Open cases in a private case channel, not in a direct message."
     try:
         channel = client.conversations_info(channel=channel_id)["channel"]
     except SlackApiError as exc:

@@ -17,6 +17,7 @@ from bot.flows.presenters import case_line
 from bot.ids import Sub
 from bot.services import permissions
 from bot.services.commands import parse
+from bot.services.conversations import is_direct_message, not_in_a_direct_message
 from bot.services.text import slack_escape, user_ids_in
 from storage import repository as repo
 from storage.models import Role
@@ -34,6 +35,8 @@ def handle(deps: Deps, body: dict[str, Any]) -> Reply:
     invocation = parse(body.get("text"))
     team_id, user_id, channel_id = body["team_id"], body["user_id"], body["channel_id"]
     if invocation.sub == Sub.OPEN:
+        if is_direct_message(channel_id, body.get("channel_name")):
+            return Reply(text=not_in_a_direct_message(deps.settings.command))
         if refusal := cases.may_open(deps, team_id=team_id, user_id=user_id, channel_id=channel_id):
             return Reply(text=refusal)
         trigger_id = body["trigger_id"]
