@@ -20,6 +20,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SCHEMA = SHARED / "slack" / "manifest.schema.1.0.0.json"
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())
+# For CASEBOT_ALLOW_PUBLIC_CHANNELS=true: manifest.yml plus what only public case channels need.
+PUBLIC_MANIFEST = yaml.safe_load((ROOT / "manifest.public-channels.yml").read_text())
+PUBLIC_ONLY_SCOPES = {"channels:history"}
+PUBLIC_ONLY_EVENTS = {"message.channels"}
 
 # Every bot scope casebot may ask for, and why. Adding one to manifest.yml means adding it here too.
 DOCUMENTED_SCOPES = {
@@ -28,7 +32,8 @@ DOCUMENTED_SCOPES = {
     "groups:read": "conversations.info on private case channels (membership, privacy, sharing)",
     "channels:read": "conversations.info, to refuse public channels",
     "groups:history": "message.groups: replies in case threads; find a post whose sender crashed mid-send",
-    "channels:history": "message.channels: replies in case threads; find a post whose sender crashed",
+    "channels:history": "public case channels only (manifest.public-channels.yml): message.channels and "
+    "conversations.replies there",
     "reactions:read": "reaction_added/removed: the configured reactions mark a reply for the record",
     "users:read": "users.info: time zones, deactivated users, bots picked by mistake",
     "im:write": "conversations.open: the DM conversation id of a reminder DM, to check it after a crash",
@@ -79,22 +84,52 @@ def registered(app) -> dict[str, set[str]]:
 @pytest.fixture(scope="module", params=["http", "socket"])
 def box(request, tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('manifest') / 'casebot.db'}"
-    with Sandbox(database_url=url, mode=request.param) as sandbox:
+    with Sandbox(database_url=url, mode=request.param, rate_limits=False) as sandbox:
         yield sandbox
 
 
 # ---------------------------------------------------------------- the file itself
+BOTH = pytest.mark.parametrize("manifest", [MANIFEST, PUBLIC_MANIFEST], ids=["private", "public"])
+
+
 @pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} (Slack's manifest schema) is not beside the repo")
-def test_manifest_validates_against_slacks_schema():
-    jsonschema.validate(MANIFEST, json.loads(SCHEMA.read_text()))
+@BOTH
+def test_manifest_validates_against_slacks_schema(manifest):
+    jsonschema.validate(manifest, json.loads(SCHEMA.read_text()))
 
 
-def test_manifest_asks_only_for_documented_scopes():
-    scopes = MANIFEST["oauth_config"]["scopes"]["bot"]
+@BOTH
+def test_manifest_asks_only_for_documented_scopes(manifest):
+    scopes = manifest["oauth_config"]["scopes"]["bot"]
     undocumented = set(scopes) - DOCUMENTED_SCOPES.keys()
     assert not undocumented, f"document why casebot needs {sorted(undocumented)} in DOCUMENTED_SCOPES"
     assert len(scopes) == len(set(scopes)), "a scope is listed twice"
-    assert "user" not in MANIFEST["oauth_config"]["scopes"], "casebot acts as its bot user only"
+    assert "user" not in manifest["oauth_config"]["scopes"], "casebot acts as its bot user only"
+
+
+def test_the_default_manifest_is_for_private_channels_only():
+    assert PUBLIC_ONLY_SCOPES.isdisjoint(MANIFEST["oauth_config"]["scopes"]["bot"])
+    assert PUBLIC_ONLY_EVENTS.isdisjoint(manifest_events())
+
+
+def test_the_public_channels_manifest_adds_exactly_what_public_channels_need():
+    def without(manifest: dict) -> dict:
+        copy = json.loads(json.dumps(manifest))
+        scopes = copy["oauth_config"]["scopes"]["bot"]
+        copy["oauth_config"]["scopes"]["bot"] = sorted(set(scopes) - PUBLIC_ONLY_SCOPES)
+        events = copy["settings"]["event_subscriptions"]["bot_events"]
+        copy["settings"]["event_subscriptions"]["bot_events"] = sorted(set(events) - PUBLIC_ONLY_EVENTS)
+        return copy
+
+    assert set(PUBLIC_MANIFEST["oauth_config"]["scopes"]["bot"]) >= PUBLIC_ONLY_SCOPES
+    assert set(PUBLIC_MANIFEST["settings"]["event_subscriptions"]["bot_events"]) >= PUBLIC_ONLY_EVENTS
+    assert without(PUBLIC_MANIFEST) == without(MANIFEST)
+
+
+def test_no_manifest_asks_to_read_dms_or_group_dms():
+    """/case open in a DM is refused before any call, so conversations.info never needs these."""
+    for manifest in (MANIFEST, PUBLIC_MANIFEST):
+        assert {"im:read", "mpim:read", "mpim:history"}.isdisjoint(manifest["oauth_config"]["scopes"]["bot"])
 
 
 def test_manifest_uses_socket_mode_with_interactivity_and_the_home_tab():
@@ -171,7 +206,7 @@ EVENT_BUILDERS = {
 }
 
 
-@pytest.mark.parametrize("event_type", sorted(manifest_events()))
+@pytest.mark.parametrize("event_type", sorted(manifest_events() | PUBLIC_ONLY_EVENTS))
 def test_each_manifest_event_is_handled(box, event_type):
     assert event_type in EVENT_BUILDERS, f"add a payload builder for {event_type} to EVENT_BUILDERS"
     assert box.driver.event(EVENT_BUILDERS[event_type]()).status != UNHANDLED
