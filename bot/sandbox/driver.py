@@ -7,13 +7,14 @@ production. `Driver` adds the person-level verbs (slash, click, submit, ...) on 
 
 from __future__ import annotations
 
+import http.client
 import json
+import select
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode.internals import run_bolt_app
@@ -21,7 +22,15 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.sandbox import payloads
+from bot.sandbox.ack_order import AckOrder
 from bot.sandbox.payloads import Kind
+
+SLACK_ACK_TIMEOUT = 3.0  # seconds Slack waits for an HTTP acknowledgement before it gives up
+SLOW_MACHINE_GRACE = 30.0  # how long to wait on for an answer whose ack() already came first, by order
+
+
+class AckTimeout(AssertionError):
+    """Slack gave up: no answer within its 3 s, and the listener had not called ack() either."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,10 @@ class HttpTransport:
 
     `tamper` corrupts the signature and `timestamp_offset` shifts the signed timestamp (e.g. -600 for a
     stale request) so tests can check that bolt rejects forged or replayed requests.
+
+    Like Slack, it waits `timeout` (3 s) for the answer and then gives up (AckTimeout). The ack is
+    checked by order, not by this stopwatch: when `acknowledged()` says the listener's ack() already
+    came (the machine is just slow to send it back), it waits on for the answer instead of failing.
     """
 
     def __init__(
@@ -74,7 +87,8 @@ class HttpTransport:
         timestamp_offset: float = 0,
         clock: Callable[[], float] = _wall_clock,
         retry_reason: str = "http_timeout",
-        timeout: float = 10.0,
+        timeout: float = SLACK_ACK_TIMEOUT,
+        acknowledged: Callable[[], bool] | None = None,
     ) -> None:
         self.url = url
         self._secret = signing_secret
@@ -83,6 +97,7 @@ class HttpTransport:
         self._clock = clock
         self._retry_reason = retry_reason
         self._timeout = timeout
+        self._acknowledged = acknowledged
 
     def headers_for(self, body: str, content_type: str, retry_num: int | None) -> dict[str, str]:
         timestamp = str(int(self._clock() + self._offset))
@@ -102,14 +117,22 @@ class HttpTransport:
     def deliver(self, kind: Kind, payload: Mapping[str, Any], *, retry_num: int | None = None) -> Delivered:
         body, content_type = payloads.http_request_for(kind, payload)
         headers = self.headers_for(body, content_type, retry_num)
-        request = urllib.request.Request(self.url, data=body.encode(), headers=headers, method="POST")  # noqa: S310
+        url = urlsplit(self.url)
+        connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=self._timeout)
         try:
-            with urllib.request.urlopen(request, timeout=self._timeout) as response:  # noqa: S310
-                return self._delivered(response.status, response.read(), response.headers)
-        except urllib.error.HTTPError as error:
+            connection.request("POST", url.path, body=body.encode(), headers=headers)
+            if not self._answered_in_time(connection):
+                raise AckTimeout(f"{kind}: no acknowledgement within Slack's {self._timeout:g} s")
+            connection.sock.settimeout(SLOW_MACHINE_GRACE)
             # 401 and friends are answers to assert on, not failures of the transport.
-            with error:
-                return self._delivered(error.code, error.read(), error.headers)
+            response = connection.getresponse()
+            return self._delivered(response.status, response.read(), response.headers)
+        finally:
+            connection.close()
+
+    def _answered_in_time(self, connection: http.client.HTTPConnection) -> bool:
+        readable, _, _ = select.select([connection.sock], [], [], self._timeout)
+        return bool(readable) or (self._acknowledged is not None and self._acknowledged())
 
     @staticmethod
     def _delivered(status: int, raw: bytes, headers: Any) -> Delivered:
@@ -163,24 +186,34 @@ class Driver:
         team_id: str,
         wait_idle: Callable[[], None] | None = None,
         on_trigger: Callable[[str, str], None] | None = None,
+        ack_order: AckOrder | None = None,
     ) -> None:
         self.transport = transport
         self.team_id = team_id
         self._wait_idle = wait_idle
         # Tells the emulator whose interaction a trigger_id belongs to, so views.open knows the user.
         self._on_trigger = on_trigger
+        # When given, every delivery is checked: no Web API call before the ack but views.open/push.
+        self.ack_order = ack_order
         self.last_payload: dict[str, Any] | None = None  # lets a test re-send it, e.g. as a retry
 
     def deliver(self, kind: Kind, payload: dict[str, Any], *, retry_num: int | None = None) -> Delivered:
-        """Send any payload; listener work left running after the ack is awaited if wait_idle was given."""
+        """Send any payload; listener work left running after the ack is awaited if wait_idle was given.
+
+        With an AckOrder, raises AssertionError if a listener called Slack before acknowledging.
+        """
         self.last_payload = payload
+        mark = self.ack_order.mark() if self.ack_order else 0
         trigger_id = payload.get("trigger_id")
         user_id = payload.get("user_id") or (payload.get("user") or {}).get("id")
         if self._on_trigger and trigger_id and user_id:
             self._on_trigger(trigger_id, user_id)
         delivered = self.transport.deliver(kind, payload, retry_num=retry_num)
+        answered = self.ack_order.tick() if self.ack_order else 0
         if self._wait_idle is not None:
             self._wait_idle()
+        if self.ack_order:
+            self.ack_order.check_since(mark, until=answered)
         return delivered
 
     def slash(

@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import copy
+import itertools
 import json
 import mimetypes
 import sys
@@ -56,6 +57,7 @@ class RecordedCall:
     response: Json
     status: int
     at: float
+    seq: int = 0  # SlackEmulator.tick() when the call arrived: orders it against acks and db writes
 
 
 class ApiError(Exception):
@@ -586,6 +588,7 @@ class SlackEmulator(WebApi):
         )
         self.bot_token, self.app_token = bot_token, app_token
         self._calls: list[RecordedCall] = []
+        self._sequence = itertools.count(1)
         self._faults: list[_Fault] = []
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -644,6 +647,14 @@ class SlackEmulator(WebApi):
     def calls_to(self, method: str) -> list[RecordedCall]:
         with self.lock:
             return [c for c in self._calls if c.method == method]
+
+    def tick(self) -> int:
+        """The next number of the sequence calls are recorded with (thread-safe; shared by the sandbox).
+
+        The sandbox stamps acknowledgements and database writes from the same sequence, so a test can
+        tell by order, not by a stopwatch, whether a call came before or after the ack.
+        """
+        return next(self._sequence)
 
     def clear_calls(self) -> None:
         with self.lock:
@@ -715,7 +726,7 @@ class SlackEmulator(WebApi):
     def _handle_api(
         self, method: str, query: str, content_type: str, authorization: str, body: bytes
     ) -> tuple[int, Json, dict[str, str]]:
-        status, headers = 200, {}
+        status, headers, seq = 200, {}, self.tick()
         try:
             params, token = _parse_request(query, content_type, authorization, body)
         except ApiError as exc:
@@ -738,7 +749,9 @@ class SlackEmulator(WebApi):
                 response = {"ok": False, "error": exc.error}
         with self.lock:
             self._calls.append(
-                RecordedCall(method, copy.deepcopy(params), copy.deepcopy(response), status, time.time())
+                RecordedCall(
+                    method, copy.deepcopy(params), copy.deepcopy(response), status, time.time(), seq
+                )
             )
         return status, response, headers
 

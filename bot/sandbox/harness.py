@@ -18,6 +18,7 @@ from bot.app import create_app
 from bot.config import Settings
 from bot.deps import Deps, load_content, system_clock
 from bot.executor import TrackedExecutor
+from bot.sandbox.ack_order import AckOrder
 from bot.sandbox.driver import Driver, HttpTransport, SocketModeTransport
 from bot.sandbox.emulator import SlackEmulator
 from bot.sandbox.people import People
@@ -137,6 +138,8 @@ class Sandbox:
         )
         logs.quiet_slack_libraries()
         self.app = create_app(self.deps)
+        # Sandbox only: record when each request is acked, by order, against the calls it causes.
+        self.ack_order = AckOrder(tick=self.emu.tick, calls=lambda: self.emu.calls).install(self.app, engine)
         with self.deps.sessions.begin() as session:
             repo.ensure_workspace(session, team_id=TEAM_ID, now=clock())
         self._server = None
@@ -150,7 +153,7 @@ class Sandbox:
             )
             threading.Thread(target=self._server.serve_forever, daemon=True).start()
             url = f"http://127.0.0.1:{self._server.server_address[1]}/slack/events"
-            transport = HttpTransport(url, SIGNING_SECRET)
+            transport = HttpTransport(url, SIGNING_SECRET, acknowledged=self.ack_order.acknowledged)
         else:
             transport = SocketModeTransport(self.app)
         self.driver = Driver(
@@ -158,6 +161,7 @@ class Sandbox:
             team_id=TEAM_ID,
             wait_idle=self.deps.executor.wait_idle,
             on_trigger=self.emu.register_trigger,
+            ack_order=self.ack_order,
         )
         self.people = People(self.emu, self.driver)
 
