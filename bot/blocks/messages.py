@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.blocks.elements import actions, button, context, divider, header, section
+from bot.blocks.elements import actions, button, context, divider, fit, header, section, sections
 from bot.blocks.follow_ups import CardNotes, card_lines
 from bot.content import Content
 from bot.ids import ActionId
@@ -50,6 +50,9 @@ class ScheduleView:
     overdue: tuple[tuple[str, datetime], ...]  # (kind, due at), earliest first
 
 
+OVERDUE_SHOWN = 10  # overdue items named on the card and in the case list; the rest are counted
+CADENCE_SHOWN = 300  # a custom cadence on the card (the agreement in the thread has all of it)
+
 OVERDUE_LABEL = {
     "discussion": "reflective discussion",
     "supervision": "joint supervision check-in",
@@ -65,8 +68,11 @@ def schedule_lines(schedule: ScheduleView) -> str:
         + (slack_date(schedule.next_supervision) if schedule.next_supervision else "not planned"),
     ]
     if schedule.overdue:
-        due = "; ".join(f"{OVERDUE_LABEL[kind]} due {slack_date(at)}" for kind, at in schedule.overdue)
-        lines.append(f":warning: *Overdue:* {due}")
+        due = "; ".join(
+            f"{OVERDUE_LABEL[kind]} due {slack_date(at)}" for kind, at in schedule.overdue[:OVERDUE_SHOWN]
+        )
+        more = len(schedule.overdue) - OVERDUE_SHOWN
+        lines.append(f":warning: *Overdue:* {due}" + (f"; + {more} more" if more > 0 else ""))
     return "\n".join(lines)
 
 
@@ -100,11 +106,12 @@ def case_card(case: CaseView) -> tuple[str, list[dict[str, Any]]]:
         else f"Agreement v{case.agreement.version}: waiting for {sum(not m.agreed for m in case.members)} "
         "co-worker(s) to agree"
     )
+    cadence = fit(slack_escape(_cadence(case.agreement)), CADENCE_SHOWN)
     blocks = [
         header(f"Case {case.reference}"),
         section(f"*Co-workers*\n{people}\n*Manager:* {mention(case.manager_id)}"),
         section(
-            f"*{status}*\nDiscussions: {_cadence(case.agreement)} (recorder: "
+            f"*{status}*\nDiscussions: {cadence} (recorder: "
             f"{terms.recorder_label(case.agreement.recorder).lower()}). Supervision: "
             f"{terms.SUPERVISION_FREQUENCIES.get(case.agreement.supervision_frequency, '').lower()}. "
             f"Review by {case.agreement.review_date:%d %b %Y}."
@@ -143,7 +150,9 @@ def agreement_post(case: CaseView, content: Content) -> tuple[str, list[dict[str
         information_sharing=a.information_sharing,
         review_date=f"{a.review_date:%d %B %Y}",
     )
-    blocks: list[dict[str, Any]] = [section(body), divider()]
+    # Learning goals and information-sharing limits may each hold 3,000 characters (more once escaped):
+    # the agreement is split over as many sections as it needs, never cut.
+    blocks: list[dict[str, Any]] = [*sections(body), divider()]
     for m in case.members:
         if m.agreed:
             blocks.append(section(f"{mention(m.user_id)} :white_check_mark: agreed"))

@@ -12,6 +12,8 @@ from bot.ids import Block, CallbackId
 from bot.services import agreements as terms
 from bot.services.agreements import AgreementForm
 
+CUSTOM_MAX = 200  # a custom cadence: "every 3 weeks" or an RRULE, shown on the card
+
 
 def agreement_modal(*, channel_id: str, today: date, form: AgreementForm | None = None) -> dict[str, Any]:
     form = form or AgreementForm(reference="", coworkers=(), lead=None)
@@ -49,7 +51,9 @@ def agreement_modal(*, channel_id: str, today: date, form: AgreementForm | None 
         input_block(
             Block.DISCUSSION_CUSTOM,
             "Custom cadence",
-            _text_input(form.discussion_custom or "", placeholder="e.g. every 3 weeks"),
+            _text_input(
+                form.discussion_custom or "", placeholder="e.g. every 3 weeks", max_length=CUSTOM_MAX
+            ),
             optional=True,
             hint="Only when 'Custom' is chosen above.",
         ),
@@ -144,6 +148,8 @@ def read_agreement_form(values: Mapping[str, Mapping[str, Any]]) -> AgreementFor
 def _text_input(
     initial: str, *, placeholder: str | None = None, multiline: bool = False, max_length: int = 3000
 ) -> dict[str, Any]:
+    # Slack refuses an initial value longer than max_length: never shorten what someone already has.
+    max_length = min(max(max_length, len(initial)), 3000)
     element: dict[str, Any] = {"type": "plain_text_input", "multiline": multiline, "max_length": max_length}
     if initial:
         element["initial_value"] = initial
