@@ -151,7 +151,11 @@ class Sandbox:
                 server_class=_ThreadingServer,
                 handler_class=_QuietHandler,
             )
-            threading.Thread(target=self._server.serve_forever, daemon=True).start()
+            # A short poll keeps shutdown() prompt: it waits for the serving loop's next look, 0.5 s by
+            # default, which was half of the Slack-level suite's time spent in teardown.
+            threading.Thread(
+                target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            ).start()
             url = f"http://127.0.0.1:{self._server.server_address[1]}/slack/events"
             transport = HttpTransport(url, SIGNING_SECRET, acknowledged=self.ack_order.acknowledged)
         else:
