@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.blocks.elements import actions, button, context, input_block, plain, section
+from bot.blocks.elements import actions, button, context, fit, input_block, plain, section, sections, title
 from bot.ids import ActionId, Block, CallbackId
 from bot.services.follow_ups import REASON_MAX
 from bot.services.text import channel_link, mention, slack_date, slack_escape
 
-TEXT_SHOWN = 1200  # characters of an action's text in a DM or modal (a section holds 3000)
-DONE_SHOWN = 600
+TEXT_SHOWN = 1200  # characters of an action's text as sent (escaped) in a DM or modal
+DONE_SHOWN = 600  # the same for what done looks like; a long DM is split over sections anyway
 CARD_SUMMARIES = 3  # pending summaries shown on the card, each with its button
 CARD_ACTIONS = 10  # overdue actions listed on the card
 
@@ -31,12 +31,15 @@ def due_day(due: date, noon: datetime) -> str:
     return f"<!date^{int(noon.timestamp())}^{{date_short_pretty}}|{due.isoformat()}>"
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def _shown(text: str, limit: int) -> str:
+    """What a person typed, escaped first and then shortened to `limit` characters as sent (escaping
+    grows & < > up to five times), never inside an escape; a visible "…" says there is more."""
+    return fit(slack_escape(text), limit)
 
 
 def _quoted(text: str, limit: int) -> str:
-    return "\n".join(f">{line}" for line in slack_escape(_clip(text, limit)).splitlines() or [""])
+    quoted = "\n".join(f">{line}" for line in slack_escape(text).splitlines() or [""])
+    return fit(quoted, limit)
 
 
 def _which(number: int, note_number: int | None) -> str:
@@ -96,7 +99,7 @@ def action_body(view: FollowUpView) -> str:
         _quoted(view.text, TEXT_SHOWN),
     ]
     if view.done_looks_like:
-        lines.append(f"*Done looks like:* {slack_escape(_clip(view.done_looks_like, DONE_SHOWN))}")
+        lines.append(f"*Done looks like:* {_shown(view.done_looks_like, DONE_SHOWN)}")
     return "\n".join(lines)
 
 
@@ -108,7 +111,7 @@ def follow_up_message(view: FollowUpView) -> tuple[str, list[dict[str, Any]]]:
     )
     fallback = f"An action on case {slack_escape(view.reference)} is due"
     return fallback, [
-        section(action_body(view)),
+        *sections(action_body(view)),
         context(ask),
         actions(
             button("Done", ActionId.ACTION_DONE, view.value, style="primary"),
@@ -157,9 +160,9 @@ def extend_modal(view: FollowUpView, answer: AnswerContext, *, initial: date) ->
     return {
         "type": "modal",
         "callback_id": CallbackId.ACTION_EXTEND,
-        "title": plain("Need more time"),
-        "submit": plain("Save"),
-        "close": plain("Cancel"),
+        "title": title("Need more time"),
+        "submit": title("Save"),
+        "close": title("Cancel"),
         "private_metadata": answer.dumps(),
         "blocks": [
             _about(view),
@@ -183,9 +186,9 @@ def cannot_modal(view: FollowUpView, answer: AnswerContext) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": CallbackId.ACTION_CANNOT,
-        "title": plain("Can't do it"),
-        "submit": plain("Send"),
-        "close": plain("Cancel"),
+        "title": title("Can't do it"),
+        "submit": title("Send"),
+        "close": title("Cancel"),
         "private_metadata": answer.dumps(),
         "blocks": [
             _about(view),
@@ -256,7 +259,7 @@ def cannot_notice(
         "Could you talk it through and agree who picks it up, or whether it still needs doing? "
         f"The case thread is in {channel_link(view.channel_id)}."
     )
-    return f"An action on case {slack_escape(view.reference)} can't be done", [section(body), context(ask)]
+    return f"An action on case {slack_escape(view.reference)} can't be done", [*sections(body), context(ask)]
 
 
 # ---------------------------------------------------------------- the case card

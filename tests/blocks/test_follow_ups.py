@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from bot.blocks.follow_ups import (
     CARD_ACTIONS,
     CARD_SUMMARIES,
+    DONE_SHOWN,
+    TEXT_SHOWN,
     AnswerContext,
     CardNotes,
     FollowUpView,
@@ -26,6 +29,8 @@ from bot.blocks.follow_ups import (
 from bot.blocks.messages import AgreementView, CaseView, MemberView, case_card
 from bot.ids import ActionId, Block, CallbackId
 from bot.services.follow_ups import REASON_MAX
+from bot.services.text import slack_escape
+from tests.blocks.slack_checks import message_errors, view_errors
 
 NOON = datetime(2026, 12, 3, 23, 0, tzinfo=UTC)  # Fri 4 Dec 12:00 in Auckland
 HOSTILE = "Ring <!channel> & tell <@U0BAD> about <https://evil.example|this>"
@@ -230,3 +235,42 @@ def test_the_card_places_the_record_lines_before_its_buttons():
     assert texts([blocks[-2]]).startswith("Case status")
     assert texts([blocks[-3]]) == "Next discussion to be recorded by <@USAM0001>."
     assert texts(case_card(card_view(CardNotes()))[1]).count("recorded by") == 0
+
+
+GROWING = "Ring <school> & <GP> && check " * 100  # 3,000 characters, about 6,000 once escaped
+TEN_CARRIED = tuple((f"U{n:07d}", "cover" if n % 2 else "deactivated") for n in range(10))
+
+
+def whole_escapes(text: str) -> bool:
+    rest = re.sub(r"&(amp|lt|gt);", "", text)
+    return "&" not in rest and "<" not in rest.replace("<!date^", "").replace("<@", "").replace("<#", "")
+
+
+def test_an_action_full_of_ampersands_is_escaped_then_shortened_and_slack_accepts_the_dm():
+    view = replace(VIEW, text=GROWING, done_looks_like=GROWING[: DONE_SHOWN * 2], for_others=TEN_CARRIED)
+    _, blocks = follow_up_message(view)
+    assert message_errors(blocks) == []
+    body = texts([b for b in blocks if b["type"] == "section"])
+    quoted = "\n".join(line for line in body.splitlines() if line.startswith(">"))
+    assert len(quoted) <= TEXT_SHOWN and quoted.endswith("…") and whole_escapes(quoted)
+    assert quoted.startswith(">Ring &lt;school&gt; &amp; &lt;GP&gt; &amp;&amp; check")
+    done = next(line for line in body.splitlines() if line.startswith("*Done looks like:*"))
+    assert len(done.removeprefix("*Done looks like:* ")) <= DONE_SHOWN and whole_escapes(done)
+
+
+def test_an_action_of_many_lines_stays_within_its_share_of_the_dm():
+    _, blocks = follow_up_message(replace(VIEW, text="&\n" * 1500))
+    assert message_errors(blocks) == []
+    quoted = [line for line in texts(blocks).splitlines() if line.startswith(">")]
+    assert len("\n".join(quoted)) <= TEXT_SHOWN and quoted[-1].endswith("…")
+
+
+def test_the_modals_and_the_coworkers_notice_fit_slack_at_the_extremes():
+    view = replace(VIEW, text=GROWING, done_looks_like=GROWING, for_others=TEN_CARRIED)
+    answer = AnswerContext(7, 2, "D123", "1.2")
+    assert view_errors(extend_modal(view, answer, initial=date(2026, 12, 11))) == []
+    assert view_errors(cannot_modal(view, answer)) == []
+    reason = ("& <" * REASON_MAX)[:REASON_MAX]
+    _, blocks = cannot_notice(view, actor_id="UALEX001", reason=reason, for_others=TEN_CARRIED)
+    assert message_errors(blocks) == []
+    assert slack_escape(reason) in texts(blocks).replace("\n", "")  # the reason in full, never cut
