@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_sdk import WebClient
@@ -12,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
 
 from bot.blocks.messages import agreement_post
-from bot.blocks.modals import agreement_modal, read_agreement_form
+from bot.blocks.modals import agreement_modal, notice_modal, read_agreement_form
 from bot.deps import Deps
 from bot.flows import people, schedule
 from bot.flows.presenters import case_view
@@ -60,9 +61,17 @@ def may_open(deps: Deps, *, team_id: str, user_id: str, channel_id: str) -> str 
 
 
 def open_modal(deps: Deps, client: WebClient, *, trigger_id: str, channel_id: str) -> None:
-    client.views_open(
-        trigger_id=trigger_id, view=agreement_modal(channel_id=channel_id, today=deps.clock().date())
-    )
+    """After the ack: the form, or why a case can't be opened here (before anything is typed).
+
+    Then the workspace's people are read into the look-up cache, so that saving the form can be
+    answered at once, without a users.info per co-worker before the acknowledgement.
+    """
+    now = deps.clock()
+    if problem := _channel_problem(deps, client, channel_id):
+        client.views_open(trigger_id=trigger_id, view=notice_modal(title="Open a case", text=problem))
+        return
+    client.views_open(trigger_id=trigger_id, view=agreement_modal(channel_id=channel_id, today=now.date()))
+    people.warm_users(deps, client, now=now)
 
 
 @dataclass(frozen=True)
@@ -85,11 +94,50 @@ def submission_from(body: dict[str, Any]) -> Submission:
     )
 
 
-def submit_agreement(deps: Deps, client: WebClient, sub: Submission) -> dict[str, str] | None:
-    """Validate and save a new case: field errors for the modal, or None once saved (or already saved)."""
+@dataclass
+class Submitted:
+    """Field errors to acknowledge with (None: saved, or already saved) and the work for after the ack."""
+
+    errors: dict[str, str] | None = None
+    then: Callable[[], None] = field(default=lambda: None)
+
+
+STILL_CHECKING = "I'm still checking {who} with Slack: press *Save agreement* again in a moment."
+SLACK_BUSY = "Slack is busy, so I couldn't check {who} just now: try again in a moment."
+
+
+def submit_agreement(deps: Deps, client: WebClient, sub: Submission) -> Submitted:
+    """Validate and save a new case with no Slack call before the ack (people come from the cache).
+
+    Someone the cache doesn't know yet is looked up after the ack and the form asks to save again.
+    """
     form = read_agreement_form(sub.values)
     now = deps.clock()
-    looked_up = people.look_up_users(client, [*form.coworkers, *([form.lead] if form.lead else [])])
+    picked = [*form.coworkers, *([form.lead] if form.lead else [])]
+    cached = people.cached_users(deps, picked, now=now)
+    waiting = [*cached.unknown, *cached.busy]
+    errors = _agreement_errors(deps, sub, form, cached, now=now)
+    if errors or waiting:
+        # After the ack: ask Slack about whoever the cache didn't know, so the next Save can be answered.
+        return Submitted(errors, then=lambda: _look_up(deps, client, waiting, now=now))
+    try:
+        case_id = _save(deps, sub, form, zones={u: tz for u, (_f, tz) in cached.found.items()})
+    except IntegrityError:
+        # Another submission took this reference between our check and our insert.
+        return Submitted({Block.REFERENCE: "A case with this reference is already open in this workspace."})
+    if case_id is not None:
+        log.info("case opened", extra={"case_id": case_id, "user_id": sub.user_id})
+    return Submitted()
+
+
+def _look_up(deps: Deps, client: WebClient, user_ids: list[str], *, now) -> None:
+    if user_ids:
+        people.look_up_users(client, user_ids, deps=deps, now=now)
+
+
+def _agreement_errors(
+    deps: Deps, sub: Submission, form: AgreementForm, cached: people.Cached, *, now
+) -> dict[str, str]:
     with deps.sessions.begin() as session:
         if not permissions.can_open_case(
             people.actor(session, deps.settings, team_id=sub.team_id, user_id=sub.user_id)
@@ -98,31 +146,25 @@ def submit_agreement(deps: Deps, client: WebClient, sub: Submission) -> dict[str
         in_use = (
             repo.open_case_with_reference(session, team_id=sub.team_id, reference=form.reference) is not None
         )
+    waiting = {u: agreements.UserFacts(exists=True) for u in [*cached.unknown, *cached.busy]}
     errors = agreements.validate(
         form,
         today=now.date(),
         reference_pattern=deps.settings.reference_pattern,
-        users={user_id: facts for user_id, (facts, _tz) in looked_up.items()},
+        users={**{user_id: facts for user_id, (facts, _tz) in cached.found.items()}, **waiting},
         reference_in_use=in_use,
     )
-    if not errors and (problem := _channel_problem(deps, client, sub.channel_id)):
-        errors = {Block.REFERENCE: problem}
-    if errors:
-        return errors
-    try:
-        case_id = _save(deps, sub, form, zones={u: tz for u, (_f, tz) in looked_up.items()})
-    except IntegrityError:
-        # Another submission took this reference between our check and our insert.
-        return {Block.REFERENCE: "A case with this reference is already open in this workspace."}
-    if case_id is not None:
-        log.info("case opened", extra={"case_id": case_id, "user_id": sub.user_id})
-    return None
+    for message, ids in ((SLACK_BUSY, cached.busy), (STILL_CHECKING, cached.unknown)):
+        if ids:
+            block = Block.COWORKERS if set(ids) & set(form.coworkers) else Block.LEAD
+            errors.setdefault(block, message.format(who=", ".join(f"<@{u}>" for u in ids)))
+    return errors
 
 
 def _channel_problem(deps: Deps, client: WebClient, channel_id: str) -> str | None:
     invite = (
         "I'm not a member of this channel yet, so I can't start the case thread. In the channel, type "
-        "`/invite @casebot`, then press *Save agreement* again. Everything you typed is still here."
+        "`/invite @casebot`, then run `/case open` again."
     )
     if is_direct_message(channel_id):  # reading a DM needs im:read, which casebot does not ask for
         return "Open cases in a private case channel, not in a direct message."

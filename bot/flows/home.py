@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks.elements import header, section
+from bot.blocks.messages import home_view
 from bot.deps import Deps
-from bot.flows.commands import list_cases
+from bot.flows.presenters import case_line
+from storage import repository as repo
 
 
 def view_for(deps: Deps, *, team_id: str, user_id: str) -> dict[str, Any]:
-    return {
-        "type": "home",
-        "blocks": [header("casebot"), section(list_cases(deps, team_id=team_id, user_id=user_id))],
-    }
+    now = deps.clock()
+    with deps.sessions.begin() as session:
+        found = repo.cases_for_user(session, team_id=team_id, slack_user_id=user_id)
+        items = repo.open_items(session, case_ids=[case.id for case in found])
+        lines = [
+            case_line(case, user_id, items=[i for i in items if i.case_id == case.id], now=now)
+            for case in found
+        ]
+    return home_view(lines)
