@@ -6,6 +6,7 @@ from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from slack_sdk import WebClient
 from sqlalchemy import Engine
@@ -32,6 +33,8 @@ class Deps:
     clock: Callable[[], datetime] = system_clock
     executor: TrackedExecutor = field(default_factory=TrackedExecutor)
     team_id: str | None = None
+    # Per-process memory of Slack look-ups (people.py keeps users.info answers here for an hour).
+    slack_cache: dict[str, Any] = field(default_factory=dict, repr=False)
     bot_user_id: str | None = None
     _holidays: Container[date] | None = field(default=None, repr=False)
 

@@ -189,3 +189,13 @@ def _multi_select(choices: Mapping[str, str], initial: tuple[str, ...]) -> dict[
     if initial:
         element["initial_options"] = [option(v, choices[v]) for v in initial if v in choices]
     return element
+
+
+def notice_modal(*, title: str, text: str) -> dict[str, Any]:
+    """A modal that only tells the person something (no inputs, no submit), e.g. why a form can't open."""
+    return {
+        "type": "modal",
+        "title": plain(title, 24),
+        "close": plain("OK"),
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}],
+    }

@@ -193,24 +193,23 @@ def test_deactivated_and_too_few_coworkers_are_refused(sandbox):
     assert "at least two" in one.json["errors"][Block.COWORKERS]
 
 
-def test_bot_not_in_channel_is_told_how_to_invite_and_keeps_the_input(sandbox):
+def test_bot_not_in_channel_is_told_how_to_invite_before_anything_is_typed(sandbox):
     make_manager(sandbox)
-    view = open_modal(sandbox, channel=QUIET_CHANNEL)
-    reply = submit(sandbox, view)
-    assert "/invite @casebot" in reply.json["errors"][Block.REFERENCE]
-    assert count(sandbox, Case) == 0
+    notice = open_modal(sandbox, channel=QUIET_CHANNEL)
+    assert "/invite @casebot" in notice["blocks"][0]["text"]["text"]
+    assert not any(b["type"] == "input" for b in notice["blocks"]) and not notice.get("submit")
     sandbox.emu.set_bot_membership(QUIET_CHANNEL, True)
-    reply = submit(sandbox, view)
+    reply = submit(sandbox, open_modal(sandbox, channel=QUIET_CHANNEL))
     assert reply.status == 200 and not (reply.json or {}).get("errors"), reply.body
     assert count(sandbox, Case) == 1
 
 
 def test_public_and_shared_channels_are_refused(sandbox):
     make_manager(sandbox)
-    public = submit(sandbox, open_modal(sandbox, channel=PUBLIC_CHANNEL))
-    assert "public channel" in public.json["errors"][Block.REFERENCE]
-    shared = submit(sandbox, open_modal(sandbox, channel=SHARED_CHANNEL))
-    assert "outside your organisation" in shared.json["errors"][Block.REFERENCE]
+    public = open_modal(sandbox, channel=PUBLIC_CHANNEL)
+    assert "public channel" in public["blocks"][0]["text"]["text"]
+    shared = open_modal(sandbox, channel=SHARED_CHANNEL)
+    assert "outside your organisation" in shared["blocks"][0]["text"]["text"]
     assert count(sandbox, Case) == 0
 
 
