@@ -76,6 +76,9 @@ class OutboxStatus(enum.StrEnum):
     SENT = "sent"
     DEAD = "dead"
     CANCELLED = "cancelled"  # overtaken before sending, e.g. a reminder for a discussion already held
+    # An earlier attempt may have reached Slack and the check for it could not be made (refused, rate
+    # limited, timed out): neither sent nor re-posted until a later check answers.
+    UNCERTAIN = "uncertain"
 
 
 class ItemKind(enum.StrEnum):
@@ -243,6 +246,10 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(200))
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # When the first attempt started: crash recovery reads Slack only from posts confirmed before it.
+    first_attempt_at: Mapped[datetime | None]
+    # Progress of that check across passes (ids and Slack cursors only): see bot/delivery.py.
+    recovery: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class ScheduleItem(Base):
