@@ -191,7 +191,7 @@ def test_retry_that_cannot_check_the_channel_waits_instead_of_risking_a_duplicat
     clock.advance(seconds=(card_row(box).next_attempt_at - clock()).total_seconds())
     deliver_due(box.deps)
     assert len(card_posts(box)) == 1, "unsure whether Slack has the post, so it must not post again"
-    assert card_row(box).status == OutboxStatus.PENDING
+    assert card_row(box).status == OutboxStatus.UNCERTAIN
 
     clock.advance(minutes=5)
     deliver_due(box.deps)
@@ -210,7 +210,7 @@ def test_timeout_while_checking_the_channel_is_retried_not_raised(http_sandbox, 
 
     clock.advance(seconds=(card_row(box).next_attempt_at - clock()).total_seconds())
     deliver_due(box.deps)
-    assert card_row(box).status == OutboxStatus.PENDING
+    assert card_row(box).status == OutboxStatus.UNCERTAIN, "no answer is not 'not posted'"
     assert card_posts(box) == []
 
     clock.advance(minutes=5)
