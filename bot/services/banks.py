@@ -42,6 +42,14 @@ DEFAULT_FRAMEWORK = "critical_friend"
 
 
 MIN_QUESTIONS_PER_LENS = 8
+# Slack's limits where bank text is shown (docs.slack.dev Block Kit reference): each framework is a
+# choice in the start form's menu (option text 75 characters, value 150, at most 100 options).
+NAME_MAX = 75  # a framework's name; also a role's
+ID_MAX = 150  # a framework's id
+FRAMEWORKS_MAX = 100
+TEXT_MAX = 1000  # a question or a stage's prompt, quoted in the case thread
+TITLE_MAX = 150  # a stage's title, the heading of its questions
+ROLES_MAX = 10
 ALL_BANKS = "question banks"  # what an error names when no single file is to blame
 
 QUESTION_KEYS = ("id", "lens", "text", "stages", "audience")
@@ -146,7 +154,7 @@ def parse_questions(source: str, data: Mapping[str, Any]) -> dict[str, Question]
         questions[question_id] = Question(
             id=question_id,
             lens=lens,
-            text=entry.text("text"),
+            text=entry.text("text", most=TEXT_MAX, shown="in the case thread"),
             stages=stages,
             audience=entry.strings("audience", default=("coworkers",), known=AUDIENCES, allow_empty=False),
             source=source,
@@ -161,7 +169,7 @@ def parse_frameworks(source: str, data: Mapping[str, Any]) -> dict[str, Framewor
     positions: dict[str, int] = {}
     for position, raw in enumerate(_array(source, data, "framework"), start=1):
         entry = _Entry(source, "framework", position, raw, FRAMEWORK_KEYS)
-        framework_id = entry.ident("id", _NAME_ID, "lower-case letters, digits and underscores")
+        framework_id = entry.ident("id", _NAME_ID, "lower-case letters, digits and underscores", most=ID_MAX)
         if framework_id in frameworks:
             entry.fail(f"is defined twice (entries #{positions[framework_id]} and #{position})")
         stage_tables = entry.tables("stage")
@@ -175,10 +183,10 @@ def parse_frameworks(source: str, data: Mapping[str, Any]) -> dict[str, Framewor
             stages.append(stage)
         frameworks[framework_id] = Framework(
             id=framework_id,
-            name=entry.text("name"),
+            name=entry.text("name", most=NAME_MAX, shown="as a choice in the start form"),
             summary=entry.text("summary"),
             stages=tuple(stages),
-            roles=entry.strings("roles"),
+            roles=entry.strings("roles", most=ROLES_MAX, longest=NAME_MAX),
             source=source,
         )
         positions[framework_id] = position
@@ -189,8 +197,8 @@ def _stage(framework: _Entry, position: int, raw: object) -> Stage:
     entry = _Entry(framework.source, f"{framework.label} stage", position, raw, STAGE_KEYS)
     return Stage(
         id=entry.ident("id", _NAME_ID, "lower-case letters, digits and underscores"),
-        title=entry.text("title"),
-        prompt=entry.text("prompt"),
+        title=entry.text("title", most=TITLE_MAX, shown="as the heading of its questions"),
+        prompt=entry.text("prompt", most=TEXT_MAX, shown="as a question in the case thread"),
         lenses=entry.strings("lenses", known=LENSES),
         scaling=entry.flag("scaling"),
     )
@@ -231,6 +239,12 @@ def merge(*banks: Banks) -> Banks:
 
 def validate(banks: Banks) -> None:
     """Cross-checks after merging; a BankError names the file and the entry to fix."""
+    if len(banks.frameworks) > FRAMEWORKS_MAX:
+        files = sorted({_where(f.source) for f in banks.frameworks.values()})
+        raise BankError(
+            f"{ALL_BANKS}: {len(banks.frameworks)} frameworks, but the start form's menu holds at most "
+            f"{FRAMEWORKS_MAX} (Slack's limit); see {', '.join(files)}"
+        )
     if DEFAULT_FRAMEWORK not in banks.frameworks:
         raise BankError(
             f'{ALL_BANKS}: the default framework "{DEFAULT_FRAMEWORK}" is missing '
@@ -256,9 +270,7 @@ def validate(banks: Banks) -> None:
             raise BankError(f'{where} has unknown lens "{question.lens}" (known: {_listing(LENSES)})')
         for audience in question.audience:
             if audience not in AUDIENCES:
-                raise BankError(
-                    f'{where} has unknown audience "{audience}" (known: {_listing(AUDIENCES)})'
-                )
+                raise BankError(f'{where} has unknown audience "{audience}" (known: {_listing(AUDIENCES)})')
         for ref in question.stages:
             framework_id, _, stage_id = ref.partition(".")
             framework = banks.frameworks.get(framework_id)
@@ -329,7 +341,7 @@ class _Entry:
     def fail(self, problem: str) -> NoReturn:
         raise BankError(f"{self.source}: {self.label} {problem}")
 
-    def text(self, key: str) -> str:
+    def text(self, key: str, *, most: int | None = None, shown: str = "in Slack") -> str:
         if key not in self.raw:
             self.fail(f'is missing "{key}"')
         value = self.raw[key]
@@ -337,12 +349,19 @@ class _Entry:
             self.fail(f'has "{key}" as {_kind_of(value)}; it should be text')
         if not value.strip():
             self.fail(f'has an empty "{key}"')
-        return " ".join(value.split())  # multi-line TOML strings read as one line
+        text = " ".join(value.split())  # multi-line TOML strings read as one line
+        if most is not None and len(text) > most:
+            self.fail(
+                f'has a "{key}" of {len(text)} characters; it is shown {shown}, where at most {most} fit'
+            )
+        return text
 
-    def ident(self, key: str, pattern: re.Pattern[str], shape: str) -> str:
+    def ident(self, key: str, pattern: re.Pattern[str], shape: str, *, most: int | None = None) -> str:
         value = self.text(key)
         if not pattern.fullmatch(value):
             self.fail(f'has {key} "{value}"; use {shape}')
+        if most is not None and len(value) > most:
+            self.fail(f"has an {key} of {len(value)} characters; Slack takes at most {most}")
         return value
 
     def strings(
@@ -352,6 +371,8 @@ class _Entry:
         default: tuple[str, ...] = (),
         known: tuple[str, ...] | None = None,
         allow_empty: bool = True,
+        most: int | None = None,
+        longest: int | None = None,
     ) -> tuple[str, ...]:
         if key not in self.raw:
             return default
@@ -360,6 +381,10 @@ class _Entry:
             self.fail(f'has "{key}" as {_kind_of(value)}; it should be a list of text, e.g. ["a", "b"]')
         if not value and not allow_empty:
             self.fail(f'has an empty "{key}" (known: {_listing(known or ())})')
+        if most is not None and len(value) > most:
+            self.fail(f'has {len(value)} "{key}"; at most {most} fit in Slack')
+        if longest is not None and (long := [v for v in value if isinstance(v, str) and len(v) > longest]):
+            self.fail(f'has an entry of {len(long[0])} characters in "{key}"; at most {longest} fit in Slack')
         items: list[str] = []
         for item in value:
             if not isinstance(item, str) or not item.strip():

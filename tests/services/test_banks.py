@@ -8,11 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from bot.blocks.discussions import StartContext, start_modal
+from bot.config import ConfigError, load_settings
 from bot.content import BANKS, Content, load_banks
+from bot.deps import load_content
 from bot.services.banks import (
     AUDIENCES,
     DEFAULT_FRAMEWORK,
+    FRAMEWORKS_MAX,
     LENSES,
+    NAME_MAX,
     BankError,
     Banks,
     Framework,
@@ -25,6 +30,7 @@ from bot.services.banks import (
     questions_in,
     validate,
 )
+from tests.blocks.slack_checks import view_errors
 
 SHIPPED = load_banks([BANKS])
 NO_DEFAULT = r'^question banks: the default framework "critical_friend" is missing'
@@ -367,6 +373,36 @@ BAD = {
     ),
     "framework missing name": (F.replace('name = "Ours"\n', "") + S, r'framework "org_fw" is missing "name"'),
     "roles not a list": (F + 'roles = "presenter"\n' + S, r'framework "org_fw" has "roles" as text'),
+    "framework name over 75": (
+        F.replace('"Ours"', '"' + "Our own framework " * 5 + '"') + S,
+        r'framework "org_fw" has a "name" of 89 characters; it is shown as a choice in the start form, '
+        r"where at most 75 fit$",
+    ),
+    "framework id over 150": (
+        F.replace('"org_fw"', '"' + "o" * 151 + '"') + S,
+        r'framework "o{151}" has an id of 151 characters; Slack takes at most 150$',
+    ),
+    "question over 1000": (
+        Q.replace('"What next?"', '"' + "What next? " * 100 + '"'),
+        r'question "org\.x" has a "text" of 1099 characters; it is shown in the case thread, '
+        r"where at most 1000 fit$",
+    ),
+    "stage prompt over 1000": (
+        F + S.replace('"A?"', '"' + "A? " * 400 + '"'),
+        r'framework "org_fw" stage "a" has a "prompt" of 1199 characters',
+    ),
+    "stage title over 150": (
+        F + S.replace('title = "A"', 'title = "' + "A" * 151 + '"'),
+        r'framework "org_fw" stage "a" has a "title" of 151 characters',
+    ),
+    "eleven roles": (
+        F + "roles = [" + ", ".join(f'"r{n}"' for n in range(11)) + "]\n" + S,
+        r'framework "org_fw" has 11 "roles"; at most 10 fit in Slack',
+    ),
+    "a role over 75": (
+        F + 'roles = ["' + "r" * 76 + '"]\n' + S,
+        r'framework "org_fw" has an entry of 76 characters in "roles"; at most 75 fit in Slack',
+    ),
 }
 
 
@@ -422,3 +458,44 @@ def test_a_shipped_file_is_named_by_its_path_in_the_repository(tmp_path):
     (folder / "moves.toml").write_text(replaced, encoding="utf-8")
     with pytest.raises(BankError, match=r'"clarifying" has 7 questions .*; see prompts/banks/lenses\.toml$'):
         load_banks([BANKS, folder])
+
+
+def frameworks_file(count: int) -> str:
+    return "".join(F.replace("org_fw", f"org_fw_{n}") + S for n in range(count))
+
+
+def test_more_frameworks_than_the_start_form_can_offer_are_refused(tmp_path):
+    room = FRAMEWORKS_MAX - len(SHIPPED.frameworks)
+    assert len(load_banks([BANKS, org_folder(tmp_path, ours=frameworks_file(room))]).frameworks) == 100
+    folder = org_folder(tmp_path, ours=frameworks_file(room + 1))
+    with pytest.raises(
+        BankError,
+        match=r"^question banks: 101 frameworks, but the start form's menu holds at most 100 "
+        r"\(Slack's limit\); see "
+        + re.escape(str(folder / "ours.toml"))
+        + ", prompts/banks/frameworks.toml$",
+    ):
+        load_banks([BANKS, folder])
+
+
+def test_a_bank_slack_would_refuse_stops_start_up_with_one_line(tmp_path):
+    org_folder(tmp_path, ours=F.replace('"Ours"', '"' + "x" * 76 + '"') + S)
+    with pytest.raises(ConfigError) as refused:
+        load_content(load_settings({"CASEBOT_BANK_FOLDER": str(tmp_path / "org")}))
+    message = str(refused.value)
+    assert "\n" not in message
+    assert message.startswith(
+        f'CASEBOT_BANK_FOLDER: {tmp_path / "org" / "ours.toml"}: framework "org_fw" has'
+    )
+    assert message.endswith("at most 75 fit")
+
+
+def test_every_framework_fits_the_start_form(tmp_path):
+    """The start form built from the largest banks allowed is a view Slack accepts."""
+    banks = load_banks(
+        [BANKS, org_folder(tmp_path, ours=frameworks_file(FRAMEWORKS_MAX - len(SHIPPED.frameworks)))]
+    )
+    names = {fid: f.name for fid, f in banks.frameworks.items()}
+    names["org_fw_0"] = "x" * NAME_MAX
+    view = start_modal(reference="CASE-1", frameworks=names, chosen="org_fw_0", context_=StartContext(1))
+    assert view_errors(view) == []
