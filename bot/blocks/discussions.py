@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.blocks.elements import actions, button, context, input_block, option, plain, section
+from bot.blocks.elements import actions, button, context, input_block, option, plain, section, sections, title
 from bot.ids import ActionId, Block, CallbackId
 from bot.services.text import mention, slack_escape
 
@@ -68,9 +68,9 @@ def start_modal(
     return {
         "type": "modal",
         "callback_id": CallbackId.DISCUSSION_START,
-        "title": plain("Reflective discussion"),
-        "submit": plain("Start"),
-        "close": plain("Cancel"),
+        "title": title("Reflective discussion"),
+        "submit": title("Start"),
+        "close": title("Cancel"),
         "private_metadata": context_.dumps(),
         "blocks": [
             section(
@@ -123,7 +123,7 @@ def question_message(view: PromptView) -> tuple[str, list[dict[str, Any]]]:
     if greeting:
         lines.append(greeting)
     lines.append(f">{slack_escape(view.text)}")
-    blocks: list[dict[str, Any]] = [section("\n".join(lines))]
+    blocks: list[dict[str, Any]] = sections("\n".join(lines))
     if view.scaling:
         blocks.append(
             context(
@@ -187,9 +187,9 @@ def kind_modal(*, message_id: int, preselected: str | None = None) -> dict[str, 
     return {
         "type": "modal",
         "callback_id": CallbackId.CAPTURE_KIND,
-        "title": plain("Add to case record"),
-        "submit": plain("Add"),
-        "close": plain("Cancel"),
+        "title": title("Add to case record"),
+        "submit": title("Add"),
+        "close": title("Cancel"),
         "private_metadata": json.dumps({"message_id": message_id}),
         "blocks": [input_block(Block.CAPTURE_KIND, "Mark this message as", radios)],
     }

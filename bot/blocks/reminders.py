@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.blocks.elements import actions, button, context, options, plain, section
+from bot.blocks.elements import actions, button, context, options, plain, sections
 from bot.content import Content
 from bot.ids import ActionId
 from bot.services.text import mention, slack_date, slack_escape
@@ -63,7 +63,8 @@ def reminder_message(view: ReminderView, content: Content) -> tuple[str, list[di
         has_developing=view.has_developing,
     )
     fallback = f"{TITLE[view.kind]} for case {slack_escape(view.reference)}"
-    return fallback, [section(body), reminder_actions(view)]
+    # A supervision agenda quotes the agreed learning goals (up to 3,000 characters, more escaped).
+    return fallback, [*sections(body), reminder_actions(view)]
 
 
 def reminder_actions(view: ReminderView) -> dict[str, Any]:
@@ -103,7 +104,8 @@ def answered(original_blocks: list[dict[str, Any]], note: str) -> list[dict[str,
 
 
 def note(text: str) -> tuple[str, list[dict[str, Any]]]:
-    return text, [section(text)]
+    """A note in the case thread, split over sections if it is long (see elements.split_text)."""
+    return text, sections(text)
 
 
 def moved_text(user_id: str, kind: str, to: datetime, how: str) -> str:

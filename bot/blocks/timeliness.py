@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.blocks.elements import actions, button, section
+from bot.blocks.elements import actions, button, sections
 from bot.content import Content
 from bot.ids import ActionId
 from bot.services.text import slack_escape
@@ -47,4 +47,4 @@ def record_reminder(view: RecordReminderView, content: Content) -> tuple[str, li
     )
     fallback = f"The summary for case {slack_escape(view.reference)} is waiting to be recorded"
     write = button("Write the summary", ActionId.SUMMARY_OPEN, str(view.discussion_id), style="primary")
-    return fallback, [section(body), actions(write, block_id=f"record_reminder:{view.discussion_id}")]
+    return fallback, [*sections(body), actions(write, block_id=f"record_reminder:{view.discussion_id}")]
