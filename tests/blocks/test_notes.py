@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.blocks.elements import section
 from bot.blocks.notes import (
     ACTION_ROWS,
     DONE_MAX,
@@ -21,7 +22,7 @@ from bot.blocks.notes import (
 )
 from bot.services.drafting import Item, QuestionAsked, Reply, draft
 from bot.services.notes import ActionText
-from tests.blocks.slack_checks import view_errors
+from tests.blocks.slack_checks import message_errors, view_errors
 from tests.services.test_drafting import AUCKLAND, NAMES, RENDER, facts
 
 NEXT = datetime(2026, 12, 16, 21, 0, tzinfo=UTC)
@@ -113,3 +114,9 @@ def test_the_summary_form_of_a_10000_message_discussion_with_200_actions_is_one_
     assert view_errors(view) == []
     keep = view["blocks"][-1]["element"]["options"][0]
     assert keep == {"text": {"type": "plain_text", "text": KEEP_LABEL, "emoji": True}, "value": KEEP}
+
+
+def test_the_confirmation_of_200_long_actions_and_decisions_is_a_message_slack_accepts():
+    text = saved_text(view(["& <" * 1000] * 200, [action(n, "& <" * 1000) for n in range(1, 201)]))
+    assert message_errors([section(text)]) == []
+    assert "• … and 195 more in the note" in text and text.count("more in the note") == 2
