@@ -105,8 +105,10 @@ def _version_buttons(
     beyond that are counted, not dropped silently."""
     others = [v.version for v in reversed(note.versions) if v.version != version.version]
     room = ACTIONS_MAX - (1 if may_amend else 0)
+    # Slack refuses two elements with one action_id in a block: each version button has its own.
     buttons = [
-        button(f"Version {n}", ActionId.NOTE_SHOW, f"{case_id}:{note.number}:{n}") for n in others[:room]
+        button(f"Version {n}", f"{ActionId.NOTE_SHOW}:v{n}", f"{case_id}:{note.number}:{n}")
+        for n in others[:room]
     ]
     if may_amend:
         buttons.insert(0, button("Amend", ActionId.NOTE_AMEND, f"{case_id}:{note.number}", style="primary"))

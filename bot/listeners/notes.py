@@ -1,3 +1,5 @@
+import re
+
 from bot import delivery
 from bot.deps import Deps
 from bot.flows import note_views, notes, thread
@@ -26,7 +28,7 @@ def register(app, deps: Deps) -> None:
         )
         _answer(deps, client, body, problem)
 
-    @app.action(ActionId.NOTE_SHOW)
+    @app.action(re.compile(rf"^{ActionId.NOTE_SHOW}(:v\d+)?$"))  # a note's Show, or one of its versions
     def on_show_note(ack, body, action, client):
         ack()
         _answer(deps, client, body, note_views.show(deps, client, body, action.get("value", "")))

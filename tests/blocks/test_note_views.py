@@ -28,7 +28,10 @@ def texts(blocks: list[dict]) -> list[str]:
 
 
 def buttons(view: dict) -> list[str]:
-    return [e["action_id"] for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    """Each button's action_id, versions' as note_show (each has its own: Slack refuses duplicates)."""
+    found = [e["action_id"] for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert len(set(found)) == len(found)
+    return [re.sub(r":v\d+$", "", a) for a in found]
 
 
 def huge_version(actions: int = 200, **changes) -> Version:

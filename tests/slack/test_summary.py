@@ -364,9 +364,11 @@ def test_amending_adds_a_version_with_its_reason_and_the_original_stays_readable
     assert rows(box, Note)[0].latest_version == 2
     assert [a.detail for a in audits(box, "note.amend")] == [{"version": 2}]
     assert any("amended note 1" in t for t in thread_texts(box, card))
-    box.driver.click(
-        LEAD, ActionId.NOTE_SHOW, f"{note.case_id}:1:1", message=EPHEMERAL, channel_id=CASE_CHANNEL
-    )
+    box.driver.slash(LEAD, "notes 1", CASE_CHANNEL)
+    current = note_views_for(box, LEAD)[-1]
+    buttons = [e for b in current["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    earlier = next(e for e in buttons if e["value"] == f"{note.case_id}:1:1")
+    box.driver.click(LEAD, earlier["action_id"], earlier["value"], view=current)  # its own action_id
     original = note_views_for(box, LEAD)[-1]
     assert "Version 1, an earlier version" in str(original["blocks"])
     assert "Weekends look calmer" in str(original["blocks"])
