@@ -73,6 +73,8 @@ def _block(block: dict[str, Any], at: str) -> list[str]:
             errors += _text(element, LIMITS["section"], f"{at}.elements")
     elif kind == "actions":
         errors += _count(block["elements"], COUNTS["actions"], f"{at}.elements")
+        ids = [e.get("action_id") for e in block["elements"] if e.get("action_id")]
+        errors += [f"{at}: action_id {i!r} used twice" for i in sorted(set(ids)) if ids.count(i) > 1]
         for element in block["elements"]:
             errors += _element(element, f"{at}.elements")
     elif kind == "input":
