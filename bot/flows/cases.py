@@ -103,6 +103,7 @@ class Submitted:
 
 
 STILL_CHECKING = "I'm still checking {who} with Slack: press *Save agreement* again in a moment."
+DIRECT_MESSAGE = "Open cases in a private case channel, not in a direct message."
 SLACK_BUSY = "Slack is busy, so I couldn't check {who} just now: try again in a moment."
 
 
@@ -154,6 +155,8 @@ def _agreement_errors(
         users={**{user_id: facts for user_id, (facts, _tz) in cached.found.items()}, **waiting},
         reference_in_use=in_use,
     )
+    if is_direct_message(sub.channel_id):  # a form opened before DMs were refused: no Slack call needed
+        errors[Block.REFERENCE] = DIRECT_MESSAGE
     for message, ids in ((SLACK_BUSY, cached.busy), (STILL_CHECKING, cached.unknown)):
         if ids:
             block = Block.COWORKERS if set(ids) & set(form.coworkers) else Block.LEAD
@@ -167,7 +170,7 @@ def _channel_problem(deps: Deps, client: WebClient, channel_id: str) -> str | No
         "`/invite @casebot`, then run `/case open` again."
     )
     if is_direct_message(channel_id):  # reading a DM needs im:read, which casebot does not ask for
-        return "Open cases in a private case channel, not in a direct message."
+        return DIRECT_MESSAGE
     try:
         channel = client.conversations_info(channel=channel_id)["channel"]
     except SlackApiError as exc:
