@@ -25,7 +25,7 @@ JUST_BEFORE = "2026-12-01 20:59:00"
 @pytest.fixture
 def opened(database_url, clock):
     """(emulator, card): a case opened through Slack, then the bot process stopped; Slack stays up."""
-    box = Sandbox(database_url=database_url, clock=clock)
+    box = Sandbox(database_url=database_url, clock=clock, rate_limits=False)
     try:
         card = open_case(box)
     finally:

@@ -31,7 +31,7 @@ SECTIONS = [{"key": "happened", "title": "What happened", "text": "We agreed a j
 
 @pytest.fixture
 def box(database_url, clock):
-    with Sandbox(database_url=database_url, clock=clock) as sandbox:
+    with Sandbox(database_url=database_url, clock=clock, rate_limits=False) as sandbox:
         yield sandbox
 
 
@@ -132,7 +132,7 @@ def test_a_discussion_not_yet_recorded_keeps_its_text_however_old(box):
 
 
 def test_zero_days_deletes_the_text_at_the_next_sweep_after_sign_off(database_url, clock):
-    with Sandbox(database_url=database_url, clock=clock, raw_text_retention_days=0) as box:
+    with Sandbox(database_url=database_url, clock=clock, raw_text_retention_days=0, rate_limits=False) as box:
         held(box)
         assert retention.sweep(box.deps).purged == 0  # wrapped up, not signed off
         sign_off(box)

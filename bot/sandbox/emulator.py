@@ -24,6 +24,7 @@ import contextlib
 import copy
 import itertools
 import json
+import math
 import mimetypes
 import sys
 import threading
@@ -36,16 +37,16 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.blocks import limits
+from bot.sandbox import validation
+from bot.sandbox.scopes import CONVERSATION_SCOPES, manifest_scopes, scope_for
 from bot.sandbox.workspace import DEFAULT_TS_BASE, Channel, Json, Workspace, is_top_level
 
 # Parameters Slack accepts as JSON-encoded strings inside form bodies.
 JSON_FIELDS = ("blocks", "attachments", "view", "metadata", "files")
 WORKSPACE_URL = "https://emulator.slack.test"  # .test never resolves, so a permalink can't leak anywhere
 SOCKET_MODE_URL = "wss://emulator.invalid/link"  # Socket Mode is driven in-process, not over a websocket
-MAX_TEXT = 40_000
-MAX_MESSAGE_BLOCKS = 50
-MAX_VIEW_BLOCKS = 100
-MAX_MODAL_STACK = 3
+TRIGGER_TTL = 3.0  # seconds: Slack's trigger_ids expire three seconds after the interaction
 
 
 @dataclass(frozen=True)
@@ -60,12 +61,30 @@ class RecordedCall:
     seq: int = 0  # SlackEmulator.tick() when the call arrived: orders it against acks and db writes
 
 
-class ApiError(Exception):
-    """Raised by a method handler to answer {"ok": false, "error": ...} with HTTP 200, as Slack does."""
+class RateLimited(Exception):
+    """Answered as Slack does past a rate limit: HTTP 429, error "ratelimited", Retry-After seconds."""
 
-    def __init__(self, error: str) -> None:
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("ratelimited")
+        self.retry_after = retry_after
+
+
+class ApiError(Exception):
+    """Raised by a method handler to answer {"ok": false, "error": ...} with HTTP 200, as Slack does.
+
+    `extra` goes into the response beside the error, as Slack adds it: `needed`/`provided` for
+    missing_scope, `response_metadata.messages` listing what was wrong with a block or view.
+    """
+
+    def __init__(self, error: str, *, messages: list[str] | None = None, **extra: Any) -> None:
         super().__init__(error)
         self.error = error
+        self.extra: Json = dict(extra)
+        if messages:
+            self.extra["response_metadata"] = {"messages": messages}
+
+    def response(self) -> Json:
+        return {"ok": False, "error": self.error, **self.extra}
 
 
 @dataclass
@@ -100,6 +119,14 @@ class WebApi(Workspace):
     def __init__(self, **identity: str) -> None:
         super().__init__(**identity)
         self._uploads: dict[str, Json] = {}  # file_id -> {filename, length, content} until completed
+        # What the installed app's bot token may do: exactly the manifest's scopes (tests may narrow it).
+        self.scopes: set[str] = set(manifest_scopes())
+        self.trigger_ttl = TRIGGER_TTL
+        # Slack's posting rate per channel; a test about something else may switch it off. `clock` is
+        # Slack's sense of time for it (seconds); the sandbox shares its ManualClock so the two agree.
+        self.rate_limits = True
+        self.clock: Callable[[], float] = time.monotonic
+        self._post_buckets: dict[str, tuple[float, float]] = {}  # channel -> (tokens, at monotonic)
         self.methods: dict[str, Callable[[Json], Json]] = {
             "api.test": self._api_test,
             "auth.test": self._auth_test,
@@ -152,9 +179,13 @@ class WebApi(Workspace):
     # -- messages
     def _channel(self, channel_id: str) -> Channel:
         channel = self.resolve(channel_id) if channel_id else None
-        if channel is None:
+        if channel is None or not self.visible(channel):
             raise ApiError("channel_not_found")
         return channel
+
+    def visible(self, channel: Channel) -> bool:
+        """Slack hides a private channel from a bot that is not in it: every method says channel_not_found."""
+        return channel.is_im or not channel.is_private or channel.bot_is_member
 
     def _writable(self, channel_id: str) -> Channel:
         channel = self._channel(channel_id)
@@ -179,12 +210,23 @@ class WebApi(Workspace):
             raise ApiError(refusal)
         return message
 
+    def _take_post_slot(self, channel: Channel) -> None:
+        """chat.postMessage's per-channel limit: a token bucket of POST_BURST, refilled at 1/s."""
+        if not self.rate_limits:
+            return
+        now = self.clock()
+        tokens, at = self._post_buckets.get(channel.id, (float(limits.POST_BURST), now))
+        tokens = min(float(limits.POST_BURST), tokens + (now - at) * limits.POSTS_PER_SECOND_PER_CHANNEL)
+        if tokens < 1:
+            self._post_buckets[channel.id] = (tokens, now)
+            raise RateLimited(max(1, math.ceil((1 - tokens) / limits.POSTS_PER_SECOND_PER_CHANNEL)))
+        self._post_buckets[channel.id] = (tokens - 1, now)
+
     def _chat_post_message(self, p: Json) -> Json:
         channel = self._writable(_str(p, "channel"))
         text, blocks = _content(p)
-        metadata = p.get("metadata")
-        if metadata is not None and not isinstance(metadata, dict):
-            raise ApiError("invalid_metadata_format")
+        metadata = _metadata(p)
+        self._take_post_slot(channel)
         message = self.bot_message(text, blocks, metadata)
         if p.get("attachments"):
             message["attachments"] = p["attachments"]
@@ -202,13 +244,14 @@ class WebApi(Workspace):
         if channel.is_archived:
             raise ApiError("is_archived")
         text, blocks = _content(p)
+        metadata = _metadata(p)
         # Like Slack, fields left out keep their old value; an explicit [] clears the blocks.
         if p.get("text") is not None:
             message["text"] = text
         if blocks is not None:
             message["blocks"] = blocks
-        if isinstance(p.get("metadata"), dict):
-            message["metadata"] = p["metadata"]
+        if metadata is not None:
+            message["metadata"] = metadata
         message["edited"] = {"user": self.bot_user_id, "ts": self.next_ts()}
         self.log(
             "update",
@@ -287,30 +330,44 @@ class WebApi(Workspace):
 
     # -- conversations and users
     def _conversations_info(self, p: Json) -> Json:
-        # Deliberate leniency: Slack hides private channels the bot is not in (channel_not_found);
-        # answering with is_member=false lets tests see membership without a second code path.
-        channel = self.channels.get(_str(p, "channel"))
-        if channel is None:
-            raise ApiError("channel_not_found")
+        channel = self._channel(_str(p, "channel"))
         return {"channel": channel.to_json(self.bot_user_id)}
 
     def _conversations_members(self, p: Json) -> Json:
-        channel = self.channels.get(_str(p, "channel"))
-        if channel is None:
-            raise ApiError("channel_not_found")
+        channel = self._channel(_str(p, "channel"))
         members, cursor = _page(channel.member_ids(self.bot_user_id), p, default_limit=100)
         return {"members": members, "response_metadata": {"next_cursor": cursor}}
 
+    # What Slack allows an app reading conversations.history / conversations.replies depends on how the
+    # app is distributed (docs.slack.dev/reference/methods/conversations.replies, .../apis/web-api/
+    # rate-limits; see bot/delivery.py): "internal" (customer-built, one workspace) and Marketplace apps
+    # have Tier 3 (about 50 calls a minute per method) and pages of up to 999 (history) / 1000
+    # (replies); "non_marketplace" (commercially distributed outside the Marketplace, since 2025-05-29)
+    # has 1 call a minute per method and pages of at most 15, whatever `limit` asks for. Past the rate
+    # Slack answers HTTP 429 "ratelimited" with Retry-After. Time is the emulator's `clock`.
+    distribution = "internal"
+    READ_TERMS: dict[str, tuple[int, dict[str, int]]] = {
+        "internal": (50, {"conversations.history": 999, "conversations.replies": 1000}),
+        "non_marketplace": (1, {"conversations.history": 15, "conversations.replies": 15}),
+    }
+    READ_DEFAULT_LIMIT = {"conversations.history": 100, "conversations.replies": 1000}
+
+    def _read_terms(self, method: str, p: Json) -> Json:
+        """Take one of the method's calls for this minute (or raise RateLimited) and cap the page size."""
+        per_minute, page_max = self.READ_TERMS[self.distribution]
+        now = self.clock()
+        recent = [at for at in self.__dict__.setdefault("_read_calls", {}).get(method, []) if now - at < 60]
+        if len(recent) >= per_minute:
+            self._read_calls[method] = recent
+            raise RateLimited(max(1, math.ceil(recent[0] + 60 - now)))
+        self._read_calls[method] = [*recent, now]
+        asked = _int(p, "limit", self.READ_DEFAULT_LIMIT[method]) or page_max[method]
+        return {**p, "limit": min(asked, page_max[method])}
+
     def _conversations_history(self, p: Json) -> Json:
+        p = self._read_terms("conversations.history", p)
         channel = self._readable(p)
-        oldest, latest = _ts_value(_str(p, "oldest") or "0"), _str(p, "latest")
-        inclusive = _flag(p.get("inclusive"))
-
-        def in_window(ts: Decimal) -> bool:
-            above = ts >= oldest if inclusive else ts > oldest
-            below = not latest or (ts <= _ts_value(latest) if inclusive else ts < _ts_value(latest))
-            return above and below
-
+        in_window = _window(p)
         newest_first = [
             m for m in reversed(channel.messages) if is_top_level(m) and in_window(_ts_value(m["ts"]))
         ]
@@ -323,11 +380,17 @@ class WebApi(Workspace):
         }
 
     def _conversations_replies(self, p: Json) -> Json:
+        p = self._read_terms("conversations.replies", p)
         channel = self._readable(p)
         ts = _str(p, "ts")
         if not ts or self.find_message(channel, ts) is None:
             raise ApiError("thread_not_found")
-        thread = [m for m in channel.messages if m["ts"] == ts or m.get("thread_ts") == ts]
+        in_window = _window(p)
+        thread = [
+            m
+            for m in channel.messages
+            if (m["ts"] == ts or m.get("thread_ts") == ts) and in_window(_ts_value(m["ts"]))
+        ]
         page, cursor = _page(thread, p, default_limit=1000)
         return {
             "messages": _for_reader(page, p),
@@ -366,25 +429,34 @@ class WebApi(Workspace):
         }
 
     # -- views
-    def _views_open(self, p: Json) -> Json:
+    def _exchange_trigger(self, p: Json) -> str:
+        """The user whose interaction issued this trigger_id; each one opens one view, within 3 s."""
         trigger_id = _str(p, "trigger_id") or _str(p, "interactivity_pointer")
         if not trigger_id:
             raise ApiError("invalid_arguments")
+        issued = self._trigger_issued.get(trigger_id)
+        if issued is None:
+            raise ApiError("invalid_trigger_id")
+        if trigger_id in self._triggers_used:
+            raise ApiError("exchanged_trigger_id")
+        if time.monotonic() - issued > self.trigger_ttl:
+            raise ApiError("expired_trigger_id")
+        return trigger_id
+
+    def _views_open(self, p: Json) -> Json:
+        trigger_id = self._exchange_trigger(p)
         view = self._build_view(_view_spec(p, "modal"), self.new_id("V"))
-        # Triggers nobody registered (trigger_id_for/register_trigger) still open the modal, under
-        # user "": a test that doesn't care whose modal it is needn't set anything up.
+        self._triggers_used.add(trigger_id)
         user = self.user_for_trigger(trigger_id)
         self.store_view(view, user=user, open_modal=True)
         self._log_view("open", user, view)
         return {"view": copy.deepcopy(view)}
 
     def _views_push(self, p: Json) -> Json:
-        trigger_id = _str(p, "trigger_id") or _str(p, "interactivity_pointer")
-        if not trigger_id:
-            raise ApiError("invalid_arguments")
+        trigger_id = self._exchange_trigger(p)
         user = self.user_for_trigger(trigger_id)
         stack = [v["id"] for v in self.open_views_for(user)]
-        if len(stack) >= MAX_MODAL_STACK:
+        if len(stack) >= limits.MODAL_STACK:
             raise ApiError("push_limit_reached")
         view = self._build_view(
             _view_spec(p, "modal"),
@@ -392,6 +464,7 @@ class WebApi(Workspace):
             previous=stack[-1] if stack else None,
             root=stack[0] if stack else None,
         )
+        self._triggers_used.add(trigger_id)
         self.store_view(view, user=user, push=True)
         self._log_view("push", user, view)
         return {"view": copy.deepcopy(view)}
@@ -492,6 +565,13 @@ class WebApi(Workspace):
             upload = self._uploads.get(str(item.get("id")))
             if upload is None or upload["content"] is None:
                 raise ApiError("file_not_found")
+            if len(upload["content"]) != upload["length"]:
+                raise ApiError(
+                    "invalid_arguments",
+                    messages=[
+                        f"[ERROR] uploaded {len(upload['content'])} bytes, declared {upload['length']}"
+                    ],
+                )
         comment, thread_ts = _str(p, "initial_comment"), _str(p, "thread_ts") or None
         uploads = [
             (str(item["id"]), str(item.get("title") or ""), self._uploads.pop(str(item["id"])))
@@ -746,7 +826,10 @@ class SlackEmulator(WebApi):
             try:
                 response = self._call(method, params, token)
             except ApiError as exc:
-                response = {"ok": False, "error": exc.error}
+                response = exc.response()
+            except RateLimited as exc:
+                status, response = 429, {"ok": False, "error": "ratelimited"}
+                headers["Retry-After"] = str(exc.retry_after)
         with self.lock:
             self._calls.append(
                 RecordedCall(
@@ -766,7 +849,19 @@ class SlackEmulator(WebApi):
             if token != expected:
                 raise ApiError("invalid_auth")
         with self.lock:  # one call at a time mutates the workspace, like a single Slack shard
+            if method != "apps.connections.open":
+                self._check_scope(method, params)
             return {"ok": True, **handler(params)}
+
+    def _check_scope(self, method: str, params: Json) -> None:
+        kind = None
+        if method in CONVERSATION_SCOPES:
+            channel = self.resolve(_str(params, "channel"))
+            if channel is not None:
+                kind = "im" if channel.is_im else "private" if channel.is_private else "public"
+        needed = scope_for(method, kind)
+        if needed is not None and needed not in self.scopes:
+            raise ApiError("missing_scope", needed=needed, provided=",".join(sorted(self.scopes)))
 
 
 def _parse_request(query: str, content_type: str, authorization: str, body: bytes) -> tuple[Json, str | None]:
@@ -816,29 +911,52 @@ def _flag(value: Any) -> bool:
 def _content(p: Json) -> tuple[str, list[Json] | None]:
     """Validated text and blocks of a message, with chat.postMessage's error codes."""
     text, blocks = _str(p, "text"), p.get("blocks")
-    if blocks is not None and (
-        not isinstance(blocks, list)
-        or len(blocks) > MAX_MESSAGE_BLOCKS
-        or not all(isinstance(b, dict) for b in blocks)
-    ):
-        raise ApiError("invalid_blocks")
-    if len(text) > MAX_TEXT:
+    if blocks is not None:
+        if not isinstance(blocks, list):
+            raise ApiError("invalid_blocks_format")
+        problems = validation.message_errors(blocks)
+        if problems:
+            raise ApiError("invalid_blocks", messages=problems)
+    if len(text) > limits.MESSAGE_TEXT:
         raise ApiError("msg_too_long")
     if not text and not blocks and not p.get("attachments"):
         raise ApiError("no_text")
     return text, blocks
 
 
+def _metadata(p: Json) -> Json | None:
+    metadata = p.get("metadata")
+    if metadata is None:
+        return None
+    problems = validation.metadata_errors(metadata)
+    if problems:
+        raise ApiError("invalid_metadata_format", messages=problems)
+    return metadata
+
+
 def _view_spec(p: Json, view_type: str) -> Json:
     spec = p.get("view")
     if not isinstance(spec, dict) or spec.get("type") != view_type:
-        raise ApiError("invalid_arguments")
-    blocks = spec.get("blocks", [])
-    if not isinstance(blocks, list) or len(blocks) > MAX_VIEW_BLOCKS:
-        raise ApiError("invalid_arguments")
-    if view_type == "modal" and not spec.get("title"):
-        raise ApiError("invalid_arguments")
+        raise ApiError(
+            "invalid_arguments", messages=[f"[ERROR] must be a {view_type} view [json-pointer:/view]"]
+        )
+    problems = validation.view_errors(spec)
+    if problems:
+        raise ApiError("invalid_arguments", messages=problems)
     return spec
+
+
+def _window(p: Json) -> Callable[[Decimal], bool]:
+    """history/replies' oldest, latest and inclusive: which ts fall inside the range asked for."""
+    oldest, latest = _ts_value(_str(p, "oldest") or "0"), _str(p, "latest")
+    inclusive = _flag(p.get("inclusive"))
+
+    def in_window(ts: Decimal) -> bool:
+        above = ts >= oldest if inclusive else ts > oldest
+        below = not latest or (ts <= _ts_value(latest) if inclusive else ts < _ts_value(latest))
+        return above and below
+
+    return in_window
 
 
 def _for_reader(messages: list[Json], p: Json) -> list[Json]:

@@ -104,10 +104,14 @@ class Sandbox:
         database_url: str,
         mode: str = "http",
         clock: Callable[[], datetime] = system_clock,
+        rate_limits: bool = True,
         **settings: object,
     ) -> None:
         self.mode = mode
         self.emu = SlackEmulator(team_id=TEAM_ID).start()
+        # Slack and casebot share one sense of time: the emulator's posting rate follows `clock`.
+        self.emu.clock = lambda: clock().timestamp()
+        self.emu.rate_limits = rate_limits
         seed_team(self.emu)
         self.settings = replace(
             Settings(),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -148,6 +149,8 @@ class Workspace:
         self._stacks: dict[str, list[str]] = {}  # user -> open modal view ids, top last
         self._home: dict[str, str] = {}  # user -> home view id (stable across publishes, as in Slack)
         self._triggers: dict[str, str] = {}  # trigger_id -> user it was issued for
+        self._trigger_issued: dict[str, float] = {}  # trigger_id -> time.monotonic() when issued
+        self._triggers_used: set[str] = set()
         self._files: list[Json] = []
         self._transcript: list[Json] = []
         # The bot is a user of the workspace too, so users.info on it works like in Slack.
@@ -210,7 +213,7 @@ class Workspace:
         """
         with self.lock:
             trigger_id = f"{self.next_seq()}.{user_id}.{self.next_seq():08x}"
-            self._triggers[trigger_id] = user_id
+            self.register_trigger(trigger_id, user_id)
             return trigger_id
 
     def register_trigger(self, trigger_id: str, user_id: str) -> None:
@@ -218,6 +221,7 @@ class Workspace:
         builder) came from, so views opened with it count as that user's modals."""
         with self.lock:
             self._triggers[trigger_id] = user_id
+            self._trigger_issued[trigger_id] = time.monotonic()
 
     # -------------------------------------------------------- id generation
     def next_seq(self) -> int:

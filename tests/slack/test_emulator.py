@@ -42,6 +42,7 @@ def emu() -> Iterator[SlackEmulator]:
         bot_token="xoxb-casebot-test",
         app_token="xapp-casebot-test",
     )
+    emulator.rate_limits = False  # these tests are about other things; test_emulator_strict covers the rate
     with emulator:
         emulator.add_user("U1", name="alex", real_name="Alex Worker", tz="Pacific/Auckland")
         emulator.add_user("U2", name="sam", real_name="Sam Lead", tz="Europe/London", is_admin=True)
@@ -125,8 +126,8 @@ def test_form_encoded_json_fields_and_metadata(emu: SlackEmulator, client: WebCl
     [
         ({"channel": "C1"}, "no_text"),
         ({"channel": "C1", "text": "x" * 40_001}, "msg_too_long"),
-        ({"channel": "C1", "text": "t", "blocks": json.dumps({"type": "section"})}, "invalid_blocks"),
-        ({"channel": "C1", "text": "t", "blocks": "not json"}, "invalid_blocks"),
+        ({"channel": "C1", "text": "t", "blocks": json.dumps({"type": "section"})}, "invalid_blocks_format"),
+        ({"channel": "C1", "text": "t", "blocks": "not json"}, "invalid_blocks_format"),
         ({"channel": "C404", "text": "t"}, "channel_not_found"),
     ],
 )
@@ -137,16 +138,19 @@ def test_post_message_validation(client: WebClient, kwargs: dict[str, str], erro
 
 
 def test_not_in_channel_and_archived(emu: SlackEmulator, client: WebClient) -> None:
-    emu.set_bot_membership("C1", False)
+    emu.set_bot_membership("C1", False)  # a private channel the bot left no longer exists for it
     with pytest.raises(SlackApiError) as excinfo:
         client.chat_postMessage(channel="C1", text="hello")
-    assert api_error(excinfo) == "not_in_channel"
-    assert client.conversations_info(channel="C1")["channel"]["is_member"] is False
+    assert api_error(excinfo) == "channel_not_found"
+    with pytest.raises(SlackApiError) as excinfo:
+        client.conversations_info(channel="C1")
+    assert api_error(excinfo) == "channel_not_found"
 
-    emu.set_bot_membership("C2", False)  # public channels answer the same
+    emu.set_bot_membership("C2", False)  # a public one it can see but not post in
     with pytest.raises(SlackApiError) as excinfo:
         client.chat_postMessage(channel="C2", text="hello")
     assert api_error(excinfo) == "not_in_channel"
+    assert client.conversations_info(channel="C2")["channel"]["is_member"] is False
 
     emu.set_bot_membership("C1", True)
     assert client.conversations_info(channel="C1")["channel"]["is_member"] is True
@@ -198,7 +202,8 @@ def test_ephemeral(emu: SlackEmulator, client: WebClient) -> None:
     assert api_error(excinfo) == "user_not_in_channel"
 
 
-def test_permalink_and_reactions(client: WebClient) -> None:
+def test_permalink_and_reactions(emu: SlackEmulator, client: WebClient) -> None:
+    emu.scopes.add("reactions:write")  # casebot itself never adds reactions; the manifest does not ask
     parent = client.chat_postMessage(channel="C1", text="p")
     reply = client.chat_postMessage(channel="C1", text="r", thread_ts=parent["ts"])
     link = client.chat_getPermalink(channel="C1", message_ts=parent["ts"])["permalink"]
@@ -212,7 +217,8 @@ def test_permalink_and_reactions(client: WebClient) -> None:
     assert api_error(excinfo) == "already_reacted"
 
 
-def test_history_pagination(client: WebClient) -> None:
+def test_history_pagination(emu: SlackEmulator, client: WebClient) -> None:
+    emu.scopes.add("channels:history")  # a public channel: the public-channels manifest's scope
     sent = [client.chat_postMessage(channel="C2", text=str(i))["ts"] for i in range(5)]
     first = client.conversations_history(channel="C2", limit=2)
     assert [m["ts"] for m in first["messages"]] == sent[::-1][:2] and first["has_more"] is True
@@ -227,6 +233,7 @@ def test_history_pagination(client: WebClient) -> None:
 
 
 def test_dm_via_conversations_open_and_user_id(emu: SlackEmulator, client: WebClient) -> None:
+    emu.scopes.add("im:read")  # conversations.info on a DM; casebot's manifest does without it
     opened = client.conversations_open(users="U1")
     dm = opened["channel"]["id"]
     assert dm.startswith("D") and dm == emu.dm_channel_for("U1")
@@ -287,7 +294,10 @@ def test_views_open_update_push_and_hash_conflict(emu: SlackEmulator, client: We
         client.views_update(view_id=opened["id"], hash=opened["hash"], view=MODAL)  # stale hash
     assert api_error(excinfo) == "hash_conflict"
 
-    pushed = client.views_push(trigger_id=trigger, view={**MODAL, "callback_id": "confirm"})["view"]
+    # A trigger opens one view: the push comes from a new interaction inside the modal.
+    pushed = client.views_push(trigger_id=emu.trigger_id_for("U1"), view={**MODAL, "callback_id": "confirm"})[
+        "view"
+    ]
     assert pushed["previous_view_id"] == opened["id"] and pushed["root_view_id"] == opened["id"]
     assert [v["callback_id"] for v in emu.open_views_for("U1")] == ["case_note", "confirm"]
     emu.close_view(pushed["id"])

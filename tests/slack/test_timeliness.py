@@ -68,7 +68,9 @@ def test_wrapping_up_sets_the_summary_deadline_to_the_end_of_the_next_working_da
 
 
 def test_the_deadline_follows_the_configured_number_of_working_days(database_url, clock):
-    with Sandbox(database_url=database_url, clock=clock, record_within_working_days=3) as box:
+    with Sandbox(
+        database_url=database_url, clock=clock, record_within_working_days=3, rate_limits=False
+    ) as box:
         wrapped(box)
         assert discussion(box).record_due_at == MANAGER_RUNG  # Wed + 3 working days = Monday evening
 
