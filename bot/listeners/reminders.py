@@ -1,6 +1,6 @@
 from bot import delivery
 from bot.deps import Deps
-from bot.flows import occurrences
+from bot.flows import occurrences, thread
 from bot.ids import ActionId
 
 SIMPLE = {
@@ -46,6 +46,6 @@ def _item_value(body) -> str:
 
 
 def _answer(deps: Deps, client, body, problem: str | None) -> None:
-    if problem:
-        client.chat_postEphemeral(channel=body["channel"]["id"], user=body["user"]["id"], text=problem)
+    if problem:  # a DM when the clicker isn't in the channel: raising after ack() can lose the ack in bolt
+        thread.tell(client, body["channel"]["id"], body["user"]["id"], problem)
     delivery.deliver_due(deps)

@@ -282,9 +282,11 @@ def test_start_now_on_a_reminder_already_dealt_with_opens_nothing(http_sandbox):
 def test_people_outside_the_case_cannot_snooze_it_and_the_attempt_is_audited(http_sandbox, stranger):
     box = http_sandbox
     card, post = due_now(box)
-    click(box, stranger, ActionId.REMINDER_SNOOZE, post, selected_option="1:0:week")
-    if stranger == COLLEAGUE:  # the outsider is not in the private channel, so cannot be answered there
+    assert click(box, stranger, ActionId.REMINDER_SNOOZE, post, selected_option="1:0:week").status == 200
+    if stranger == COLLEAGUE:
         assert ephemerals(box, COLLEAGUE) == [REFUSED]
+    else:  # the outsider is not in the private channel, so is told by DM
+        assert [m["text"] for m in box.emu.dms(OUTSIDER)] == [REFUSED]
     assert (item(box).round, item(box).due_at) == (0, FIRST_DUE)
     (denied,) = audits(box, "reminder.snooze")
     assert (denied.actor, denied.outcome, denied.object_id) == (stranger, "denied", "1")
