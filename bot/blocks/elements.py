@@ -10,20 +10,39 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-MAX_TEXT = 3000  # a section's (or a context element's) text
-HEADER_TEXT = 150
-PLACEHOLDER_TEXT = 150
-BUTTON_TEXT = 75
-OPTION_TEXT = 75
-OPTION_VALUE = 150
-VIEW_TITLE = 24  # a modal's title, submit and close
-INPUT_LABEL = 2000  # an input block's label and hint
+from bot.blocks import limits
+from bot.blocks.limits import slack_length
+
+# Slack's limits, from the one table the emulator checks against too.
+MAX_TEXT = limits.SECTION_TEXT  # a section's (or a context element's) text
+HEADER_TEXT = limits.HEADER_TEXT
+PLACEHOLDER_TEXT = limits.PLACEHOLDER
+BUTTON_TEXT = limits.BUTTON_TEXT
+OPTION_TEXT = limits.OPTION_TEXT
+OPTION_VALUE = limits.OPTION_VALUE
+VIEW_TITLE = limits.VIEW_TITLE  # a modal's title, submit and close
+INPUT_LABEL = limits.INPUT_LABEL  # an input block's label and hint
 ELLIPSIS = "…"
+
+
+def within(text: str, units: int) -> int:
+    """The length of the longest prefix of `text` that is at most `units` long as Slack counts
+    (UTF-16 code units: an emoji outside the BMP counts twice)."""
+    if len(text) == slack_length(text):
+        return min(units, len(text))
+    count = 0
+    for index, char in enumerate(text):
+        count += 2 if ord(char) > 0xFFFF else 1
+        if count > units:
+            return index
+    return len(text)
 
 
 def clip(text: str, limit: int) -> str:
     """Plain text shortened to `limit` characters with a visible "…" (never silently)."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
+    if slack_length(text) <= limit:
+        return text
+    return text[: within(text, limit - 1)].rstrip() + ELLIPSIS
 
 
 def plain(text: str, limit: int = HEADER_TEXT) -> dict[str, Any]:
@@ -36,7 +55,7 @@ def title(text: str) -> dict[str, Any]:
 
 
 def mrkdwn(text: str) -> dict[str, Any]:
-    if len(text) > MAX_TEXT:
+    if slack_length(text) > MAX_TEXT:
         raise ValueError("section text over Slack's 3000-character limit: condense before rendering")
     return {"type": "mrkdwn", "text": text}
 
@@ -55,9 +74,9 @@ def _safe_cut(text: str, at: int) -> int:
 def fit(text: str, limit: int) -> str:
     """Escaped mrkdwn shortened to `limit` characters with a visible "…", never inside an escape or a
     <…> token (mentions, dates, links), so what is shown is still what was typed."""
-    if len(text) <= limit:
+    if slack_length(text) <= limit:
         return text
-    return text[: _safe_cut(text, limit - 1)].rstrip() + ELLIPSIS
+    return text[: _safe_cut(text, within(text, limit - 1))].rstrip() + ELLIPSIS
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
@@ -67,12 +86,12 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     current = ""
     for line in text.split("\n"):
         joined = f"{current}\n{line}" if current else line
-        if len(joined) <= limit:
+        if slack_length(joined) <= limit:
             current = joined
             continue
         pieces.append(current)
-        while len(line) > limit:
-            cut = _break_at(line, limit)
+        while slack_length(line) > limit:
+            cut = _break_at(line, within(line, limit))
             pieces.append(line[:cut])
             line = line[cut:]
         current = line
@@ -134,7 +153,7 @@ def actions(*elements: dict, block_id: str | None = None) -> dict[str, Any]:
 
 
 def option(value: str, label: str) -> dict[str, Any]:
-    if len(value) > OPTION_VALUE:
+    if slack_length(value) > OPTION_VALUE:
         raise ValueError(f"an option's value is over Slack's {OPTION_VALUE}-character limit")
     return {"text": plain(label, OPTION_TEXT), "value": value}
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from bot.blocks.elements import input_block, option, options, plain
+from bot.blocks.elements import input_block, option, options, plain, sections
 from bot.ids import Block, CallbackId
 from bot.services import agreements as terms
 from bot.services.agreements import AgreementForm
@@ -197,5 +197,5 @@ def notice_modal(*, title: str, text: str) -> dict[str, Any]:
         "type": "modal",
         "title": plain(title, 24),
         "close": plain("OK"),
-        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}],
+        "blocks": sections(text),
     }

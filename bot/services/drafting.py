@@ -47,9 +47,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from typing import Any
 
+from bot.blocks.limits import INPUT_MAX_LENGTH, slack_length  # noqa: F401 - slack_length used by flows as drafting.slack_length
 from bot.services.capture import Kind
 
-MAX_FIELD = 3000  # a plain_text_input's max_length
+MAX_FIELD = INPUT_MAX_LENGTH  # a plain_text_input's max_length
 MAX_SECTIONS = 12  # text boxes in the summary modal (Slack allows 100 blocks)
 REPLY_CHARS = 160  # a condensed reply: its first sentence, at most this long
 QUESTION_CHARS = 100
@@ -177,11 +178,6 @@ class Draft:
             if s.key == key:
                 return s
         raise KeyError(key)
-
-
-def slack_length(text: str) -> int:
-    """Length as Slack counts it for max_length (UTF-16 code units)."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 # ---------------------------------------------------------------- public API

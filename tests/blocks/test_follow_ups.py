@@ -28,9 +28,9 @@ from bot.blocks.follow_ups import (
 )
 from bot.blocks.messages import AgreementView, CaseView, MemberView, case_card
 from bot.ids import ActionId, Block, CallbackId
+from bot.sandbox.validation import message_errors, view_errors
 from bot.services.follow_ups import REASON_MAX
 from bot.services.text import slack_escape
-from tests.blocks.slack_checks import message_errors, view_errors
 
 NOON = datetime(2026, 12, 3, 23, 0, tzinfo=UTC)  # Fri 4 Dec 12:00 in Auckland
 HOSTILE = "Ring <!channel> & tell <@U0BAD> about <https://evil.example|this>"

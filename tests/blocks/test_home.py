@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.blocks.messages import HOME_CASES, NO_CASES, CaseLine, ScheduleView, case_list, home_view
-from tests.blocks.slack_checks import view_errors
+from bot.sandbox.validation import view_errors
 
 AT = datetime(2026, 12, 3, 23, 0, tzinfo=UTC)
 BUSY = ScheduleView(AT, AT, tuple(("discussion", AT) for _ in range(3)))

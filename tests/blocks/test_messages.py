@@ -21,10 +21,10 @@ from bot.blocks.messages import (
 from bot.blocks.modals import agreement_modal
 from bot.content import Content
 from bot.ids import ActionId
+from bot.sandbox.validation import message_errors, view_errors
 from bot.services import agreements as terms
 from bot.services.agreements import AgreementForm
 from bot.services.text import slack_escape
-from tests.blocks.slack_checks import message_errors, view_errors
 
 AT = datetime(2026, 12, 3, 23, 0, tzinfo=UTC)
 GROWS = "Tell school & <the GP> only "  # every & < > becomes a five- or four-character escape

@@ -9,9 +9,9 @@ from datetime import date
 from bot.blocks.note_views import amend_modal, note_list, note_modal
 from bot.blocks.notes import KEEP_LABEL
 from bot.ids import ActionId
+from bot.sandbox.validation import message_errors, view_errors
 from bot.services.notes import ActionText
 from bot.services.text import slack_escape
-from tests.blocks.slack_checks import message_errors, view_errors
 from tests.notes_builder import Version, record, sections
 
 LONG = "Mum & dad <both> said " * 140  # about 3,000 characters that grow when escaped

@@ -20,9 +20,9 @@ from bot.blocks.notes import (
     saved_text,
     summary_modal,
 )
+from bot.sandbox.validation import message_errors, view_errors
 from bot.services.drafting import Item, QuestionAsked, Reply, draft
 from bot.services.notes import ActionText
-from tests.blocks.slack_checks import message_errors, view_errors
 from tests.services.test_drafting import AUCKLAND, NAMES, RENDER, facts
 
 NEXT = datetime(2026, 12, 16, 21, 0, tzinfo=UTC)

@@ -18,9 +18,9 @@ from bot.blocks.discussions import (
 from bot.blocks.reminders import ReminderView, note, reminder_message
 from bot.blocks.timeliness import RecordReminderView, record_reminder
 from bot.content import Content
+from bot.sandbox.validation import message_errors, view_errors
 from bot.services.banks import NAME_MAX, ROLES_MAX, TEXT_MAX, TITLE_MAX
 from bot.services.text import slack_escape
-from tests.blocks.slack_checks import message_errors, view_errors
 
 AT = datetime(2026, 11, 26, 4, 0, tzinfo=UTC)
 TEAM = tuple(f"U{n:07d}" for n in range(10))

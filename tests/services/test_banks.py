@@ -12,6 +12,7 @@ from bot.blocks.discussions import StartContext, start_modal
 from bot.config import ConfigError, load_settings
 from bot.content import BANKS, Content, load_banks
 from bot.deps import load_content
+from bot.sandbox.validation import view_errors
 from bot.services.banks import (
     AUDIENCES,
     DEFAULT_FRAMEWORK,
@@ -30,7 +31,6 @@ from bot.services.banks import (
     questions_in,
     validate,
 )
-from tests.blocks.slack_checks import view_errors
 
 SHIPPED = load_banks([BANKS])
 NO_DEFAULT = r'^question banks: the default framework "critical_friend" is missing'
