@@ -6,11 +6,9 @@ from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from bot.blocks.elements import section
 from bot.deps import Deps
-from bot.flows import people, schedule
+from bot.flows import people, schedule, thread
 from bot.services.dates import DayProblem, parse_day
 from bot.services.text import mention, user_ids_in
 from storage import repository as repo
@@ -25,11 +23,8 @@ LONGEST = timedelta(days=366)
 
 def reply(deps: Deps, client: WebClient, body: dict[str, Any], args: tuple[str, ...]) -> None:
     text = set_leave(deps, client, team_id=body["team_id"], user_id=body["user_id"], args=args)
-    try:
-        client.chat_postEphemeral(channel=body["channel_id"], user=body["user_id"], text=text)
-    except SlackApiError:
-        # Typed where casebot isn't a member (e.g. a DM with someone else): the answer still arrives.
-        client.chat_postMessage(channel=body["user_id"], text=text, blocks=[section(text)])
+    # Typed where casebot isn't a member (e.g. a DM with someone else), the answer comes by DM.
+    thread.tell(client, body["channel_id"], body["user_id"], text)
 
 
 def set_leave(deps: Deps, client: WebClient, *, team_id: str, user_id: str, args: tuple[str, ...]) -> str:

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.blocks import note_views as blocks
@@ -60,10 +59,7 @@ def from_command(deps: Deps, client: WebClient, body: dict[str, Any], args: tupl
         client.views_open(trigger_id=body["trigger_id"], view=view)
     elif reply is not None:
         text, message = reply
-        try:
-            client.chat_postEphemeral(channel=channel_id, user=user_id, text=text, blocks=message)
-        except SlackApiError:  # not in the channel: a DM still reaches them
-            client.chat_postMessage(channel=user_id, text=text, blocks=message)
+        thread.tell(client, channel_id, user_id, text, blocks=message)
     else:
         thread.tell(client, channel_id, user_id, problem or USAGE_NOTES)
 

@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
+from bot.blocks.elements import sections
 from bot.blocks.reminders import note as note_blocks
 from storage import repository as repo
 from storage.models import Case
@@ -25,9 +26,19 @@ def note(session: Session, case: Case, text: str, now: datetime, blocks: list | 
     )
 
 
-def tell(client: WebClient, channel_id: str, user_id: str, text: str, thread_ts: str | None = None) -> None:
-    """An ephemeral answer; a DM where casebot isn't in the channel, so the answer still arrives."""
+def tell(
+    client: WebClient,
+    channel_id: str,
+    user_id: str,
+    text: str,
+    thread_ts: str | None = None,
+    blocks: list | None = None,
+) -> None:
+    """An ephemeral answer; a DM where it can't be shown (casebot or the person not in the channel),
+    so the answer still arrives. Listeners call this after their ack: an exception there would be
+    lost, and the person would see nothing."""
+    extra = {"blocks": blocks} if blocks else {}
     try:
-        client.chat_postEphemeral(channel=channel_id, user=user_id, text=text, thread_ts=thread_ts)
+        client.chat_postEphemeral(channel=channel_id, user=user_id, text=text, thread_ts=thread_ts, **extra)
     except SlackApiError:
-        client.chat_postMessage(channel=user_id, text=text)
+        client.chat_postMessage(channel=user_id, text=text, blocks=blocks or sections(text))

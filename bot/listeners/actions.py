@@ -1,6 +1,6 @@
 from bot import delivery
 from bot.deps import Deps
-from bot.flows import cases
+from bot.flows import cases, thread
 from bot.ids import ActionId
 
 
@@ -12,12 +12,8 @@ def register(app, deps: Deps) -> None:
             deps, team_id=body["team"]["id"], user_id=body["user"]["id"], value=action["value"]
         )
         if problem:
-            client.chat_postEphemeral(
-                channel=body["channel"]["id"],
-                user=body["user"]["id"],
-                text=problem,
-                thread_ts=body.get("message", {}).get("thread_ts"),
-            )
+            thread_ts = body.get("message", {}).get("thread_ts")
+            thread.tell(client, body["channel"]["id"], body["user"]["id"], problem, thread_ts)
         delivery.deliver_due(deps)
 
     @app.action(ActionId.CARD_AGREEMENT)
@@ -26,12 +22,5 @@ def register(app, deps: Deps) -> None:
         shown = cases.show_agreement(
             deps, team_id=body["team"]["id"], user_id=body["user"]["id"], case_id=int(action["value"])
         )
-        client.chat_postEphemeral(
-            channel=body["channel"]["id"],
-            user=body["user"]["id"],
-            **(
-                {"text": shown}
-                if isinstance(shown, str)
-                else {"text": "Co-working agreement", "blocks": shown}
-            ),
-        )
+        text, blocks = (shown, None) if isinstance(shown, str) else ("Co-working agreement", shown)
+        thread.tell(client, body["channel"]["id"], body["user"]["id"], text, blocks=blocks)

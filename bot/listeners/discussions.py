@@ -27,7 +27,7 @@ def register(app, deps: Deps) -> None:
         text = questions.ask_from_card(
             deps, team_id=body["team"]["id"], user_id=body["user"]["id"], case_id=action.get("value", "")
         )
-        client.chat_postEphemeral(channel=body["channel"]["id"], user=body["user"]["id"], text=text)
+        thread.tell(client, body["channel"]["id"], body["user"]["id"], text)
         delivery.deliver_due(deps)
 
     @app.view(CallbackId.DISCUSSION_START)

@@ -832,9 +832,7 @@ class SlackEmulator(WebApi):
                 headers["Retry-After"] = str(exc.retry_after)
         with self.lock:
             self._calls.append(
-                RecordedCall(
-                    method, copy.deepcopy(params), copy.deepcopy(response), status, time.time(), seq
-                )
+                RecordedCall(method, copy.deepcopy(params), copy.deepcopy(response), status, time.time(), seq)
             )
         return status, response, headers
 

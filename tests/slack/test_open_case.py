@@ -237,6 +237,26 @@ def test_card_agreement_button_shows_members_only(sandbox):
     assert [a.outcome for a in audit(sandbox, "agreement.view")] == ["ok", "denied"]
 
 
+def test_someone_outside_the_channel_clicking_the_card_is_answered_by_dm(sandbox):
+    # An ephemeral can't reach someone who is not in the channel (user_not_in_channel); raising after
+    # the ack would lose the answer, so the refusal comes by DM and every click is acknowledged.
+    card = open_case(sandbox)
+    agreement = sandbox.emu.thread(CASE_CHANNEL, card["ts"])[1]
+    agree = sandbox.driver.click(
+        OUTSIDER,
+        ActionId.AGREE,
+        value=_value_for(agreement, LEAD),
+        message=agreement,
+        channel_id=CASE_CHANNEL,
+    )
+    show = sandbox.driver.click(OUTSIDER, ActionId.CARD_AGREEMENT, message=card, channel_id=CASE_CHANNEL)
+    assert (agree.status, show.status) == (200, 200)
+    told = [m["text"] for m in sandbox.emu.dms(OUTSIDER)]
+    assert any("can confirm their own agreement" in t for t in told)
+    assert any("Only the case's co-workers" in t for t in told)
+    assert count(sandbox, AgreementAcceptance) == 0
+
+
 def test_logs_hold_ids_not_case_text(sandbox, caplog):
     caplog.set_level("DEBUG")
     logs.quiet_slack_libraries()  # what production start-up does (bot.startup)
