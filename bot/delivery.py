@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from slack_sdk import WebClient
@@ -215,6 +216,9 @@ def _permalink(client: WebClient, response: dict[str, Any]) -> str | None:
 # clock, so no assumption about ours), pages with the cursor, and keeps its place in `recovery` when
 # Slack says "later" (429 + Retry-After), so the next try goes on from there rather than from the top.
 CHECK_PAGE = 200
+# Between casebot's clock and Slack's: Slack refuses signed requests more than five minutes off, so a
+# host further out than that is broken anyway; a post Slack took is never older than this allows.
+SLACK_CLOCK_SKEW = timedelta(minutes=5)
 CLOCK_SKEW = timedelta(minutes=1)  # between casebot's own processes: a post confirmed this close may be later
 TELL_AFTER_CHECKS = 5  # uncertain this many times, or for TELL_AFTER, and the manager is told (once)
 TELL_AFTER = timedelta(hours=1)
@@ -233,18 +237,23 @@ class _Unsure(Exception):
 
 
 def _read_from(session: Session, message: OutboxMessage, call: Call) -> str | None:
-    """Where the check starts reading: after the newest post casebot had confirmed in the conversation
-    before this row's first attempt began (None: from the start)."""
+    """Where the check starts reading (Slack's `oldest`): from the first attempt's time, less the skew
+    Slack itself tolerates between clocks, or after the newest post casebot had confirmed in the
+    conversation before then if that is later. None: from the start (no attempt was recorded)."""
     started = message.first_attempt_at
     if started is None:
         return None
-    return repo.newest_confirmed_ts(
+    floor = f"{(started - SLACK_CLOCK_SKEW).timestamp():.6f}"  # a Slack ts is its clock's epoch time
+    confirmed = repo.newest_confirmed_ts(
         session,
         team_id=message.team_id,
         case_id=message.case_id,
         conversation=call.kwargs["channel"],
         confirmed_by=started - CLOCK_SKEW,
     )
+    if confirmed is None:
+        return floor
+    return max(confirmed, floor, key=Decimal)
 
 
 def _already_posted(

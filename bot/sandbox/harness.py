@@ -111,6 +111,7 @@ class Sandbox:
         self.emu = SlackEmulator(team_id=TEAM_ID).start()
         # Slack and casebot share one sense of time: the emulator's posting rate follows `clock`.
         self.emu.clock = lambda: clock().timestamp()
+        self.emu.ts_clock = self.emu.clock
         self.emu.rate_limits = rate_limits
         seed_team(self.emu)
         self.settings = replace(

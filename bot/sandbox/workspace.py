@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -138,6 +139,9 @@ class Workspace:
         self.team_id, self.team_name = team_id, team_name
         self.bot_user_id, self.bot_id, self.app_id, self.bot_name = bot_user_id, bot_id, app_id, bot_name
         self._ts_us = round(DEFAULT_TS_BASE * 1_000_000)
+        # None: ts count up from DEFAULT_TS_BASE (deterministic); set to an epoch-seconds clock and
+        # each ts is that clock's time, as Slack's are (the sandbox shares its clock this way).
+        self.ts_clock: Callable[[], float] | None = None
         self._ts_issued = False
         self._seq = 0
         self.users: dict[str, User] = {}
@@ -235,6 +239,8 @@ class Workspace:
     def next_ts(self) -> str:
         with self.lock:
             self._ts_us += TS_STEP_US
+            if self.ts_clock is not None:  # Slack's ts is its clock's time: never behind it
+                self._ts_us = max(self._ts_us, round(self.ts_clock() * 1_000_000))
             self._ts_issued = True
             return f"{self._ts_us // 1_000_000}.{self._ts_us % 1_000_000:06d}"
 

@@ -31,9 +31,6 @@ SECRET = "Jayden lives at 4 Rata Street"  # case text an exception message might
 # ------------------------------------------------------------------ helpers
 @pytest.fixture
 def box(http_sandbox):
-    # The lead's ack-order check refuses the agreement form's pre-ack look-ups until issue 12 item 6
-    # lands; these tests are about delivery, which runs after the ack.
-    http_sandbox.driver.ack_order = None
     return http_sandbox
 
 
@@ -201,6 +198,28 @@ def test_crashed_post_near_the_end_of_a_long_thread_is_found_and_not_sent_again(
     (read,) = box.emu.calls_to("conversations.replies")
     assert read.params["oldest"] == row(box, earlier).result["ts"], "read from the last confirmed post"
     assert len(read.response["messages"]) < 40
+
+
+def test_the_check_reads_from_the_first_attempts_time_not_the_whole_history(box, clock, monkeypatch):
+    box.emu.distribution = "non_marketplace"  # 15 a page, a call a minute: a long read would take hours
+    open_cases(box, REFERENCE)
+    thread_ts = thread_of_card(box)
+    replies(box, thread_ts, 300)  # a busy thread, long before; casebot has posted nothing since the card
+    clock.advance(hours=2)
+    note = queue_note(box, clock, "the crashed note")
+    crash_sending(box, monkeypatch)
+
+    clock.advance(seconds=delivery.LEASE.total_seconds())
+    box.emu.clear_calls()
+    deliver_due(box.deps)
+
+    assert row(box, note).status == OutboxStatus.SENT
+    assert len(notes_in_thread(box, thread_ts, "the crashed note")) == 1, "found, not posted again"
+    (read,) = box.emu.calls_to("conversations.replies")
+    started = row(box, note).first_attempt_at
+    oldest = (started - delivery.SLACK_CLOCK_SKEW).timestamp()
+    assert float(read.params["oldest"]) == pytest.approx(oldest, abs=1e-6)
+    assert len(read.response["messages"]) <= 2, "one page from the first attempt, not 300 replies"
 
 
 def test_non_marketplace_terms_fifteen_a_page_one_call_a_minute_still_find_the_post(box, clock, monkeypatch):
