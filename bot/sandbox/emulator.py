@@ -46,6 +46,23 @@ from bot.sandbox.workspace import DEFAULT_TS_BASE, Channel, Json, Workspace, is_
 JSON_FIELDS = ("blocks", "attachments", "view", "metadata", "files")
 WORKSPACE_URL = "https://emulator.slack.test"  # .test never resolves, so a permalink can't leak anywhere
 SOCKET_MODE_URL = "wss://emulator.invalid/link"  # Socket Mode is driven in-process, not over a websocket
+# Answers that mean the request itself was wrong (not a fault, not a state of the workspace): a test
+# suite that gets one has found a payload real Slack would refuse. See SlackEmulator.refusals.
+MALFORMED = frozenset(
+    {
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "invalid_arguments",
+        "invalid_metadata_format",
+        "missing_scope",
+        "invalid_trigger_id",
+        "exchanged_trigger_id",
+        "expired_trigger_id",
+        "msg_too_long",
+        "invalid_json",
+        "invalid_form_data",
+    }
+)
 TRIGGER_TTL = 3.0  # seconds: Slack's trigger_ids expire three seconds after the interaction
 
 
@@ -668,6 +685,7 @@ class SlackEmulator(WebApi):
         )
         self.bot_token, self.app_token = bot_token, app_token
         self._calls: list[RecordedCall] = []
+        self._refusals: list[RecordedCall] = []
         self._sequence = itertools.count(1)
         self._faults: list[_Fault] = []
         self._server: _Server | None = None
@@ -735,6 +753,13 @@ class SlackEmulator(WebApi):
         tell by order, not by a stopwatch, whether a call came before or after the ack.
         """
         return next(self._sequence)
+
+    @property
+    def refusals(self) -> list[RecordedCall]:
+        """Calls the emulator refused as malformed (MALFORMED), injected faults excluded: the Slack-level
+        suite fails any test that leaves one behind, so every payload it produces is one Slack accepts."""
+        with self.lock:
+            return list(self._refusals)
 
     def clear_calls(self) -> None:
         with self.lock:
@@ -827,6 +852,11 @@ class SlackEmulator(WebApi):
                 response = self._call(method, params, token)
             except ApiError as exc:
                 response = exc.response()
+                if exc.error in MALFORMED:
+                    with self.lock:
+                        self._refusals.append(
+                            RecordedCall(method, copy.deepcopy(params), response, status, 0.0, seq)
+                        )
             except RateLimited as exc:
                 status, response = 429, {"ok": False, "error": "ratelimited"}
                 headers["Retry-After"] = str(exc.retry_after)

@@ -352,3 +352,23 @@ def test_refusals_are_recorded_like_any_other_call(emu: SlackEmulator, client: W
     call = emu.calls_to("chat.postMessage")[-1]
     assert call.response["error"] == "invalid_blocks" and not emu.messages("C1")
     assert copy.deepcopy(call.params["blocks"]) == [section("x" * 3001)]
+
+
+# ------------------------------------------------------------------ the suite-wide check
+
+
+def test_a_slack_level_test_fails_if_casebot_sent_anything_slack_refuses(request, http_sandbox):
+    from tests.slack.conftest import assert_slack_accepted_everything
+
+    client = http_sandbox.deps.web_client()
+    refused(client.chat_postMessage, channel="CCASES01", text="t", blocks=[section("x" * 3001)])
+    with pytest.raises(AssertionError, match="invalid_blocks"):
+        assert_slack_accepted_everything(request, http_sandbox)
+    http_sandbox.emu._refusals.clear()  # so this test's own teardown check passes
+
+
+def test_injected_faults_are_not_counted_as_refusals(http_sandbox):
+    http_sandbox.emu.inject_error("chat.postMessage", "invalid_blocks")
+    client = http_sandbox.deps.web_client()
+    refused(client.chat_postMessage, channel="CCASES01", text="t")
+    assert http_sandbox.emu.refusals == []
