@@ -78,6 +78,11 @@ def run_demo(db_path: str | None = None, out=print) -> int:
         _reminders(box, clock, show)
         _discussion(box, show)
         exported = _summary(box, show, path.parent)
+        refused = box.emu.refusals
+    if refused:  # something real Slack would have turned down: the demo shows a Slack that never says no
+        for call in refused:
+            out(f"Slack would have refused {call.method}: {call.response.get('error')}")
+        return 1
     out(
         f"\nDone in {time.perf_counter() - started:.1f}s. The case's notes, exported to Markdown, are in "
         f"{exported}; the case and its audit trail are in {path}"
