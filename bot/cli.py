@@ -1,4 +1,4 @@
-"""The `casebot` command: run, demo, db, sweep, notes."""
+"""The `casebot` command: run, demo, db, sweep, notes, audit, keys."""
 
 from __future__ import annotations
 
@@ -24,9 +24,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser(
         "sweep", help="run one reminder sweep and one delivery pass now, then exit (for cron or operators)"
     )
-    from bot import notes_cli
+    from bot import audit_cli, notes_cli
 
     notes_cli.add_commands(commands)
+    audit_cli.add_commands(commands)
     args = parser.parse_args(argv)
     try:
         return _dispatch(args)
@@ -45,6 +46,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot import notes_cli
 
         return notes_cli.run(settings, args)
+    if args.command == "audit":
+        from bot import audit_cli
+
+        return audit_cli.run(settings, args)
     if args.command == "db":
         from storage import migrate
         from storage.db import make_engine

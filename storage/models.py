@@ -474,6 +474,20 @@ class AuditEntry(Base):
     object_id: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(20), default="ok")
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The hash chain (storage/audit.py): the previous entry's hash in this workspace, and this entry's
+    # SHA-256 over its fields and that. NULL only in a row casebot did not write.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """Each workspace's newest audit hash and how many entries it has: deleting the newest is seen too."""
+
+    __tablename__ = "audit_heads"
+
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"), primary_key=True)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    entries: Mapped[int] = mapped_column(Integer)
 
 
 class NoteType(enum.StrEnum):

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from storage import audit
 from storage.models import (
     AuditEntry,
     Base,
@@ -134,7 +135,9 @@ def add_audit(
     outcome: str = "ok",
     detail: dict[str, Any] | None = None,
 ) -> None:
-    session.add(
+    """Append an entry to the workspace's hash-chained audit trail (see storage/audit.py)."""
+    audit.append(
+        session,
         AuditEntry(
             team_id=team_id,
             at=now,
@@ -144,7 +147,7 @@ def add_audit(
             object_id=None if object_id is None else str(object_id),
             outcome=outcome,
             detail=detail,
-        )
+        ),
     )
 
 
