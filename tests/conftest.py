@@ -6,27 +6,55 @@ import os
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
+from bot.config import ephemeral_data_keys
 from bot.sandbox.harness import ManualClock
-from storage import migrate
+from storage import crypto, migrate
 from storage.db import make_engine, make_sessions
+
+# Case text is encrypted at rest: engines the tests make directly (not through Deps, which binds the
+# configured keys) use the same made-up key as the sandbox, so both read what the other wrote.
+crypto.use_by_default(ephemeral_data_keys())
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
+# Each pytest process works in a schema of its own on the shared PostgreSQL database, so two runs on one
+# machine (developers, CI, a benchmark) never drop each other's tables mid-test.
+PG_SCHEMA = f"casebot_test_{os.getpid()}"
+
+
+def _in_own_schema(url: str) -> str:
+    parsed = make_url(url)
+    options = " ".join(filter(None, [parsed.query.get("options", ""), f"-c search_path={PG_SCHEMA}"]))
+    return parsed.update_query_dict({"options": options}).render_as_string(hide_password=False)
+
+
 def _reset_postgres(engine) -> None:
     with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_own_schema_at_the_end():
+    yield
+    if "postgresql" in BACKENDS:
+        engine = make_engine(os.environ["TEST_DATABASE_URL"])
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+        engine.dispose()
 
 
 @pytest.fixture(params=BACKENDS)
 def database_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'casebot.db'}"
-    url = os.environ["TEST_DATABASE_URL"]
-    _reset_postgres(make_engine(url))
+    url = _in_own_schema(os.environ["TEST_DATABASE_URL"])
+    engine = make_engine(url)
+    _reset_postgres(engine)
+    engine.dispose()
     return url
 
 
