@@ -26,7 +26,7 @@ from sqlalchemy import text as sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.config import Settings  # noqa: E402
+from bot.config import Settings, ephemeral_data_keys  # noqa: E402
 from bot.deps import build_deps  # noqa: E402
 from bot.flows import reminders  # noqa: E402
 from storage import migrate  # noqa: E402
@@ -132,6 +132,7 @@ def time_sweeps(url: str, size: int, repeat: int) -> float:
         default_timezone="Pacific/Auckland",
         holiday_country="NZ",
         holiday_region="AUK",
+        data_keys=ephemeral_data_keys(),
     )
     deps = build_deps(settings, clock=lambda: NOW)
     migrate.upgrade(deps.engine)

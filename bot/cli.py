@@ -9,6 +9,7 @@ from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIServer, make_server
 
 from bot.config import ConfigError, load_settings
+from storage.crypto import DataKeyError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -24,14 +25,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser(
         "sweep", help="run one reminder sweep and one delivery pass now, then exit (for cron or operators)"
     )
-    from bot import audit_cli, notes_cli
+    from bot import audit_cli, keys_cli, notes_cli
 
     notes_cli.add_commands(commands)
     audit_cli.add_commands(commands)
+    keys_cli.add_commands(commands)
     args = parser.parse_args(argv)
     try:
         return _dispatch(args)
     except ConfigError as exc:
+        print(f"casebot: {exc}", file=sys.stderr)
+        return 2
+    except DataKeyError as exc:  # a stored value none of CASEBOT_DATA_KEYS opens: one line, no traceback
         print(f"casebot: {exc}", file=sys.stderr)
         return 2
 
@@ -46,15 +51,21 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot import notes_cli
 
         return notes_cli.run(settings, args)
+    if args.command == "keys":
+        from bot import keys_cli
+
+        return keys_cli.run(settings, args)
     if args.command == "audit":
         from bot import audit_cli
 
         return audit_cli.run(settings, args)
     if args.command == "db":
-        from storage import migrate
+        from storage import crypto, migrate
         from storage.db import make_engine
 
-        migrate.upgrade(make_engine(settings.database_url))
+        engine = make_engine(settings.database_url)
+        crypto.bind(engine, settings.require_data_keys())  # the upgrade may encrypt existing case text
+        migrate.upgrade(engine)
         print("casebot: database is up to date.")
         return 0
     if args.command == "sweep":
@@ -82,6 +93,7 @@ def _run(settings, *, http: bool, port: int) -> int:
     else:
         settings.require_app_token()
     settings.require_bot_token()
+    settings.require_data_keys()
     deps, app = prepare(settings)
     scheduler.start(deps)
     if http:

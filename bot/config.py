@@ -20,6 +20,7 @@ import holidays
 from holidays import HolidayBase
 
 from bot.services.working_time import WorkingHours
+from storage.crypto import check_key, generate_key
 
 DEFAULT_REFERENCE_PATTERN = r"^[A-Z0-9][A-Z0-9/-]{2,23}$"
 
@@ -63,7 +64,9 @@ class Settings:
     # days later; raw thread text is deleted this many days after the note that used it is signed off.
     record_within_working_days: int = 1
     raw_text_retention_days: int = 30
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    # Keys that encrypt case text at rest (Fernet keys, newest first). Never shown: not in repr or str.
+    data_keys: tuple[str, ...] = field(default=(), repr=False)
+    extra: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     def hours(self) -> WorkingHours:
         start, _, end = self.working_hours.partition("-")
@@ -89,6 +92,11 @@ class Settings:
     def require_signing_secret(self) -> str:
         return _require(self.slack_signing_secret, "SLACK_SIGNING_SECRET", _HOW["SLACK_SIGNING_SECRET"])
 
+    def require_data_keys(self) -> tuple[str, ...]:
+        if not self.data_keys:
+            raise ConfigError(f"CASEBOT_DATA_KEYS is not set: {_HOW['CASEBOT_DATA_KEYS']}.")
+        return self.data_keys
+
 
 _HOW = {
     "SLACK_BOT_TOKEN": "install the app from manifest.yml and copy the Bot User OAuth Token (xoxb-...) "
@@ -96,6 +104,8 @@ _HOW = {
     "SLACK_APP_TOKEN": "in the app's Basic Information, generate an App-Level Token (xapp-...) with the "
     "connections:write scope",
     "SLACK_SIGNING_SECRET": "copy the Signing Secret from the app's Basic Information page",
+    "CASEBOT_DATA_KEYS": "case text is encrypted at rest; make a key with `casebot keys generate`, keep "
+    "it in your secret store and set it here (see docs/security.md)",
 }
 
 _PREFIX = {"SLACK_BOT_TOKEN": "xoxb-", "SLACK_APP_TOKEN": "xapp-"}
@@ -173,6 +183,17 @@ def _coerce(name: str, value: Any) -> Any:
     return str(value)
 
 
+def ephemeral_data_keys() -> tuple[str, ...]:
+    """A data key made up for this process: for the demo, the sandbox and tests, never for real data."""
+    global _EPHEMERAL
+    if _EPHEMERAL is None:
+        _EPHEMERAL = (generate_key(),)
+    return _EPHEMERAL
+
+
+_EPHEMERAL: tuple[str, ...] | None = None
+
+
 def _validate(settings: Settings) -> None:
     for name, prefix in _PREFIX.items():
         value = getattr(settings, name.lower())
@@ -197,6 +218,12 @@ def _validate(settings: Settings) -> None:
             f"not {settings.default_timezone!r}."
         ) from None
     _validate_working_time(settings)
+    for number, key in enumerate(settings.data_keys, start=1):
+        if not check_key(key):  # the message never holds the key
+            raise ConfigError(
+                f"CASEBOT_DATA_KEYS: key {number} of {len(settings.data_keys)} is not a Fernet key (44 "
+                "characters of URL-safe base64); make one with `casebot keys generate`."
+            )
     if not settings.slack_api_url.endswith("/"):
         raise ConfigError("SLACK_API_URL must end with '/', like https://slack.com/api/.")
     if not re.match(r"^[a-z0-9+]+://", settings.database_url):

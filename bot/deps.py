@@ -16,6 +16,7 @@ from bot.config import ConfigError, Settings
 from bot.content import Content
 from bot.executor import TrackedExecutor
 from bot.services.banks import BankError
+from storage import crypto
 from storage.db import make_engine, make_sessions
 
 
@@ -37,6 +38,12 @@ class Deps:
     slack_cache: dict[str, Any] = field(default_factory=dict, repr=False)
     bot_user_id: str | None = None
     _holidays: Container[date] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        # Case text is encrypted at rest with the configured keys (storage/crypto.py): bind them to the
+        # engine, so every session from it encrypts and decrypts with them.
+        if self.settings.data_keys:
+            crypto.bind(self.engine, self.settings.data_keys)
 
     @property
     def public_holidays(self) -> Container[date]:
@@ -65,6 +72,8 @@ def load_content(settings: Settings) -> Content:
 
 
 def build_deps(settings: Settings, *, clock: Callable[[], datetime] = system_clock) -> Deps:
+    """Deps for a real process: it refuses to start without CASEBOT_DATA_KEYS (one line, no traceback)."""
+    settings.require_data_keys()
     engine = make_engine(settings.database_url)
     return Deps(
         settings=settings,

@@ -21,6 +21,14 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
+    if engine.dialect.name == "sqlite":
+        # Old page images (plain text replaced by the encryption migration, say) stay in the WAL file
+        # until it is overwritten: fold it into the database and empty it.
+        raw = engine.raw_connection()  # pysqlite in autocommit (storage/db.py): the pragma runs as is
+        try:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
 
 
 def downgrade(engine: Engine, revision: str) -> None:

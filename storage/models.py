@@ -1,8 +1,10 @@
 """The case-note store's tables (SQLAlchemy 2 typed models).
 
 Every row carries ``team_id`` so one database can serve several Slack workspaces. Times are aware
-UTC (see ``UTCDateTime``). Signed or agreed things (agreement versions, the audit log) are
-append-only: the ``before_flush`` guard at the bottom refuses updates and deletes of them.
+UTC (see ``UTCDateTime``). Case text is encrypted at rest (``EncryptedText``/``EncryptedJSON``,
+storage/crypto.py; never filter or sort on those columns). Signed or agreed things (agreement
+versions, the audit log) are append-only: the ``before_flush`` guard at the bottom refuses updates and
+deletes of them.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+from storage.crypto import EncryptedJSON, EncryptedText
 from storage.types import UTCDateTime
 
 NAMING_CONVENTION = {
@@ -172,8 +175,8 @@ class Agreement(Base):
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    change_reason: Mapped[str] = mapped_column(Text)
-    reasons: Mapped[list[Any]]
+    change_reason: Mapped[str] = mapped_column(EncryptedText())
+    reasons: Mapped[list[Any]] = mapped_column(EncryptedJSON())
     responsibilities: Mapped[dict[str, Any]]
     discussion_frequency: Mapped[str] = mapped_column(String(20))
     discussion_custom: Mapped[str | None] = mapped_column(String(200))
@@ -181,8 +184,8 @@ class Agreement(Base):
     discussion_time: Mapped[str | None] = mapped_column(String(5))
     recorder: Mapped[str] = mapped_column(String(20))
     supervision_frequency: Mapped[str] = mapped_column(String(20))
-    learning_goals: Mapped[str | None] = mapped_column(Text)
-    information_sharing: Mapped[str | None] = mapped_column(Text)
+    learning_goals: Mapped[str | None] = mapped_column(EncryptedText())
+    information_sharing: Mapped[str | None] = mapped_column(EncryptedText())
     review_date: Mapped[date] = mapped_column(Date)
 
     case: Mapped[Case] = relationship(back_populates="agreements")
@@ -238,7 +241,8 @@ class OutboxMessage(Base):
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
-    payload: Mapped[dict[str, Any]]
+    # Encrypted: a queued message's words (a note's confirmation, an action, a reason) are case text.
+    payload: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON())
     status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime]
@@ -356,7 +360,7 @@ class Discussion(Base):
     status: Mapped[DiscussionStatus] = mapped_column(_enum(DiscussionStatus), default=DiscussionStatus.ACTIVE)
     framework: Mapped[str] = mapped_column(String(60))
     # The focus question is case text typed by a person: retention deletes it with the thread text.
-    focus: Mapped[str | None] = mapped_column(Text)
+    focus: Mapped[str | None] = mapped_column(EncryptedText())
     seed: Mapped[int] = mapped_column(Integer)
     started_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     started_at: Mapped[datetime]
@@ -426,7 +430,7 @@ class ThreadMessage(Base):
     channel_id: Mapped[str] = mapped_column(String(32))
     ts: Mapped[str] = mapped_column(String(32))
     author_id: Mapped[str] = mapped_column(String(32))
-    text: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(EncryptedText())
     received_at: Mapped[datetime]
     edited_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
@@ -450,7 +454,7 @@ class CapturedItem(Base):
     key: Mapped[str] = mapped_column(String(120))
     source: Mapped[str] = mapped_column(String(20))  # prefix, reaction, shortcut
     kind: Mapped[CaptureKind] = mapped_column(_enum(CaptureKind))
-    text: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(EncryptedText())
     owner_ids: Mapped[list[Any]]
     due: Mapped[date | None] = mapped_column(Date)
     marked_by: Mapped[str] = mapped_column(String(32))
@@ -529,14 +533,14 @@ class NoteVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     recorded_at: Mapped[datetime]
     recorder_id: Mapped[str] = mapped_column(String(32))  # who wrote and signed this version off
-    amendment_reason: Mapped[str | None] = mapped_column(Text)
+    amendment_reason: Mapped[str | None] = mapped_column(EncryptedText())
     participants: Mapped[list[Any]]  # Slack user ids
     # [{"key", "title", "text"}] in the order of a good record (bot.services.drafting.SECTIONS).
-    sections: Mapped[list[Any]]
+    sections: Mapped[list[Any]] = mapped_column(EncryptedJSON())
     # The actions as agreed in this version: [{"number", "text", "owner_id", "due", "done_looks_like"}].
-    actions: Mapped[list[Any]]
+    actions: Mapped[list[Any]] = mapped_column(EncryptedJSON())
     # Checks the recorder saw and chose to keep: [{"key", "kind", "message", "field"}] (values masked).
-    confirmations: Mapped[list[Any]]
+    confirmations: Mapped[list[Any]] = mapped_column(EncryptedJSON())
     content_hash: Mapped[str] = mapped_column(String(64))
 
 
@@ -557,12 +561,12 @@ class NoteAction(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     note_id: Mapped[int] = mapped_column(ForeignKey("notes.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)  # within the note
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(EncryptedText())
     owner_id: Mapped[str | None] = mapped_column(String(32))
     due: Mapped[date | None] = mapped_column(Date)
-    done_looks_like: Mapped[str | None] = mapped_column(Text)
+    done_looks_like: Mapped[str | None] = mapped_column(EncryptedText())
     status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus), default=ActionStatus.OPEN)
-    status_reason: Mapped[str | None] = mapped_column(Text)
+    status_reason: Mapped[str | None] = mapped_column(EncryptedText())
     status_at: Mapped[datetime | None]
     status_by: Mapped[str | None] = mapped_column(String(32))
     # Follow-up ladder state, as for schedule items: a new due date starts a new round.

@@ -13,6 +13,7 @@ from freezegun import freeze_time
 from sqlalchemy import func, select
 
 from bot import cli
+from bot.config import ephemeral_data_keys
 from bot.services import export
 from storage.models import (
     ActionStatus,
@@ -42,6 +43,7 @@ def env(monkeypatch, database_url, tmp_path):
         if name.startswith(("SLACK_", "CASEBOT_")) or name == "DATABASE_URL":
             monkeypatch.delenv(name)
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("CASEBOT_DATA_KEYS", ",".join(ephemeral_data_keys()))
     monkeypatch.setenv("CASEBOT_DEFAULT_TIMEZONE", "Pacific/Auckland")
     monkeypatch.chdir(tmp_path)
     return monkeypatch

@@ -13,6 +13,7 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from bot import cli, startup
+from bot.config import ephemeral_data_keys
 from bot.sandbox.harness import CASE_CHANNEL, Sandbox
 from storage.db import make_engine, make_sessions
 from storage.models import OutboxMessage, OutboxStatus, ReminderClaim, ScheduleItem
@@ -43,6 +44,7 @@ def env(monkeypatch, opened, database_url):
     monkeypatch.setenv("SLACK_BOT_TOKEN", emu.bot_token)
     monkeypatch.setenv("SLACK_API_URL", emu.base_url)
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("CASEBOT_DATA_KEYS", ",".join(ephemeral_data_keys()))
     monkeypatch.setenv("CASEBOT_DEFAULT_TIMEZONE", "Pacific/Auckland")
     monkeypatch.setenv("CASEBOT_HOLIDAY_COUNTRY", "NZ")
     monkeypatch.setenv("CASEBOT_HOLIDAY_REGION", "AUK")

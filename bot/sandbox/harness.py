@@ -15,7 +15,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from bot import logs
 from bot.app import create_app
-from bot.config import Settings
+from bot.config import Settings, ephemeral_data_keys
 from bot.deps import Deps, load_content, system_clock
 from bot.executor import TrackedExecutor
 from bot.sandbox.ack_order import AckOrder
@@ -128,6 +128,7 @@ class Sandbox:
                 "default_timezone": "Pacific/Auckland",
                 "holiday_country": "NZ",
                 "holiday_region": "AUK",
+                "data_keys": ephemeral_data_keys(),  # case text is encrypted at rest; a key made up here
                 **settings,
             },
         )
