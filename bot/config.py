@@ -6,6 +6,8 @@ with one line naming the variable and how to get it; the CLI prints that line an
 
 from __future__ import annotations
 
+import difflib
+import logging
 import os
 import re
 import tomllib
@@ -23,6 +25,8 @@ from bot.services.working_time import WorkingHours
 from storage.crypto import check_key, generate_key
 
 DEFAULT_REFERENCE_PATTERN = r"^[A-Z0-9][A-Z0-9/-]{2,23}$"
+
+log = logging.getLogger("casebot.config")
 
 
 class ConfigError(ValueError):
@@ -120,15 +124,21 @@ def _require(value: str | None, name: str, how: str) -> str:
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
     if path := env.get("CASEBOT_CONFIG"):
-        values.update(_read_toml(Path(path)))
+        values, extra = _toml_settings(Path(path), _read_toml(Path(path)))
     known = {f.name for f in fields(Settings)}
     for name in known - {"extra"}:
         raw = env.get(_env_name(name))
         if raw is not None and raw != "":
             values[name] = raw
-    extra = {k: v for k, v in values.items() if k not in known}
-    values = {k: v for k, v in values.items() if k in known}
+    _warn_unknown_environment(env, known)
+    if "holiday_country" in values and "holiday_region" not in values:
+        # The default region (ENG) belongs to the default country: another country starts national-only.
+        national = str(values["holiday_country"]).upper() != "GB"
+        values["holiday_region"] = "" if national else Settings.holiday_region
+    if "database_url" in values:
+        values["database_url"] = _with_driver(str(values["database_url"]))
     settings = Settings(**{k: _coerce(k, v) for k, v in values.items()}, extra=extra)
     _validate(settings)
     return settings
@@ -140,12 +150,67 @@ def _env_name(field_name: str) -> str:
     return "CASEBOT_" + field_name.upper()
 
 
+def _with_driver(url: str) -> str:
+    """postgres:// (as some hosts write it) and postgresql:// mean PostgreSQL through psycopg."""
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url.removeprefix(scheme)
+    return url
+
+
+def toml_key(field_name: str) -> str:
+    """A setting's key in the CASEBOT_CONFIG file: its variable in lower case, less CASEBOT_ or SLACK_."""
+    return _env_name(field_name).lower().removeprefix("casebot_").removeprefix("slack_")
+
+
+def _toml_settings(path: Path, table: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(settings by field name, unknown keys): each unknown key is warned about with the closest known one."""
+    names = [f.name for f in fields(Settings) if f.name != "extra"]
+    keys = {toml_key(name): name for name in names}
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in table.items():
+        name = keys.get(key) or (key if key in names else None)  # slack_bot_token still means bot_token
+        if name is None:
+            extra[key] = value
+            _warn_unknown(f"CASEBOT_CONFIG file {path}: unknown key {key!r} is ignored", key, list(keys))
+        else:
+            values[name] = value
+    return values, extra
+
+
+def _warn_unknown_environment(env: Mapping[str, str], known: set[str]) -> None:
+    names = [_env_name(name) for name in sorted(known - {"extra"})] + ["CASEBOT_CONFIG"]
+    for variable in env:
+        ours = variable.startswith("CASEBOT_") and not variable.startswith("CASEBOT_TEST_")
+        if ours and variable not in names:
+            _warn_unknown(f"unknown setting {variable} is ignored", variable, names)
+
+
+def _warn_unknown(what: str, key: str, candidates: list[str]) -> None:
+    close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    log.warning("casebot: warning: %s%s.", what, hint)
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
         raise ConfigError(f"CASEBOT_CONFIG points at {path}, which does not exist.") from None
+    except IsADirectoryError:
+        raise ConfigError(f"CASEBOT_CONFIG points at {path}, which is a folder: name a .toml file.") from None
+    except OSError as exc:
+        raise ConfigError(
+            f"CASEBOT_CONFIG file {path} cannot be read ({exc.strerror or exc}): check the path and its "
+            "permissions."
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"CASEBOT_CONFIG file {path} is not UTF-8 text (byte {exc.start} is "
+            f"{exc.object[exc.start]:#04x}): save it as UTF-8."
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"CASEBOT_CONFIG file {path} is not valid TOML: {exc}.") from None
 
