@@ -3,9 +3,10 @@
 ``row_hash`` is SHA-256 over a canonical encoding of the entry (compact JSON with sorted keys: its
 team, time, actor, action, object, outcome, detail and ``prev_hash``), so changing, inserting or
 deleting a row by hand breaks the chain at that row. ``audit_heads`` keeps each workspace's newest hash
-and count, so deleting the newest entries is seen too. Appends are serialised per workspace: on
-PostgreSQL by a transaction-scoped advisory lock taken before the head is read, on SQLite by the
-write lock every transaction takes at BEGIN IMMEDIATE (storage/db.py).
+and count, so deleting the newest entries is seen too. Entries are chained at the flush that inserts
+them, in the order they were added. Appends are serialised per workspace: on PostgreSQL by a
+transaction-scoped advisory lock taken before the head is read, on SQLite by the write lock every
+transaction takes at BEGIN IMMEDIATE (storage/db.py).
 
 An organisation can copy the head hash elsewhere (a ticket, an email): ``verify(..., anchor=HASH)``
 then proves that nothing up to that entry has changed since, even if someone rewrote the whole chain
@@ -21,13 +22,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event, select, text
+from sqlalchemy import event, inspect, select, text
 from sqlalchemy.orm import Session
 
 from storage.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
 _LOADED = "casebot_audit_heads"  # session.info: teams whose head was read in the current transaction
+_UNLOCKED = "casebot_audit_unlocked"  # session.info: the benchmark's append without the lock
 
 
 def normalise_detail(detail: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -96,34 +98,50 @@ def lock_chain(session: Session, team_id: str) -> None:
 
 
 def append(session: Session, entry: AuditEntry, *, lock: bool = True) -> AuditEntry:
-    """Chain `entry` onto its workspace's head and add it to the session (it is inserted at flush).
+    """Add `entry` to the session; it is chained onto its workspace's head when the session flushes.
 
     `lock=False` exists only for the benchmark that measures what the lock costs."""
-    if lock:
-        lock_chain(session, entry.team_id)
-    loaded: dict[str, AuditHead] = session.info.setdefault(_LOADED, {})
-    head = loaded.get(entry.team_id)
-    if head is None or head not in session:  # (not in it: added in a savepoint since rolled back)
-        with session.no_autoflush:
-            # The first append in a transaction reads the head afresh, after the lock, so it is the
-            # latest committed one; later appends in the same transaction use the head they moved on.
-            head = session.get(AuditHead, entry.team_id, populate_existing=True)
-        if head is None:
-            head = AuditHead(team_id=entry.team_id, head_hash=GENESIS, entries=0)
-            session.add(head)
-        loaded[entry.team_id] = head
-    entry.detail = normalise_detail(entry.detail)
-    entry.prev_hash = head.head_hash
-    entry.row_hash = hash_of(entry)
-    head.head_hash, head.entries = entry.row_hash, head.entries + 1
+    if not lock:
+        session.info[_UNLOCKED] = True
     session.add(entry)
     return entry
+
+
+@event.listens_for(Session, "before_flush")
+def _chain_new_entries(session: Session, _context, _instances) -> None:
+    """Chain the entries about to be inserted, in the order they were added.
+
+    Done at flush rather than when an entry is added, so the lock is taken as late as possible (at the
+    flush that inserts the entries) and held only until the transaction ends."""
+    new = [obj for obj in session.new if isinstance(obj, AuditEntry) and obj.row_hash is None]
+    if not new:
+        return
+    new.sort(key=lambda entry: inspect(entry).insert_order)
+    if not session.info.get(_UNLOCKED):
+        for team_id in sorted({entry.team_id for entry in new}):  # a fixed order: writers never deadlock
+            lock_chain(session, team_id)
+    loaded: dict[str, AuditHead] = session.info.setdefault(_LOADED, {})
+    for entry in new:
+        head = loaded.get(entry.team_id)
+        if head is None or head not in session:  # (not in it: added in a savepoint since rolled back)
+            # The first flush in a transaction reads the head afresh, after the lock, so it is the latest
+            # committed one; later flushes in the same transaction use the head they moved on.
+            head = session.get(AuditHead, entry.team_id, populate_existing=True)
+            if head is None:
+                head = AuditHead(team_id=entry.team_id, head_hash=GENESIS, entries=0)
+                session.add(head)
+            loaded[entry.team_id] = head
+        entry.detail = normalise_detail(entry.detail)
+        entry.prev_hash = head.head_hash
+        entry.row_hash = hash_of(entry)
+        head.head_hash, head.entries = entry.row_hash, head.entries + 1
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_loaded_heads(session: Session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_LOADED, None)
+        session.info.pop(_UNLOCKED, None)
 
 
 # ---------------------------------------------------------------- verification

@@ -85,6 +85,22 @@ def test_several_entries_in_one_transaction_chain_in_order(sessions):
     assert found.entries == 5
 
 
+def test_entries_flushed_in_a_savepoint_that_rolls_back_leave_the_chain_as_it_was(sessions):
+    fill(sessions, 1)
+    with sessions.begin() as session:
+        repo.ensure_workspace(session, team_id="T3", now=NOW)
+    with sessions.begin() as session:
+        for team in (TEAM, "T3"):  # a workspace with a head, and one whose first entry this would be
+            with pytest.raises(RuntimeError), session.begin_nested():
+                repo.add_audit(session, team_id=team, now=NOW, actor="cli", action="undone")
+                session.flush()
+                raise RuntimeError
+            repo.add_audit(session, team_id=team, now=NOW, actor="cli", action="kept")
+    for team, entries in ((TEAM, 2), ("T3", 1)):
+        found = verdict(sessions, team)
+        assert found.intact and found.entries == entries, (team, found)
+
+
 POSITIONS = {"first": 0, "middle": ENTRIES // 2, "newest": ENTRIES - 1}
 
 UPDATES = {
