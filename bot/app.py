@@ -15,24 +15,26 @@ from bot.listeners import actions, capture, commands, discussions, follow_ups, h
 LISTENER_MODULES = (commands, views, actions, reminders, discussions, capture, notes, follow_ups, home)
 
 
-def create_app(deps: Deps, *, token_verification: bool = True) -> App:
+def create_app(deps: Deps) -> App:
+    """The App for deps' Slack. It calls Slack only when asked: startup.prepare checks the token."""
     settings = deps.settings
-    client = WebClient(
-        token=settings.require_bot_token(),
-        base_url=settings.slack_api_url,
-        timeout=settings.slack_timeout_seconds,  # type: ignore[arg-type]  # urllib accepts float seconds
-        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)],
-    )
+    # The token goes to App itself, not in a client of our own: bolt also reads SLACK_BOT_TOKEN from the
+    # environment and warns "token will be unused" beside a client. Its client is then pointed at our
+    # Slack (base URL, timeout, retries) before any call; bolt's per-request clients copy those settings.
     app = App(
-        client=client,
+        token=settings.require_bot_token(),
         # Socket Mode requests are not signed; HTTP requests are always verified by bolt.
         signing_secret=settings.slack_signing_secret or "",
-        token_verification_enabled=token_verification,
+        token_verification_enabled=False,  # its auth.test would go to slack.com before the base URL is set
         process_before_response=False,
         listener_executor=deps.executor,
         logger=logging.getLogger("casebot.bolt"),
         ignoring_self_events_enabled=True,
     )
+    client: WebClient = app.client
+    client.base_url = settings.slack_api_url
+    client.timeout = settings.slack_timeout_seconds  # type: ignore[assignment]  # urllib accepts float seconds
+    client.retry_handlers = [ConnectionErrorRetryHandler(max_retry_count=1)]
     errors.register(app)
     for module in LISTENER_MODULES:
         module.register(app, deps)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
+from sqlalchemy import Engine
 
 from bot import logs
 from bot.app import create_app
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.deps import Deps, build_deps
 from storage import migrate
 from storage import repository as repo
@@ -19,13 +24,51 @@ def prepare_storage(settings: Settings) -> Deps:
     deps = build_deps(settings)
     if settings.database_url.startswith("sqlite"):
         migrate.upgrade(deps.engine)  # one process owns a SQLite file; PostgreSQL is upgraded by command
+    else:
+        require_migrated(deps.engine)
     return deps
+
+
+def check_app_token(settings: Settings) -> None:
+    """Socket Mode: ask Slack for a connection once with SLACK_APP_TOKEN, so a wrong one stops start-up."""
+    _start_up_client(settings).apps_connections_open(app_token=settings.require_app_token())
+
+
+# slack_sdk logs a failed call (and each retry) before raising it; at start-up the CLI turns what it raises
+# into one line (the traceback with --debug), so these two calls log nothing of their own.
+_QUIET = logging.getLogger("casebot.startup.slack")
+_QUIET.propagate = False
+_QUIET.addHandler(logging.NullHandler())
+
+
+def _start_up_client(settings: Settings) -> WebClient:
+    return WebClient(
+        token=settings.require_bot_token(),
+        base_url=settings.slack_api_url,
+        timeout=int(max(1, settings.slack_timeout_seconds)),
+        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)],
+        logger=_QUIET,
+    )
+
+
+def require_migrated(engine: Engine) -> None:
+    """Refuse, in one line, to work on a database whose schema is not the one this casebot needs."""
+    current, head = migrate.revisions(engine)
+    if current == head:
+        return
+    where = engine.url.render_as_string(hide_password=True)
+    if current is None:
+        raise ConfigError(f"the database {where} has no casebot tables yet: run `casebot db upgrade`.")
+    raise ConfigError(
+        f"the database {where} is at migration {current} and this casebot needs {head}: run `casebot db "
+        "upgrade` (or, if the database is newer than this casebot, upgrade casebot)."
+    )
 
 
 def prepare(settings: Settings) -> tuple[Deps, App]:
     deps = prepare_storage(settings)
+    identity = _start_up_client(settings).auth_test()  # a wrong token, no Slack: one line from the CLI
     app = create_app(deps)
-    identity = app.client.auth_test()
     deps.team_id, deps.bot_user_id = identity["team_id"], identity["user_id"]
     with deps.sessions.begin() as session:
         repo.ensure_workspace(
