@@ -94,3 +94,20 @@ def test_a_country_alone_uses_that_countrys_national_holidays(tmp_path, source):
 )
 def test_postgres_urls_use_the_psycopg_driver(given, used):
     assert load_settings({"DATABASE_URL": given}).database_url == used
+
+
+def test_the_readmes_config_file_example_loads_without_warnings(tmp_path, caplog):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    (example,) = re.findall(r"```\n(# casebot\.toml\n.*?)```", readme, flags=re.DOTALL)
+    with caplog.at_level(logging.WARNING, logger="casebot.config"):
+        settings = load_settings(_toml(tmp_path, example))
+    assert caplog.records == []
+    assert (settings.slack_bot_token, settings.slack_app_token) == ("xoxb-…", "xapp-…")
+    assert (settings.holiday_country, settings.holiday_region, settings.admins) == (
+        "NZ",
+        "AUK",
+        ("U012ABCDEF",),
+    )
