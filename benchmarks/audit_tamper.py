@@ -58,6 +58,8 @@ def build(url: str, entries: int) -> list[tuple[int, str]]:
     with engine.begin() as conn:
         conn.execute(sql("DELETE FROM audit_log"))
         conn.execute(sql("DELETE FROM audit_heads"))
+        if engine.dialect.name == "postgresql":  # the same ids every time, as SQLite gives
+            conn.execute(sql("SELECT setval(pg_get_serial_sequence('audit_log', 'id'), 1, false)"))
     with sessions.begin() as session:
         repo.ensure_workspace(session, team_id=TEAM, now=NOW)
         repo.ensure_workspace(session, team_id=OTHER, now=NOW)
