@@ -244,7 +244,8 @@ def _database_failed(exc, settings) -> tuple[int, str] | None:
         return None
     if "fatal:" in text:  # the server answered and refused: the database, the user or the password
         why = first.split("FATAL:")[-1].strip()
-        todo = "create it, then run `casebot db upgrade`" if "does not exist" in why else "check DATABASE_URL"
+        no_database = why.startswith("database ") and why.endswith("does not exist")
+        todo = "create it, then run `casebot db upgrade`" if no_database else "check the user and password"
         return EXIT_CONFIG, f"PostgreSQL refused DATABASE_URL {where} ({why}): {todo}."
     return (
         EXIT_UNREACHABLE,

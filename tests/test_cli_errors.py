@@ -184,6 +184,13 @@ def test_a_postgresql_database_that_does_not_exist(tmp_path):
     one_line(result, CONFIG, '"casebot_no_such_database" does not exist', "create it")
 
 
+@needs_postgres
+def test_a_postgresql_user_that_does_not_exist(tmp_path):
+    url = make_url(os.environ["TEST_DATABASE_URL"]).set(username="casebot_no_such_user", password=None)
+    result = casebot(tmp_path, "sweep", DATABASE_URL=url.render_as_string(hide_password=False))
+    one_line(result, CONFIG, '"casebot_no_such_user" does not exist', "check the user and password")
+
+
 # ----------------------------------------------------------------------------------------- CASEBOT_CONFIG
 def test_casebot_config_pointing_at_a_folder(tmp_path):
     one_line(casebot(tmp_path, "sweep", CASEBOT_CONFIG=str(tmp_path)), CONFIG, "which is a folder")
