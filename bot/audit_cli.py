@@ -38,8 +38,15 @@ def add_commands(commands) -> None:
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url)
+    # One snapshot for the heads and the walk, so an entry casebot appends meanwhile is not taken for an
+    # insertion (SQLite's transactions take the write lock, which is a snapshot too).
+    reader = (
+        engine.execution_options(isolation_level="REPEATABLE READ")
+        if engine.dialect.name == "postgresql"
+        else engine
+    )
     try:
-        with make_sessions(engine)() as session:
+        with make_sessions(reader)() as session:
             if args.audit_command == "head":
                 return _head(session, args.team)
             return _verify(session, args.team, args.anchor)

@@ -188,7 +188,8 @@ def verify(session: Session, team_id: str, *, anchor: str | None = None) -> Verd
     A row whose contents no longer give its hash was changed (the next row still links to it) or
     inserted (the next row links past it); a row that does not link to the one before it follows a
     deletion (or an inserted row that was given a valid hash); the recorded head catches the newest
-    rows being deleted, and rows added after it.
+    rows being deleted, and rows added after it. Beside a running casebot, call it in one snapshot
+    (REPEATABLE READ on PostgreSQL, as `casebot audit verify` does), so the head and the rows agree.
     """
     verdict = Verdict(team_id)
     head = session.get(AuditHead, team_id, populate_existing=True)
