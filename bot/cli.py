@@ -57,8 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"casebot: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except DataKeyError as exc:  # a stored value none of CASEBOT_DATA_KEYS opens: one line, no traceback
+        if debug:
+            traceback.print_exc()
         print(f"casebot: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_CONFIG
     except Exception as exc:
         known = _explain(exc, getattr(args, "settings", None))
         if known is None:
