@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.ids import ActionId, Block
 from bot.sandbox.harness import CASE_CHANNEL, LEAD
 from storage.models import CapturedItem, Discussion, DiscussionPrompt, ThreadMessage
-from tests.slack.reminder_steps import body, controls, rows
+from tests.reminder_steps import body, controls, rows
 
 
 def start(box, card: dict, user: str = LEAD, *, text: str = "discuss", focus: str = "", framework=None):

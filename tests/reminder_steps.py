@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot import jobs
 from bot.sandbox.harness import CASE_CHANNEL
 from storage.models import AuditEntry, OutboxMessage, Person, ScheduleItem
-from tests.slack.journey import open_case
+from tests.journey import open_case
 
 NZ = ZoneInfo("Pacific/Auckland")
 

@@ -16,13 +16,14 @@ from typing import Any
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.blocks import discussions as blocks
+from bot.capture import rules as capture
+from bot.capture.rules import Captured, Kind
 from bot.deps import Deps
-from bot.flows import access, schedule, thread
+from bot.discussions import blocks
 from bot.ids import Block
-from bot.services import capture
-from bot.services.capture import Captured, Kind
-from bot.services.text import mention
+from bot.kernel import access, thread
+from bot.kernel.rules_text import mention
+from bot.reminders import flows_schedule as schedule
 from storage import discussions as store
 from storage import repository as repo
 from storage.models import (

@@ -1,7 +1,8 @@
-from bot import delivery
+from bot.capture import flows as marking
 from bot.deps import Deps
-from bot.flows import marking, thread
 from bot.ids import CallbackId
+from bot.kernel import thread
+from bot.outbox import delivery
 
 
 def register(app, deps: Deps) -> None:

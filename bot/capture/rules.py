@@ -38,8 +38,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.services.dates import WEEKDAYS, DayProblem, parse_day
-from bot.services.text import mention, user_ids_in
+from bot.kernel.rules_dates import WEEKDAYS, DayProblem, parse_day
+from bot.kernel.rules_text import mention, user_ids_in
 
 
 class Kind(enum.StrEnum):

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.blocks.elements import actions, button, context, divider, fit, header, section, sections
-from bot.blocks.follow_ups import CardNotes, card_lines
+from bot.cases import rules_agreements as terms
 from bot.content import Content
+from bot.follow_ups.blocks import CardNotes, card_lines
 from bot.ids import ActionId
-from bot.services import agreements as terms
-from bot.services.text import mention, slack_date, slack_escape
+from bot.kernel.blocks import actions, button, context, divider, fit, header, section, sections
+from bot.kernel.rules_text import mention, slack_date, slack_escape
 
 
 @dataclass(frozen=True)

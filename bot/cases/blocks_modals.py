@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from bot.blocks.elements import input_block, option, options, plain, sections
+from bot.cases import rules_agreements as terms
+from bot.cases.rules_agreements import AgreementForm
 from bot.ids import Block, CallbackId
-from bot.services import agreements as terms
-from bot.services.agreements import AgreementForm
+from bot.kernel.blocks import input_block, option, options, plain, sections
 
 CUSTOM_MAX = 200  # a custom cadence: "every 3 weeks" or an RRULE, shown on the card
 

@@ -12,15 +12,17 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
 
-from bot.blocks.messages import agreement_post
-from bot.blocks.modals import agreement_modal, notice_modal, read_agreement_form
+from bot.cases import rules_agreements as agreements
+from bot.cases.blocks import agreement_post
+from bot.cases.blocks_modals import agreement_modal, notice_modal, read_agreement_form
+from bot.cases.presenters import case_view
+from bot.cases.rules_agreements import AgreementForm
 from bot.deps import Deps
-from bot.flows import people, schedule
-from bot.flows.presenters import case_view
 from bot.ids import Block
-from bot.services import agreements, permissions
-from bot.services.agreements import AgreementForm
-from bot.services.conversations import is_direct_message
+from bot.kernel import people
+from bot.kernel import rules_permissions as permissions
+from bot.kernel.rules_conversations import is_direct_message
+from bot.reminders import flows_schedule as schedule
 from storage import repository as repo
 from storage.models import (
     Agreement,

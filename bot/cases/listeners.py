@@ -1,7 +1,8 @@
-from bot import delivery
+from bot.cases import flows as cases
 from bot.deps import Deps
-from bot.flows import cases, thread
 from bot.ids import ActionId
+from bot.kernel import thread
+from bot.outbox import delivery
 
 
 def register(app, deps: Deps) -> None:

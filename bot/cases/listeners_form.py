@@ -1,7 +1,7 @@
-from bot import delivery
+from bot.cases import flows as cases
 from bot.deps import Deps
-from bot.flows import cases
 from bot.ids import CallbackId
+from bot.outbox import delivery
 
 
 def register(app, deps: Deps) -> None:

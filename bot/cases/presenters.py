@@ -7,13 +7,13 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.blocks.follow_ups import CardNotes, OverdueAction, SummaryDue
-from bot.blocks.messages import AgreementView, CaseLine, CaseView, MemberView, ScheduleView
+from bot.cases.blocks import AgreementView, CaseLine, CaseView, MemberView, ScheduleView
+from bot.cases.rules_agreements import TERMS, expected_recorders
 from bot.deps import Deps
-from bot.flows import schedule
-from bot.services.agreements import TERMS, expected_recorders
-from bot.services.follow_ups import is_overdue
-from bot.services.working_time import local_datetime
+from bot.follow_ups.blocks import CardNotes, OverdueAction, SummaryDue
+from bot.follow_ups.rules import is_overdue
+from bot.kernel.rules_working_time import local_datetime
+from bot.reminders import flows_schedule as schedule
 from storage import discussions as discussion_store
 from storage import follow_ups as store
 from storage import repository as repo

@@ -10,8 +10,8 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
+from bot.cases.rules_references import reference_problem
 from bot.ids import Block
-from bot.services.references import reference_problem
 
 REASONS = {
     "complexity": "The case is particularly complex",

@@ -8,17 +8,23 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot import delivery
-from bot.blocks.messages import case_list, help_message
+from bot.cases import flows as cases
+from bot.cases.blocks import case_list, help_message
+from bot.cases.presenters import case_line
+from bot.commands.rules import parse
 from bot.deps import Deps
-from bot.flows import away, cases, discussions, note_views, notes, people, questions
-from bot.flows import export as notes_export
-from bot.flows.presenters import case_line
+from bot.discussions import flows as discussions
+from bot.discussions import flows_questions as questions
 from bot.ids import Sub
-from bot.services import permissions
-from bot.services.commands import parse
-from bot.services.conversations import is_direct_message, not_in_a_direct_message
-from bot.services.text import slack_escape, user_ids_in
+from bot.kernel import people
+from bot.kernel import rules_permissions as permissions
+from bot.kernel.rules_conversations import is_direct_message, not_in_a_direct_message
+from bot.kernel.rules_text import slack_escape, user_ids_in
+from bot.notes import flows as notes
+from bot.notes import flows_export as notes_export
+from bot.notes import flows_views as note_views
+from bot.outbox import delivery
+from bot.reminders import flows_away as away
 from storage import repository as repo
 from storage.models import Role
 

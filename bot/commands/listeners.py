@@ -1,5 +1,5 @@
+from bot.commands import flows as commands
 from bot.deps import Deps
-from bot.flows import commands
 
 
 def register(app, deps: Deps) -> None:

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.blocks.elements import actions, button, context, input_block, option, plain, section, sections, title
 from bot.ids import ActionId, Block, CallbackId
-from bot.services.text import mention, slack_escape
+from bot.kernel.blocks import actions, button, context, input_block, option, plain, section, sections, title
+from bot.kernel.rules_text import mention, slack_escape
 
 FOCUS_MAX = 300
 PREFIX_HINT = (

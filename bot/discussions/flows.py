@@ -16,14 +16,17 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.blocks import discussions as blocks
+from bot.cases.presenters import recorders_for
 from bot.deps import Deps
-from bot.flows import access, questions, schedule, thread, timeliness
-from bot.flows.presenters import recorders_for
+from bot.discussions import blocks
+from bot.discussions import flows_questions as questions
+from bot.discussions import rules_picker as picker
+from bot.discussions.rules_banks import DEFAULT_FRAMEWORK
 from bot.ids import Block
-from bot.services import picker
-from bot.services.banks import DEFAULT_FRAMEWORK
-from bot.services.text import slack_date
+from bot.kernel import access, thread
+from bot.kernel.rules_text import slack_date
+from bot.notes import flows_timeliness as timeliness
+from bot.reminders import flows_schedule as schedule
 from storage import discussions as store
 from storage import repository as repo
 from storage.models import (

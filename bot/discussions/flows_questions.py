@@ -12,11 +12,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.blocks import discussions as blocks
 from bot.deps import Deps
-from bot.flows import access
-from bot.services import picker
-from bot.services.banks import LENS_TITLES, Stage
+from bot.discussions import blocks
+from bot.discussions import rules_picker as picker
+from bot.discussions.rules_banks import LENS_TITLES, Stage
+from bot.kernel import access
 from storage import discussions as store
 from storage import repository as repo
 from storage.models import (

@@ -1,7 +1,10 @@
-from bot import delivery
 from bot.deps import Deps
-from bot.flows import discussions, notes, questions, thread
+from bot.discussions import flows as discussions
+from bot.discussions import flows_questions as questions
 from bot.ids import ActionId, CallbackId
+from bot.kernel import thread
+from bot.notes import flows as notes
+from bot.outbox import delivery
 
 MOVES = {
     ActionId.QUESTION_NEXT: "next",

@@ -45,7 +45,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.services.banks import LENS_TITLES, LENSES, Banks, Framework, Question, Stage
+from bot.discussions.rules_banks import LENS_TITLES, LENSES, Banks, Framework, Question, Stage
 
 GAP_LENSES = ("childs_voice", "risk", "roles")
 ASK_LENSES = ("clarifying", "assumptions", "childs_voice", "risk", "roles")  # `/case ask` with no lens

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.blocks.elements import actions, button, context, fit, input_block, plain, section, sections, title
+from bot.follow_ups.rules import REASON_MAX
 from bot.ids import ActionId, Block, CallbackId
-from bot.services.follow_ups import REASON_MAX
-from bot.services.text import channel_link, mention, slack_date, slack_escape
+from bot.kernel.blocks import actions, button, context, fit, input_block, plain, section, sections, title
+from bot.kernel.rules_text import channel_link, mention, slack_date, slack_escape
 
 TEXT_SHOWN = 1200  # characters of an action's text as sent (escaped) in a DM or modal
 DONE_SHOWN = 600  # the same for what done looks like; a long DM is split over sections anyway

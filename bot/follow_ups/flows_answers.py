@@ -3,7 +3,7 @@
 Each button carries "action_id:round". A press from an earlier round, or on an action already done or
 handed back, changes nothing and says so, which also makes double clicks harmless (a click racing
 another is caught by the action's optimistic lock); a modal submitted twice acts once (its view id is
-claimed). Who may answer is checked for every action (`services.follow_ups.can_answer`), and refusals
+claimed). Who may answer is checked for every action (`follow_ups.rules.can_answer`), and refusals
 are audited. Every change is audited with ids only, noted in the case thread, re-renders the card and
 replaces the pressed DM's buttons with what happened. *Can't do it* tells the case's other co-worker(s)
 by DM, with the reason, rendered from the action when it is sent.
@@ -20,13 +20,15 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.blocks import follow_ups as blocks
-from bot.blocks.reminders import answered
 from bot.deps import Deps
-from bot.flows import access, follow_ups, reminders, schedule, thread
+from bot.follow_ups import blocks, rules
+from bot.follow_ups import flows_sweep as follow_ups
 from bot.ids import Block
-from bot.services import follow_ups as rules
-from bot.services.text import mention
+from bot.kernel import access, thread
+from bot.kernel.rules_text import mention
+from bot.reminders import flows_schedule as schedule
+from bot.reminders import flows_sweep as reminders
+from bot.reminders.blocks import answered
 from storage import follow_ups as store
 from storage import repository as repo
 from storage.models import ActionStatus, Case, CaseStatus, NoteAction

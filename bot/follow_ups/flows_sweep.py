@@ -5,7 +5,7 @@ due date with `round` bumped and `level_sent` reset). The sweep reads due action
 `next_check_at` index and advances each in its own transaction; sending the DM means inserting the
 unique ("action", action, level 0, round) follow-up claim and its outbox row in ONE transaction, so a
 second sweeper, a retry or a restart never sends it twice. The row is rendered at send time
-(`outbox_calls`): it waits for the recipient's working hours and is cancelled once the action is done,
+(`outbox.calls`): it waits for the recipient's working hours and is cancelled once the action is done,
 handed back or given a new date. Like reminders, the DM goes to whoever covers the owner's leave, or to
 the manager when the owner's account is deactivated. Logged with ids only, never the action's text.
 """
@@ -18,12 +18,14 @@ from datetime import date, datetime, time
 
 from sqlalchemy.orm import Session
 
-from bot.blocks.follow_ups import FollowUpView, cannot_notice, follow_up_message
 from bot.deps import Deps
-from bot.flows import reminders, schedule, sweeping
-from bot.services import follow_ups as rules
-from bot.services import reminders as routing
-from bot.services.working_time import WorkCalendar, local_datetime
+from bot.follow_ups import rules
+from bot.follow_ups.blocks import FollowUpView, cannot_notice, follow_up_message
+from bot.kernel import sweeping
+from bot.kernel.rules_working_time import WorkCalendar, local_datetime
+from bot.reminders import flows_schedule as schedule
+from bot.reminders import flows_sweep as reminders
+from bot.reminders import rules as routing
 from storage import follow_ups as store
 from storage import repository as repo
 from storage.models import ActionStatus, Case, CaseStatus, FollowUpClaim, NoteAction, Person

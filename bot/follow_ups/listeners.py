@@ -1,7 +1,8 @@
-from bot import delivery
 from bot.deps import Deps
-from bot.flows import action_answers, thread
+from bot.follow_ups import flows_answers as action_answers
 from bot.ids import ActionId, CallbackId
+from bot.kernel import thread
+from bot.outbox import delivery
 
 MODALS = {
     ActionId.ACTION_EXTEND: action_answers.open_extend,

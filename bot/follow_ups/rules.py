@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from bot.services.working_time import WorkCalendar, local_datetime, next_working_moment
+from bot.kernel.rules_working_time import WorkCalendar, local_datetime, next_working_moment
 
 DM = 0  # level: the owner's DM has gone (or there is no owner to ask)
 CARD = 1  # level: the card has been re-rendered showing the action overdue

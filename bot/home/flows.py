@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks.messages import home_view
+from bot.cases.blocks import home_view
+from bot.cases.presenters import case_line
 from bot.deps import Deps
-from bot.flows.presenters import case_line
 from storage import repository as repo
 
 

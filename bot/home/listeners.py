@@ -1,5 +1,5 @@
 from bot.deps import Deps
-from bot.flows import home
+from bot.home import flows as home
 
 
 def register(app, deps: Deps) -> None:

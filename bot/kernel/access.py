@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.flows import people, schedule
-from bot.services import permissions
+from bot.kernel import people
+from bot.kernel import rules_permissions as permissions
+from bot.reminders import flows_schedule as schedule
 from storage import discussions as store
 from storage import repository as repo
 from storage.models import Case

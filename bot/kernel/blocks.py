@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.blocks import limits
-from bot.blocks.limits import slack_length
+from bot.kernel import blocks_limits as limits
+from bot.kernel.blocks_limits import slack_length
 
 # Slack's limits, from the one table the emulator checks against too.
 MAX_TEXT = limits.SECTION_TEXT  # a section's (or a context element's) text

@@ -11,10 +11,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
+from bot.cases.rules_agreements import UserFacts
 from bot.config import Settings
 from bot.deps import Deps
-from bot.services.agreements import UserFacts
-from bot.services.permissions import Actor
+from bot.kernel.rules_permissions import Actor
 from storage import repository as repo
 from storage.models import Person, Role
 

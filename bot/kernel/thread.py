@@ -8,8 +8,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot.blocks.elements import sections
-from bot.blocks.reminders import note as note_blocks
+from bot.kernel.blocks import sections
+from bot.reminders.blocks import note as note_blocks
 from storage import repository as repo
 from storage.models import Case
 

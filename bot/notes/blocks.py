@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.blocks.elements import MAX_TEXT, context, fit, input_block, option, section, title
 from bot.ids import Block, CallbackId
-from bot.services.drafting import MAX_FIELD, Draft
-from bot.services.notes import ActionText
-from bot.services.text import mention, slack_date, slack_escape
+from bot.kernel.blocks import MAX_TEXT, context, fit, input_block, option, section, title
+from bot.kernel.rules_text import mention, slack_date, slack_escape
+from bot.notes.rules import ActionText
+from bot.notes.rules_drafting import MAX_FIELD, Draft
 
 ACTION_ROWS = 14  # captured actions shown as rows (4 blocks each); one blank row is always added
 DONE_MAX = 500

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.blocks.elements import actions, button, sections
 from bot.content import Content
 from bot.ids import ActionId
-from bot.services.text import slack_escape
+from bot.kernel.blocks import actions, button, sections
+from bot.kernel.rules_text import slack_escape
 
 
 @dataclass(frozen=True)

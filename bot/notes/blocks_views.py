@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.blocks.elements import actions, button, context, input_block, option, section, sections, title
-from bot.blocks.notes import KEEP, KEEP_LABEL, day_text, section_block
 from bot.ids import ActionId, Block, CallbackId
-from bot.services.drafting import MAX_FIELD
-from bot.services.notes import NoteRecord, VersionRecord
-from bot.services.text import mention, slack_date, slack_escape
+from bot.kernel.blocks import actions, button, context, input_block, option, section, sections, title
+from bot.kernel.rules_text import mention, slack_date, slack_escape
+from bot.notes.blocks import KEEP, KEEP_LABEL, day_text, section_block
+from bot.notes.rules import NoteRecord, VersionRecord
+from bot.notes.rules_drafting import MAX_FIELD
 
 REASON_MAX = 500
 LIST_MAX = 40  # notes listed in one message (50 blocks); older ones are counted, and exported in full

@@ -15,8 +15,8 @@ from pathlib import Path
 from bot import logs
 from bot.config import Settings
 from bot.deps import Deps, build_deps
-from bot.flows import note_admin
-from bot.services import export
+from bot.notes import flows_admin as note_admin
+from bot.notes import rules_export as export
 from storage import migrate
 
 

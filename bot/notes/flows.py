@@ -19,15 +19,21 @@ from typing import Any
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.blocks import notes as blocks
 from bot.deps import Deps
-from bot.flows import access, follow_ups, occurrences, schedule, summary_draft, thread, timeliness
-from bot.flows import people as people_flow
-from bot.flows.discussions import LINK_WINDOW
-from bot.flows.offline import offline_discussion
+from bot.discussions.flows import LINK_WINDOW
+from bot.follow_ups import flows_sweep as follow_ups
 from bot.ids import Block
-from bot.services import checks, drafting
-from bot.services.notes import ActionText, SectionText, actions_json, content_hash
+from bot.kernel import access, thread
+from bot.kernel import people as people_flow
+from bot.notes import blocks
+from bot.notes import flows_draft as summary_draft
+from bot.notes import flows_timeliness as timeliness
+from bot.notes import rules_checks as checks
+from bot.notes import rules_drafting as drafting
+from bot.notes.rules import ActionText, SectionText, actions_json, content_hash
+from bot.reminders import flows_buttons as occurrences
+from bot.reminders import flows_schedule as schedule
+from bot.reminders.flows_offline import offline_discussion
 from storage import discussions as store
 from storage import notes as note_store
 from storage import repository as repo

@@ -25,9 +25,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.flows.export import audit_export, frameworks, render
-from bot.services import export
-from bot.services.notes import CaseNotes
+from bot.notes import rules_export as export
+from bot.notes.flows_export import audit_export, frameworks, render
+from bot.notes.rules import CaseNotes
 from storage import note_admin as store
 from storage import notes as note_store
 from storage import repository as repo

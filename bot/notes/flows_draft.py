@@ -1,7 +1,7 @@
 """What the summary form is pre-filled with: a discussion's facts from the database, drafted.
 
 Reads the questions asked, the replies stored with each and the items marked, and hands them to the
-pure drafting (`bot.services.drafting`), rendered with plain templates (the text goes into text boxes,
+pure drafting (`bot.notes.rules_drafting`), rendered with plain templates (the text goes into text boxes,
 where Slack shows it as typed, so it is not Slack-escaped).
 """
 
@@ -15,11 +15,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.blocks.notes import ActionRow
+from bot.capture.rules import Kind
 from bot.deps import Deps
-from bot.flows import questions, schedule
-from bot.services import drafting
-from bot.services.capture import Kind
+from bot.discussions import flows_questions as questions
+from bot.notes import rules_drafting as drafting
+from bot.notes.blocks import ActionRow
+from bot.reminders import flows_schedule as schedule
 from storage import discussions as store
 from storage import repository as repo
 from storage.models import (

@@ -20,10 +20,11 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.flows import access, people, schedule, thread
-from bot.services import export
-from bot.services.notes import CaseNotes
-from bot.services.text import slack_escape
+from bot.kernel import access, people, thread
+from bot.kernel.rules_text import slack_escape
+from bot.notes import rules_export as export
+from bot.notes.rules import CaseNotes
+from bot.reminders import flows_schedule as schedule
 from storage import notes as note_store
 from storage import repository as repo
 from storage.models import Case

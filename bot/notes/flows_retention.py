@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.deps import Deps
-from bot.flows import sweeping
+from bot.kernel import sweeping
 from storage import repository as repo
 from storage import retention as store
 from storage.models import Discussion, DiscussionStatus

@@ -4,7 +4,7 @@
 its note is saved. The sweep reads due discussions by the `record_next_check_at` index and advances
 each in its own transaction; sending a rung means inserting the unique ("record", discussion, level, 0)
 follow-up claim and its outbox rows in ONE transaction, so a second sweeper, a retry or a restart never
-sends it twice. The rows are rendered at send time (`outbox_calls`), wait for the recipient's working
+sends it twice. The rows are rendered at send time (`outbox.calls`), wait for the recipient's working
 hours and are cancelled if the summary was recorded meanwhile. Reminders are system messages: not
 audited; logged with ids only.
 """
@@ -17,12 +17,15 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.blocks.timeliness import RecordReminderView
 from bot.deps import Deps
-from bot.flows import discussions, reminders, schedule, sweeping
-from bot.services import reminders as routing
-from bot.services import timeliness as ladder
-from bot.services.timeliness import RecordState
+from bot.discussions import flows as discussions
+from bot.kernel import sweeping
+from bot.notes import rules_timeliness as ladder
+from bot.notes.blocks_timeliness import RecordReminderView
+from bot.notes.rules_timeliness import RecordState
+from bot.reminders import flows_schedule as schedule
+from bot.reminders import flows_sweep as reminders
+from bot.reminders import rules as routing
 from storage import repository as repo
 from storage import timeliness as store
 from storage.models import Case, CaseStatus, Discussion, DiscussionStatus, FollowUpClaim

@@ -14,15 +14,16 @@ from typing import Any
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.blocks import note_views as blocks
-from bot.blocks.notes import Submitted, read_summary, section_block
 from bot.deps import Deps
-from bot.flows import access, summary_draft, thread
-from bot.flows.export import frameworks as _frameworks
-from bot.flows.notes import findings, kept, signed_version, unconfirmed_errors
 from bot.ids import Block
-from bot.services import drafting
-from bot.services.notes import NoteRecord, SectionText
+from bot.kernel import access, thread
+from bot.notes import blocks_views as blocks
+from bot.notes import flows_draft as summary_draft
+from bot.notes import rules_drafting as drafting
+from bot.notes.blocks import Submitted, read_summary, section_block
+from bot.notes.flows import findings, kept, signed_version, unconfirmed_errors
+from bot.notes.flows_export import frameworks as _frameworks
+from bot.notes.rules import NoteRecord, SectionText
 from storage import notes as note_store
 from storage import repository as repo
 from storage.models import Case, Note

@@ -1,10 +1,12 @@
 import re
 
-from bot import delivery
 from bot.deps import Deps
-from bot.flows import note_views, notes, thread
 from bot.ids import ActionId, CallbackId
-from bot.listeners.reminders import _who as clicked_reminder
+from bot.kernel import thread
+from bot.notes import flows as notes
+from bot.notes import flows_views as note_views
+from bot.outbox import delivery
+from bot.reminders.listeners import _who as clicked_reminder
 
 
 def register(app, deps: Deps) -> None:

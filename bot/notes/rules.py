@@ -24,7 +24,7 @@ NOTE_TYPE_TITLES = {"discussion_with_colleague": "Discussion with colleague"}
 
 @dataclass(frozen=True)
 class SectionText:
-    key: str  # one of bot.services.drafting.SECTIONS' keys
+    key: str  # one of bot.notes.rules_drafting.SECTIONS' keys
     title: str
     text: str
 

@@ -35,7 +35,7 @@ template is I/O, so the caller passes `render(template_name, context) -> str`. T
 plain-text input's ``initial_value``, where Slack shows characters literally, so the environment must
 NOT Slack-escape (bot.content's ``finalize`` would turn "&" into "&amp;" in the recorder's text box):
 build it over prompts/templates with `TEMPLATE_OPTIONS`, ``undefined=jinja2.StrictUndefined``,
-``autoescape=False`` and no ``finalize``; `draft_renderer` in tests/services/test_drafting.py shows the
+``autoescape=False`` and no ``finalize``; `draft_renderer` in tests/notes/test_rules_drafting.py shows the
 few lines it takes.
 """
 
@@ -47,8 +47,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from bot.blocks.limits import INPUT_MAX_LENGTH, slack_length  # noqa: F401 - slack_length used by flows as drafting.slack_length
-from bot.services.capture import Kind
+from bot.capture.rules import Kind
+from bot.kernel.blocks_limits import INPUT_MAX_LENGTH, slack_length  # noqa: F401 - slack_length used by flows as drafting.slack_length
 
 MAX_FIELD = INPUT_MAX_LENGTH  # a plain_text_input's max_length
 MAX_SECTIONS = 12  # text boxes in the summary modal (Slack allows 100 blocks)

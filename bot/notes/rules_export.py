@@ -1,6 +1,6 @@
 """A case's notes as an export: JSON for a case-management system, Markdown for people. Pure.
 
-Both are built from `bot.services.notes.CaseNotes`, so they say exactly what the `/case notes` views
+Both are built from `bot.notes.rules.CaseNotes`, so they say exactly what the `/case notes` views
 say. JSON follows docs/notes-export.schema.json (`SCHEMA_ID`, `SCHEMA_VERSION`; docs/notes-export.md
 has the versioning policy): every note, every version oldest first, each with its content hash, whether
 that hash still matches what is stored, and the actions' current states. Times are UTC ISO 8601 with
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
-from bot.services.notes import (
+from bot.notes.rules import (
     ActionState,
     ActionText,
     CaseNotes,

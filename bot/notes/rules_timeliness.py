@@ -13,7 +13,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.services.working_time import (
+from bot.kernel.rules_working_time import (
     WorkCalendar,
     add_working_days,
     as_utc,

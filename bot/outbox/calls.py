@@ -13,13 +13,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.blocks.discussions import question_message
-from bot.blocks.messages import agreement_post, case_card
-from bot.blocks.reminders import ReminderView, reminder_message
-from bot.blocks.timeliness import record_reminder
+from bot.cases.blocks import agreement_post, case_card
+from bot.cases.presenters import card_notes, case_view, supervision_agenda
 from bot.deps import Deps
-from bot.flows import follow_ups, questions, reminders, schedule, timeliness
-from bot.flows.presenters import card_notes, case_view, supervision_agenda
+from bot.discussions import flows_questions as questions
+from bot.discussions.blocks import question_message
+from bot.follow_ups import flows_sweep as follow_ups
+from bot.notes import flows_timeliness as timeliness
+from bot.notes.blocks_timeliness import record_reminder
+from bot.reminders import flows_schedule as schedule
+from bot.reminders import flows_sweep as reminders
+from bot.reminders.blocks import ReminderView, reminder_message
 from storage import repository as repo
 from storage.models import (
     Case,

@@ -25,8 +25,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.outbox_calls import METADATA_TYPE, Call, Cancel, Defer, prepare
-from bot.services.text import slack_escape
+from bot.kernel.rules_text import slack_escape
+from bot.outbox.calls import METADATA_TYPE, Call, Cancel, Defer, prepare
 from storage import repository as repo
 from storage.models import Case, OutboxMessage, OutboxStatus, SlackPost
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.blocks.elements import actions, button, context, options, plain, sections
 from bot.content import Content
 from bot.ids import ActionId
-from bot.services.text import mention, slack_date, slack_escape
+from bot.kernel.blocks import actions, button, context, options, plain, sections
+from bot.kernel.rules_text import mention, slack_date, slack_escape
 
 SNOOZE_CHOICES = {"1d": "1 working day", "3d": "3 working days", "week": "Next week"}
 HELD_LABEL = {"discussion": "We met offline", "supervision": "We met", "review": "Reviewed"}

@@ -8,9 +8,10 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.flows import people, schedule, thread
-from bot.services.dates import DayProblem, parse_day
-from bot.services.text import mention, user_ids_in
+from bot.kernel import people, thread
+from bot.kernel.rules_dates import DayProblem, parse_day
+from bot.kernel.rules_text import mention, user_ids_in
+from bot.reminders import flows_schedule as schedule
 from storage import repository as repo
 from storage.models import Leave
 

@@ -15,13 +15,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.blocks import reminders as blocks
 from bot.deps import Deps
-from bot.flows import people, schedule, thread, timeliness
-from bot.flows.offline import offline_discussion
-from bot.services import permissions
-from bot.services.text import slack_date
-from bot.services.working_time import add_working_days, local_datetime, on_working_day
+from bot.kernel import people, thread
+from bot.kernel import rules_permissions as permissions
+from bot.kernel.rules_text import slack_date
+from bot.kernel.rules_working_time import add_working_days, local_datetime, on_working_day
+from bot.notes import flows_timeliness as timeliness
+from bot.reminders import blocks
+from bot.reminders import flows_schedule as schedule
+from bot.reminders.flows_offline import offline_discussion
 from storage import repository as repo
 from storage.models import Case, ItemKind, ItemStatus, ScheduleItem
 

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.services.cadence import Cadence, next_discussion, next_supervision, parse_time, review_due
-from bot.services.reminders import Thresholds
-from bot.services.working_time import Leave as LeaveSpan
-from bot.services.working_time import WorkCalendar
+from bot.kernel.rules_working_time import Leave as LeaveSpan
+from bot.kernel.rules_working_time import WorkCalendar
+from bot.reminders.rules import Thresholds
+from bot.reminders.rules_cadence import Cadence, next_discussion, next_supervision, parse_time, review_due
 from storage import repository as repo
 from storage.models import (
     Agreement,

@@ -1,6 +1,6 @@
 """The reminder sweep: due items, by index, each advanced in its own transaction.
 
-For each item the pure ladder (`services.reminders.decide`) says which rung is due. Sending it means
+For each item the pure ladder (`reminders.rules.decide`) says which rung is due. Sending it means
 inserting the unique (item, level, round) claim and the outbox rows in ONE transaction: a second
 sweeper, a retry or a restart that reaches the same rung fails on the claim and sends nothing.
 Outbox rows wait until the recipient's working hours (`timing`); delivery checks them again.
@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.deps import Deps
-from bot.flows import schedule
-from bot.services import reminders as ladder
-from bot.services.reminders import Audience, ItemState
-from bot.services.working_time import next_common_working_moment, next_working_moment
+from bot.kernel.rules_working_time import next_common_working_moment, next_working_moment
+from bot.reminders import flows_schedule as schedule
+from bot.reminders import rules as ladder
+from bot.reminders.rules import Audience, ItemState
 from storage import repository as repo
 from storage.models import Case, ItemStatus, Person, ReminderClaim, ScheduleItem
 

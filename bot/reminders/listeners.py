@@ -1,7 +1,8 @@
-from bot import delivery
 from bot.deps import Deps
-from bot.flows import occurrences, thread
 from bot.ids import ActionId
+from bot.kernel import thread
+from bot.outbox import delivery
+from bot.reminders import flows_buttons as occurrences
 
 SIMPLE = {
     ActionId.REMINDER_SNOOZE: occurrences.snooze,

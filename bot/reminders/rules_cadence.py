@@ -15,12 +15,12 @@ from datetime import date, datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule, rrulebase, rruleset, rrulestr, weekdays
 
-from bot.services.working_time import WorkCalendar, as_utc, first_working_day, local_datetime
+from bot.kernel.rules_working_time import WorkCalendar, as_utc, first_working_day, local_datetime
 
 DEFAULT_TIME = time(10, 0)
 INDUCTION = timedelta(weeks=6)  # weekly discussions while a developing worker is in their first six weeks
 HORIZON = relativedelta(years=5)  # a rule with no occurrence this far ahead has ended
-# The same forms bot.services.agreements accepts for a custom cadence.
+# The same forms bot.cases.rules_agreements accepts for a custom cadence.
 EVERY = re.compile(r"^every\s+(\d{1,2})\s+(day|week|month)s?$", re.IGNORECASE)
 _UNITS = {"day": DAILY, "week": WEEKLY, "month": MONTHLY}
 _PERIODS = {"weekly": (WEEKLY, 1), "fortnightly": (WEEKLY, 2), "monthly": (MONTHLY, 1)}

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.services.capture import (
+from bot.capture.rules import (
     DEFAULT_REACTIONS,
     DUE_DATE,
     OWNER,
@@ -18,8 +18,8 @@ from bot.services.capture import (
     parse_message,
     read_due,
 )
-from bot.services.dates import WEEKDAYS, DayProblem
-from tests.services.calendars import ZONES
+from bot.kernel.rules_dates import WEEKDAYS, DayProblem
+from tests.calendars import ZONES
 
 LONDON = ZoneInfo("Europe/London")
 AUCKLAND = ZoneInfo("Pacific/Auckland")

@@ -9,9 +9,9 @@ from bot.ids import Block, CallbackId
 from bot.sandbox import payloads
 from bot.sandbox.harness import APP_USER, CASE_CHANNEL, COLLEAGUE, DEVELOPING, LEAD, QUIET_CHANNEL
 from storage.models import ProcessedEvent
-from tests.slack.discussion_steps import WRAP, current, items, say, start, stored
-from tests.slack.journey import open_case
-from tests.slack.reminder_steps import audits, body, click, ephemerals, rows, thread_texts
+from tests.discussion_steps import WRAP, current, items, say, start, stored
+from tests.journey import open_case
+from tests.reminder_steps import audits, body, click, ephemerals, rows, thread_texts
 
 
 def discussing(box) -> dict:

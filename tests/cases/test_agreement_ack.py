@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from bot.ids import Block
 from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD
 from storage.models import Case, CaseMember
-from tests.slack.journey import make_manager, open_modal, submit
+from tests.journey import make_manager, open_modal, submit
 
 EXTRA = [f"UTEAM{n:04d}" for n in range(8)]  # with LEAD and DEVELOPING: ten co-workers
 

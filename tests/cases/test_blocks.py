@@ -9,22 +9,15 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.blocks.follow_ups import CardNotes, OverdueAction, SummaryDue
-from bot.blocks.messages import (
-    AgreementView,
-    CaseView,
-    MemberView,
-    ScheduleView,
-    agreement_post,
-    case_card,
-)
-from bot.blocks.modals import agreement_modal
+from bot.cases import rules_agreements as terms
+from bot.cases.blocks import AgreementView, CaseView, MemberView, ScheduleView, agreement_post, case_card
+from bot.cases.blocks_modals import agreement_modal
+from bot.cases.rules_agreements import AgreementForm
 from bot.content import Content
+from bot.follow_ups.blocks import CardNotes, OverdueAction, SummaryDue
 from bot.ids import ActionId
+from bot.kernel.rules_text import slack_escape
 from bot.sandbox.validation import message_errors, view_errors
-from bot.services import agreements as terms
-from bot.services.agreements import AgreementForm
-from bot.services.text import slack_escape
 
 AT = datetime(2026, 12, 3, 23, 0, tzinfo=UTC)
 GROWS = "Tell school & <the GP> only "  # every & < > becomes a five- or four-character escape

@@ -1,8 +1,8 @@
 from datetime import date
 
-from bot.blocks.modals import agreement_modal, read_agreement_form
+from bot.cases.blocks_modals import agreement_modal, read_agreement_form
+from bot.cases.rules_agreements import AgreementForm
 from bot.ids import Block
-from bot.services.agreements import AgreementForm
 
 
 def _values_for(view, answers):

@@ -2,10 +2,10 @@ from datetime import date
 
 import pytest
 
+from bot.cases.rules_agreements import AgreementForm, UserFacts, custom_recurrence_problem, validate
+from bot.cases.rules_references import looks_like_name, reference_problem
 from bot.config import DEFAULT_REFERENCE_PATTERN
 from bot.ids import Block
-from bot.services.agreements import AgreementForm, UserFacts, custom_recurrence_problem, validate
-from bot.services.references import looks_like_name, reference_problem
 
 TODAY = date(2026, 11, 24)
 PEOPLE = {"U1": UserFacts(True), "U2": UserFacts(True), "U3": UserFacts(True)}
@@ -106,7 +106,7 @@ def test_every_problem_is_reported_at_once():
 
 
 def test_the_expected_recorder_follows_the_agreement():
-    from bot.services.agreements import expected_recorders
+    from bot.cases.rules_agreements import expected_recorders
 
     assert expected_recorders("lead", lead_id="UA", others=["UB"], turn=3) == ("UA",)
     assert expected_recorders("co_worker", lead_id="UA", others=["UB", "UC"], turn=1) == ("UB", "UC")

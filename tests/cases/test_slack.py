@@ -19,7 +19,7 @@ from bot.sandbox.harness import (
     SHARED_CHANNEL,
 )
 from storage.models import Agreement, AgreementAcceptance, AuditEntry, Case, CaseMember, OutboxMessage
-from tests.slack.journey import make_manager, open_case, open_modal, submit
+from tests.journey import make_manager, open_case, open_modal, submit
 
 
 def count(box, model) -> int:

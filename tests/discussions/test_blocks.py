@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.blocks.discussions import (
+from bot.content import Content
+from bot.discussions.blocks import (
     PromptView,
     StartContext,
     kind_modal,
@@ -15,12 +16,11 @@ from bot.blocks.discussions import (
     start_modal,
     started_text,
 )
-from bot.blocks.reminders import ReminderView, note, reminder_message
-from bot.blocks.timeliness import RecordReminderView, record_reminder
-from bot.content import Content
+from bot.discussions.rules_banks import NAME_MAX, ROLES_MAX, TEXT_MAX, TITLE_MAX
+from bot.kernel.rules_text import slack_escape
+from bot.notes.blocks_timeliness import RecordReminderView, record_reminder
+from bot.reminders.blocks import ReminderView, note, reminder_message
 from bot.sandbox.validation import message_errors, view_errors
-from bot.services.banks import NAME_MAX, ROLES_MAX, TEXT_MAX, TITLE_MAX
-from bot.services.text import slack_escape
 
 AT = datetime(2026, 11, 26, 4, 0, tzinfo=UTC)
 TEAM = tuple(f"U{n:07d}" for n in range(10))

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.blocks.discussions import StartContext, start_modal
 from bot.config import ConfigError, load_settings
 from bot.content import BANKS, Content, load_banks
 from bot.deps import load_content
-from bot.sandbox.validation import view_errors
-from bot.services.banks import (
+from bot.discussions.blocks import StartContext, start_modal
+from bot.discussions.rules_banks import (
     AUDIENCES,
     DEFAULT_FRAMEWORK,
     FRAMEWORKS_MAX,
@@ -31,6 +30,7 @@ from bot.services.banks import (
     questions_in,
     validate,
 )
+from bot.sandbox.validation import view_errors
 
 SHIPPED = load_banks([BANKS])
 NO_DEFAULT = r'^question banks: the default framework "critical_friend" is missing'

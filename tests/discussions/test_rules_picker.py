@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.services.banks import LENSES, Banks, Framework, Question, Stage
-from bot.services.picker import (
+from bot.discussions.rules_banks import LENSES, Banks, Framework, Question, Stage
+from bot.discussions.rules_picker import (
     ASK_LENSES,
     FALLBACK_QUESTIONS,
     Asked,

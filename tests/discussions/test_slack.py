@@ -11,7 +11,7 @@ from bot.ids import ActionId, Block
 from bot.sandbox.harness import CASE_CHANNEL, COLLEAGUE, DEVELOPING, LEAD, MANAGER, OUTSIDER
 from bot.sandbox.payloads import find_element
 from storage.models import DiscussionStatus, ItemStatus, PromptOutcome
-from tests.slack.discussion_steps import (
+from tests.discussion_steps import (
     ANOTHER,
     NEXT,
     SKIP,
@@ -25,8 +25,8 @@ from tests.slack.discussion_steps import (
     start,
     stored,
 )
-from tests.slack.journey import open_case
-from tests.slack.reminder_steps import (
+from tests.journey import open_case
+from tests.reminder_steps import (
     FIRST_DUE,
     audits,
     body,

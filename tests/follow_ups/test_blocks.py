@@ -7,7 +7,8 @@ import re
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from bot.blocks.follow_ups import (
+from bot.cases.blocks import AgreementView, CaseView, MemberView, case_card
+from bot.follow_ups.blocks import (
     CARD_ACTIONS,
     CARD_SUMMARIES,
     DONE_SHOWN,
@@ -26,11 +27,10 @@ from bot.blocks.follow_ups import (
     read_due,
     read_reason,
 )
-from bot.blocks.messages import AgreementView, CaseView, MemberView, case_card
+from bot.follow_ups.rules import REASON_MAX
 from bot.ids import ActionId, Block, CallbackId
+from bot.kernel.rules_text import slack_escape
 from bot.sandbox.validation import message_errors, view_errors
-from bot.services.follow_ups import REASON_MAX
-from bot.services.text import slack_escape
 
 NOON = datetime(2026, 12, 3, 23, 0, tzinfo=UTC)  # Fri 4 Dec 12:00 in Auckland
 HOSTILE = "Ring <!channel> & tell <@U0BAD> about <https://evil.example|this>"

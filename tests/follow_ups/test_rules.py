@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.services.follow_ups import (
+from bot.follow_ups.rules import (
     CARD,
     DM,
     REASON_MAX,
@@ -23,8 +23,8 @@ from bot.services.follow_ups import (
     overdue_from,
     reason_problem,
 )
-from bot.services.working_time import WorkCalendar, first_working_day, is_working_time
-from tests.services.calendars import HOLIDAYS, NZ_AUCKLAND, ZONES
+from bot.kernel.rules_working_time import WorkCalendar, first_working_day, is_working_time
+from tests.calendars import HOLIDAYS, NZ_AUCKLAND, ZONES
 
 NZ = ZoneInfo("Pacific/Auckland")
 AUCKLAND = WorkCalendar(tz=NZ, holidays=NZ_AUCKLAND)

@@ -14,20 +14,21 @@ from datetime import date
 
 import pytest
 
-from bot import delivery, jobs
+from bot import jobs
 from bot.app import create_app
 from bot.content import Content
 from bot.deps import Deps
 from bot.executor import TrackedExecutor
-from bot.flows import follow_ups
+from bot.follow_ups import flows_sweep as follow_ups
 from bot.ids import ActionId, Block, CallbackId
+from bot.outbox import delivery
 from bot.sandbox.harness import CASE_CHANNEL, COLLEAGUE, DEVELOPING, LEAD, MANAGER, OUTSIDER
 from storage.db import make_engine, make_sessions
 from storage.models import ActionStatus, Discussion, FollowUpClaim, NoteAction, OutboxMessage, OutboxStatus
+from tests.discussion_steps import WRAP, current, start
 from tests.follow_up_builder import DONE, TEXT, Wanted, add_actions
-from tests.slack.discussion_steps import WRAP, current, start
-from tests.slack.journey import open_case
-from tests.slack.reminder_steps import audits, away, body, click, controls, ephemerals, nz, pass_at, rows
+from tests.journey import open_case
+from tests.reminder_steps import audits, away, body, click, controls, ephemerals, nz, pass_at, rows
 
 REFERENCE = "CASE-2026-014"
 DUE_AT = nz(30, 9, month=11)  # Mon 30 Nov 09:00 NZDT: the start of the lead's working day

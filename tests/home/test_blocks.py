@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.blocks.messages import HOME_CASES, NO_CASES, CaseLine, ScheduleView, case_list, home_view
+from bot.cases.blocks import HOME_CASES, NO_CASES, CaseLine, ScheduleView, case_list, home_view
 from bot.sandbox.validation import view_errors
 
 AT = datetime(2026, 12, 3, 23, 0, tzinfo=UTC)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.blocks import elements
-from bot.blocks.limits import slack_length
-from bot.blocks.modals import notice_modal
+from bot.cases.blocks_modals import notice_modal
+from bot.kernel import blocks as elements
+from bot.kernel.blocks_limits import slack_length
 from bot.sandbox.validation import message_errors, view_errors
 
 EMOJI = "\U0001f9d2"  # a child emoji: one character, two UTF-16 units

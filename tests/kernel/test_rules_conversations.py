@@ -1,6 +1,6 @@
 import pytest
 
-from bot.services.conversations import is_direct_message, not_in_a_direct_message
+from bot.kernel.rules_conversations import is_direct_message, not_in_a_direct_message
 
 
 @pytest.mark.parametrize(

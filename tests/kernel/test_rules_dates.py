@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from bot.services.dates import DayProblem, parse_day
+from bot.kernel.rules_dates import DayProblem, parse_day
 
 TODAY = date(2026, 11, 25)  # a Wednesday
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from bot.services.working_time import (
+from bot.kernel.rules_working_time import (
     Leave,
     WorkCalendar,
     WorkingHours,
@@ -20,7 +20,7 @@ from bot.services.working_time import (
     on_working_day,
     working_windows,
 )
-from tests.services.calendars import ENGLAND, HOLIDAYS, NZ_AUCKLAND, ZONES
+from tests.calendars import ENGLAND, HOLIDAYS, NZ_AUCKLAND, ZONES
 
 LONDON = ZoneInfo("Europe/London")
 AUCKLAND = ZoneInfo("Pacific/Auckland")

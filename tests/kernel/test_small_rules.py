@@ -1,9 +1,9 @@
 import pytest
 
-from bot.services import permissions
-from bot.services.commands import parse
-from bot.services.permissions import Actor
-from bot.services.text import mention, slack_escape, user_ids_in
+from bot.commands.rules import parse
+from bot.kernel import rules_permissions as permissions
+from bot.kernel.rules_permissions import Actor
+from bot.kernel.rules_text import mention, slack_escape, user_ids_in
 
 
 def test_escape_keeps_broadcasts_and_mentions_literal():

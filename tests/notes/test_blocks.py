@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.blocks.elements import section
-from bot.blocks.notes import (
+from bot.kernel.blocks import section
+from bot.notes.blocks import (
     ACTION_ROWS,
     DONE_MAX,
     KEEP,
@@ -20,10 +20,10 @@ from bot.blocks.notes import (
     saved_text,
     summary_modal,
 )
+from bot.notes.rules import ActionText
+from bot.notes.rules_drafting import Item, QuestionAsked, Reply, draft
 from bot.sandbox.validation import message_errors, view_errors
-from bot.services.drafting import Item, QuestionAsked, Reply, draft
-from bot.services.notes import ActionText
-from tests.services.test_drafting import AUCKLAND, NAMES, RENDER, facts
+from tests.notes.test_rules_drafting import AUCKLAND, NAMES, RENDER, facts
 
 NEXT = datetime(2026, 12, 16, 21, 0, tzinfo=UTC)
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.blocks.timeliness import RecordReminderView, record_reminder
 from bot.content import Content
 from bot.ids import ActionId
+from bot.notes.blocks_timeliness import RecordReminderView, record_reminder
 
 DUE = datetime(2026, 11, 26, 4, 0, tzinfo=UTC)
 VIEW = RecordReminderView(

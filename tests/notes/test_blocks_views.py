@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.blocks.note_views import amend_modal, note_list, note_modal
-from bot.blocks.notes import KEEP_LABEL
 from bot.ids import ActionId
+from bot.kernel.rules_text import slack_escape
+from bot.notes.blocks import KEEP_LABEL
+from bot.notes.blocks_views import amend_modal, note_list, note_modal
+from bot.notes.rules import ActionText
 from bot.sandbox.validation import message_errors, view_errors
-from bot.services.notes import ActionText
-from bot.services.text import slack_escape
 from tests.notes_builder import Version, record, sections
 
 LONG = "Mum & dad <both> said " * 140  # about 3,000 characters that grow when escaped

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from bot import cli
 from bot.config import ephemeral_data_keys
-from bot.services import export
+from bot.notes import rules_export as export
 from storage.models import (
     ActionStatus,
     AuditEntry,
@@ -28,8 +28,8 @@ from storage.models import (
     Person,
     Workspace,
 )
+from tests.notes.test_rules_export import errors, recompute
 from tests.notes_builder import EVENT, Version, add_note, sections
-from tests.services.test_export import errors, recompute
 
 NOW = "2027-02-01 03:00:00"  # UTC
 TEAM, OTHER_TEAM = "T0CASE01", "T0OTHER1"

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import event
 
 from bot import jobs
-from bot.flows import retention, timeliness
+from bot.notes import flows_retention as retention
+from bot.notes import flows_timeliness as timeliness
 from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD, Sandbox
 from storage import retention as store
 from storage.models import (
@@ -22,9 +23,9 @@ from storage.models import (
     NoteVersion,
     ThreadMessage,
 )
-from tests.slack.discussion_steps import WRAP, current, say, start
-from tests.slack.journey import open_case
-from tests.slack.reminder_steps import click, rows
+from tests.discussion_steps import WRAP, current, say, start
+from tests.journey import open_case
+from tests.reminder_steps import click, rows
 
 SECTIONS = [{"key": "happened", "title": "What happened", "text": "We agreed a joint visit."}]
 

@@ -1,4 +1,4 @@
-"""Draft-note checks: likely identifiers and non-SMART actions (bot/services/checks.py)."""
+"""Draft-note checks: likely identifiers and non-SMART actions (bot/notes/rules_checks.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.services.checks import (
+from bot.notes.rules_checks import (
     Finding,
     check_action,
     find_identifiers,

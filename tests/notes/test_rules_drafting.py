@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.content import PROMPTS
-from bot.services import drafting
-from bot.services.drafting import (
+from bot.notes import rules_drafting as drafting
+from bot.notes.rules_drafting import (
     MAX_FIELD,
     MAX_SECTIONS,
     SECTIONS,

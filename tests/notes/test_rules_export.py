@@ -16,9 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.content import Content
-from bot.services import export
-from bot.services.drafting import SECTIONS
-from bot.services.notes import (
+from bot.notes import rules_export as export
+from bot.notes.rules import (
     ActionState,
     ActionText,
     CaseNotes,
@@ -28,6 +27,7 @@ from bot.services.notes import (
     VersionRecord,
     content_hash,
 )
+from bot.notes.rules_drafting import SECTIONS
 from tests.notes_builder import EVENT, Version, record, sections
 
 ROOT = Path(__file__).resolve().parents[2]

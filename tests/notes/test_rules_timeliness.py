@@ -8,16 +8,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.services.timeliness import (
-    LADDER,
-    Audience,
-    RecordState,
-    audience_ids,
-    deadline,
-    decide,
-)
-from bot.services.working_time import WorkCalendar, is_working_day, is_working_time
-from tests.services.calendars import HOLIDAYS, NZ_AUCKLAND, ZONES
+from bot.kernel.rules_working_time import WorkCalendar, is_working_day, is_working_time
+from bot.notes.rules_timeliness import LADDER, Audience, RecordState, audience_ids, deadline, decide
+from tests.calendars import HOLIDAYS, NZ_AUCKLAND, ZONES
 
 NZ = ZoneInfo("Pacific/Auckland")
 AUCKLAND = WorkCalendar(tz=NZ, holidays=NZ_AUCKLAND)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.blocks.notes import KEEP, action_block, section_block
 from bot.ids import ActionId, Block, CallbackId
+from bot.notes.blocks import KEEP, action_block, section_block
+from bot.notes.rules import content_hash, sections_from
 from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD, MANAGER, OUTSIDER
-from bot.services.notes import content_hash, sections_from
 from storage.models import (
     Discussion,
     DiscussionPrompt,
@@ -22,9 +22,9 @@ from storage.models import (
     OutboxStatus,
     SummaryCheck,
 )
-from tests.slack.discussion_steps import NEXT, WRAP, current, questions, say, start
-from tests.slack.journey import open_case
-from tests.slack.reminder_steps import (
+from tests.discussion_steps import NEXT, WRAP, current, questions, say, start
+from tests.journey import open_case
+from tests.reminder_steps import (
     FIRST_DUE,
     audits,
     body,
@@ -131,7 +131,7 @@ def test_an_identifier_is_shown_next_to_its_field_and_nothing_is_saved_until_it_
 
 
 def _actions(version):
-    from bot.services.notes import actions_from
+    from bot.notes.rules import actions_from
 
     return actions_from(version.actions)
 

@@ -8,13 +8,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.flows.access import NOT_ALLOWED
+from bot.kernel.access import NOT_ALLOWED
 from bot.sandbox.harness import ADMIN, CASE_CHANNEL, COLLEAGUE, DEVELOPING, LEAD, MANAGER, OUTSIDER
 from storage.models import ActionStatus, Case
+from tests.journey import open_case
+from tests.notes.test_rules_export import errors, recompute
 from tests.notes_builder import EVENT, Version, add_note, sections
-from tests.services.test_export import errors, recompute
-from tests.slack.journey import open_case
-from tests.slack.reminder_steps import audits, ephemerals
+from tests.reminder_steps import audits, ephemerals
 
 REFERENCE = "CASE-2026-014"
 REASON = "Sam's scale was recorded as Alex's"

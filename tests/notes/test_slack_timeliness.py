@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.flows import timeliness
 from bot.ids import ActionId
+from bot.notes import flows_timeliness as timeliness
 from bot.sandbox.harness import COLLEAGUE, DEVELOPING, LEAD, MANAGER, Sandbox
 from storage.models import Discussion, DiscussionStatus, FollowUpClaim, OutboxMessage, OutboxStatus
-from tests.slack.discussion_steps import WRAP, current, discussions, say, start
-from tests.slack.journey import open_case
-from tests.slack.reminder_steps import away, body, click, controls, pass_at, rows, shown
+from tests.discussion_steps import WRAP, current, discussions, say, start
+from tests.journey import open_case
+from tests.reminder_steps import away, body, click, controls, pass_at, rows, shown
 
 NZ, CHATHAM = ZoneInfo("Pacific/Auckland"), ZoneInfo("Pacific/Chatham")
 

@@ -15,12 +15,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import delivery
-from bot.delivery import deliver_due
+from bot.outbox import delivery
+from bot.outbox.delivery import deliver_due
 from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD, MANAGER, TEAM_ID
 from storage import repository as repo
 from storage.models import AuditEntry, OutboxMessage, OutboxStatus, SlackPost
-from tests.slack.journey import make_manager, open_modal, submit
+from tests.journey import make_manager, open_modal, submit
 
 REFERENCE = "CASE-2026-014"  # the reference in the journey's agreement
 

@@ -15,13 +15,14 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
-from bot import delivery, outbox_calls
-from bot.delivery import deliver_due
+from bot.outbox import calls as outbox_calls
+from bot.outbox import delivery
+from bot.outbox.delivery import deliver_due
 from bot.sandbox.emulator import SlackEmulator
 from bot.sandbox.harness import CASE_CHANNEL, LEAD, MANAGER, TEAM_ID
 from storage import repository as repo
 from storage.models import AuditEntry, Case, OutboxMessage, OutboxStatus
-from tests.slack.journey import make_manager, open_modal, submit
+from tests.journey import make_manager, open_modal, submit
 
 REFERENCE = "CASE-2026-014"  # the journey's agreement
 SECOND = "CASE-2026-015"

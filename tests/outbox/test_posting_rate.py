@@ -10,11 +10,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.delivery import deliver_due
-from bot.flows import thread
+from bot.kernel import thread
+from bot.outbox.delivery import deliver_due
 from bot.sandbox.harness import CASE_CHANNEL
 from storage.models import Case, OutboxMessage, OutboxStatus
-from tests.slack.journey import open_case
+from tests.journey import open_case
 
 pytestmark = pytest.mark.slack_rate_limits
 

@@ -17,12 +17,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import delivery, jobs
+from bot import jobs
 from bot.app import create_app
 from bot.content import Content
 from bot.deps import Deps
 from bot.executor import TrackedExecutor
-from bot.flows import reminders
+from bot.outbox import delivery
+from bot.reminders import flows_sweep as reminders
 from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD, MANAGER
 from storage.db import make_engine, make_sessions
 from storage.models import (
@@ -34,7 +35,7 @@ from storage.models import (
     ReminderClaim,
     ScheduleItem,
 )
-from tests.slack.journey import make_manager, open_case, open_modal, submit
+from tests.journey import make_manager, open_case, open_modal, submit
 
 L0_AT = datetime(2026, 12, 1, 21, 0, tzinfo=UTC)  # Wed 2 Dec 10:00 NZDT: the thread post
 L1_AT = datetime(2026, 12, 3, 21, 0, tzinfo=UTC)  # Fri 4 Dec: a DM to each co-worker

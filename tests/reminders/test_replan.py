@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from bot import jobs
-from bot.flows import schedule
+from bot.reminders import flows_schedule as schedule
 from storage import repository as repo
 from storage.models import Agreement, ItemKind, ItemStatus, ScheduleItem
-from tests.slack.journey import open_case
+from tests.journey import open_case
 
 FIRST_DISCUSSION = datetime(2026, 12, 1, 21, 0, tzinfo=UTC)  # Wed 2 Dec 10:00 in Auckland
 

@@ -9,17 +9,8 @@ import holidays
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.services.reminders import (
-    Audience,
-    ItemState,
-    Person,
-    Route,
-    Thresholds,
-    decide,
-    ladder,
-    routes,
-)
-from bot.services.working_time import WorkCalendar, add_working_days
+from bot.kernel.rules_working_time import WorkCalendar, add_working_days
+from bot.reminders.rules import Audience, ItemState, Person, Route, Thresholds, decide, ladder, routes
 
 AUCKLAND = WorkCalendar(
     tz=ZoneInfo("Pacific/Auckland"), holidays=holidays.country_holidays("NZ", subdiv="AUK")

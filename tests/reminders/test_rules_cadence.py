@@ -8,7 +8,8 @@ from dateutil.rrule import DAILY, MONTHLY, WEEKLY
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.services.cadence import (
+from bot.kernel.rules_working_time import Leave, WorkCalendar, WorkingHours, is_working_day, local_datetime
+from bot.reminders.rules_cadence import (
     DEFAULT_TIME,
     Cadence,
     next_discussion,
@@ -17,8 +18,7 @@ from bot.services.cadence import (
     parse_time,
     review_due,
 )
-from bot.services.working_time import Leave, WorkCalendar, WorkingHours, is_working_day, local_datetime
-from tests.services.calendars import ENGLAND, HOLIDAYS, NZ_AUCKLAND, ZONES
+from tests.calendars import ENGLAND, HOLIDAYS, NZ_AUCKLAND, ZONES
 
 LONDON = ZoneInfo("Europe/London")
 AUCKLAND = ZoneInfo("Pacific/Auckland")

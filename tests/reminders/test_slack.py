@@ -15,9 +15,9 @@ import pytest
 from bot.ids import ActionId, Block
 from bot.sandbox.harness import CASE_CHANNEL, COLLEAGUE, DEVELOPING, LEAD, MANAGER, OUTSIDER, QUIET_CHANNEL
 from storage.models import ItemStatus, Leave, OutboxStatus, ScheduleItem
-from tests.slack.discussion_steps import current as current_question
-from tests.slack.journey import open_case
-from tests.slack.reminder_steps import (
+from tests.discussion_steps import current as current_question
+from tests.journey import open_case
+from tests.reminder_steps import (
     FIRST_DUE,
     audits,
     away,

@@ -18,7 +18,7 @@ from bot.sandbox.ack_order import AckOrder
 from bot.sandbox.driver import AckTimeout, Driver, HttpTransport, SocketModeTransport
 from bot.sandbox.emulator import SlackEmulator
 from bot.sandbox.harness import CASE_CHANNEL
-from tests.slack.journey import open_case
+from tests.journey import open_case
 
 SECRET = "secret"
 TEAM = "T0CASE01"

@@ -358,7 +358,7 @@ def test_refusals_are_recorded_like_any_other_call(emu: SlackEmulator, client: W
 
 
 def test_a_slack_level_test_fails_if_casebot_sent_anything_slack_refuses(request, http_sandbox):
-    from tests.slack.conftest import assert_slack_accepted_everything
+    from tests.slack_fixtures import assert_slack_accepted_everything
 
     client = http_sandbox.deps.web_client()
     refused(client.chat_postMessage, channel="CCASES01", text="t", blocks=[section("x" * 3001)])

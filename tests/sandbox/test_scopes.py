@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot.ids import Block
 from bot.sandbox.harness import CASE_CHANNEL, COLLEAGUE, DEVELOPING, LEAD, MANAGER
 from storage.models import Case
-from tests.slack.journey import make_manager, open_modal, submit
+from tests.journey import make_manager, open_modal, submit
 
 READS = ("conversations.info", "conversations.members", "conversations.history", "conversations.replies")
 
