@@ -11,6 +11,7 @@ Each failure names the file and line.
 from __future__ import annotations
 
 import ast
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -150,6 +151,17 @@ def test_rules_and_blocks_read_no_clock(path):
         }
     )
     assert not found, "\n".join(found)
+
+
+def _contract(contract_id: str) -> dict:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    return next(c for c in config["contracts"] if c["id"] == contract_id)
+
+
+def test_the_import_contracts_name_every_pure_module_and_listener():
+    # import-linter takes module names, not globs: a new rules, blocks or listeners module must be listed.
+    assert sorted(_contract("pure")["source_modules"]) == sorted(module_name(p) for p in PURE)
+    assert sorted(_contract("listeners")["forbidden_modules"]) == sorted(module_name(p) for p in LISTENERS)
 
 
 # ------------------------------------------------------------------ settings
