@@ -26,8 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.flows import people  # noqa: E402
 from bot.ids import Block  # noqa: E402
+from bot.kernel import people  # noqa: E402
 from bot.sandbox import payloads  # noqa: E402
 from bot.sandbox.demo import AGREEMENT, START  # noqa: E402
 from bot.sandbox.harness import (  # noqa: E402

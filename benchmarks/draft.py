@@ -27,8 +27,8 @@ import jinja2
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.content import PROMPTS  # noqa: E402
-from bot.services import drafting  # noqa: E402
-from bot.services.drafting import DiscussionFacts, Item, QuestionAsked, Reply  # noqa: E402
+from bot.notes import rules_drafting as drafting  # noqa: E402
+from bot.notes.rules_drafting import DiscussionFacts, Item, QuestionAsked, Reply  # noqa: E402
 
 TZ = ZoneInfo("Pacific/Auckland")
 PEOPLE = ("U0000SAM", "U000ALEX", "U000MERE")

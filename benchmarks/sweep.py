@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.config import Settings, ephemeral_data_keys  # noqa: E402
 from bot.deps import build_deps  # noqa: E402
-from bot.flows import reminders  # noqa: E402
+from bot.reminders import flows_sweep as reminders  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.types import UTCDateTime  # noqa: E402
 

@@ -9,8 +9,16 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 from bot import errors
+from bot.capture import listeners as capture
+from bot.cases import listeners as actions
+from bot.cases import listeners_form as views
+from bot.commands import listeners as commands
 from bot.deps import Deps
-from bot.listeners import actions, capture, commands, discussions, follow_ups, home, notes, reminders, views
+from bot.discussions import listeners as discussions
+from bot.follow_ups import listeners as follow_ups
+from bot.home import listeners as home
+from bot.notes import listeners as notes
+from bot.reminders import listeners as reminders
 
 LISTENER_MODULES = (commands, views, actions, reminders, discussions, capture, notes, follow_ups, home)
 

@@ -43,7 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser(
         "sweep", help="run one reminder sweep and one delivery pass now, then exit (for cron or operators)"
     )
-    from bot import audit_cli, keys_cli, notes_cli
+    from bot import audit_cli, keys_cli
+    from bot.notes import cli as notes_cli
 
     notes_cli.add_commands(commands)
     audit_cli.add_commands(commands)
@@ -80,7 +81,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_demo(db_path=args.db)
     settings = args.settings = load_settings()
     if args.command == "notes":
-        from bot import notes_cli
+        from bot.notes import cli as notes_cli
 
         return notes_cli.run(settings, args)
     if args.command == "keys":

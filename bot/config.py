@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from holidays import HolidayBase
 
-from bot.services.working_time import WorkingHours
+from bot.kernel.rules_working_time import WorkingHours
 from storage.crypto import check_key, generate_key
 
 DEFAULT_REFERENCE_PATTERN = r"^[A-Z0-9][A-Z0-9/-]{2,23}$"

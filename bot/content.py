@@ -13,9 +13,9 @@ from typing import Any
 
 import jinja2
 
-from bot.services.banks import BankError, Banks, combine, merge, parse_bank, validate
-from bot.services.drafting import TEMPLATE_OPTIONS
-from bot.services.text import channel_link, mention, slack_date, slack_escape
+from bot.discussions.rules_banks import BankError, Banks, combine, merge, parse_bank, validate
+from bot.kernel.rules_text import channel_link, mention, slack_date, slack_escape
+from bot.notes.rules_drafting import TEMPLATE_OPTIONS
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 BANKS = PROMPTS / "banks"

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import ConfigError, Settings
 from bot.content import Content
+from bot.discussions.rules_banks import BankError
 from bot.executor import TrackedExecutor
-from bot.services.banks import BankError
 from storage import crypto
 from storage.db import make_engine, make_sessions
 

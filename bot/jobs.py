@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import delivery
 from bot.deps import Deps
-from bot.flows import follow_ups, people, reminders, retention, timeliness
+from bot.follow_ups import flows_sweep as follow_ups
+from bot.kernel import people
+from bot.notes import flows_retention as retention
+from bot.notes import flows_timeliness as timeliness
+from bot.outbox import delivery
+from bot.reminders import flows_sweep as reminders
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,9 @@ import logging
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot import delivery, jobs
+from bot import jobs
 from bot.deps import Deps
+from bot.outbox import delivery
 
 log = logging.getLogger(__name__)
 

@@ -252,7 +252,7 @@ class OutboxMessage(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # When the first attempt started: crash recovery reads Slack only from posts confirmed before it.
     first_attempt_at: Mapped[datetime | None]
-    # Progress of that check across passes (ids and Slack cursors only): see bot/delivery.py.
+    # Progress of that check across passes (ids and Slack cursors only): see bot/outbox/delivery.py.
     recovery: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
@@ -535,7 +535,7 @@ class NoteVersion(Base):
     recorder_id: Mapped[str] = mapped_column(String(32))  # who wrote and signed this version off
     amendment_reason: Mapped[str | None] = mapped_column(EncryptedText())
     participants: Mapped[list[Any]]  # Slack user ids
-    # [{"key", "title", "text"}] in the order of a good record (bot.services.drafting.SECTIONS).
+    # [{"key", "title", "text"}] in the order of a good record (bot.notes.rules_drafting.SECTIONS).
     sections: Mapped[list[Any]] = mapped_column(EncryptedJSON())
     # The actions as agreed in this version: [{"number", "text", "owner_id", "due", "done_looks_like"}].
     actions: Mapped[list[Any]] = mapped_column(EncryptedJSON())

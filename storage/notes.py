@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.services.notes import (
+from bot.notes.rules import (
     ActionState,
     CaseNotes,
     Confirmation,

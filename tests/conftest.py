@@ -17,6 +17,9 @@ from storage.db import make_engine, make_sessions
 # configured keys) use the same made-up key as the sandbox, so both read what the other wrote.
 crypto.use_by_default(ephemeral_data_keys())
 
+# The Slack-level fixtures (`sandbox`, `http_sandbox`), shared by every feature's tests.
+pytest_plugins = ["tests.slack_fixtures"]
+
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 

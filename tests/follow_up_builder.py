@@ -9,8 +9,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bot.flows.follow_ups import plan_action
-from bot.services.notes import ActionText
+from bot.follow_ups.flows_sweep import plan_action
+from bot.notes.rules import ActionText
 from storage import notes as note_store
 from storage.models import Case
 from tests.notes_builder import Version, add_note

@@ -10,8 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.services.drafting import SECTIONS
-from bot.services.notes import (
+from bot.notes.rules import (
     ActionState,
     ActionText,
     Confirmation,
@@ -21,6 +20,7 @@ from bot.services.notes import (
     actions_json,
     content_hash,
 )
+from bot.notes.rules_drafting import SECTIONS
 from storage.models import (
     ActionStatus,
     Case,

@@ -17,7 +17,7 @@ from bot.config import ephemeral_data_keys
 from bot.sandbox.harness import CASE_CHANNEL, Sandbox
 from storage.db import make_engine, make_sessions
 from storage.models import OutboxMessage, OutboxStatus, ReminderClaim, ScheduleItem
-from tests.slack.journey import open_case
+from tests.journey import open_case
 
 DUE = "2026-12-01 21:00:00"  # UTC: Wed 2 Dec 10:00 NZDT, the first discussion's thread post
 JUST_BEFORE = "2026-12-01 20:59:00"

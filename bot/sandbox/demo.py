@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot import jobs
-from bot.blocks.notes import action_block, section_block
 from bot.ids import ActionId, Block, CallbackId
+from bot.notes.blocks import action_block, section_block
 from bot.sandbox.harness import ADMIN, CASE_CHANNEL, DEVELOPING, LEAD, MANAGER, ManualClock, Sandbox
 from bot.sandbox.transcript import Printer
 from storage.models import Discussion

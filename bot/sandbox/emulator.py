@@ -37,7 +37,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from bot.blocks import limits
+from bot.kernel import blocks_limits as limits
 from bot.sandbox import validation
 from bot.sandbox.scopes import CONVERSATION_SCOPES, manifest_scopes, scope_for
 from bot.sandbox.workspace import DEFAULT_TS_BASE, Channel, Json, Workspace, is_top_level
@@ -357,7 +357,7 @@ class WebApi(Workspace):
 
     # What Slack allows an app reading conversations.history / conversations.replies depends on how the
     # app is distributed (docs.slack.dev/reference/methods/conversations.replies, .../apis/web-api/
-    # rate-limits; see bot/delivery.py): "internal" (customer-built, one workspace) and Marketplace apps
+    # rate-limits; see outbox/delivery.py): "internal" (customer-built, one workspace) and Marketplace apps
     # have Tier 3 (about 50 calls a minute per method) and pages of up to 999 (history) / 1000
     # (replies); "non_marketplace" (commercially distributed outside the Marketplace, since 2025-05-29)
     # has 1 call a minute per method and pages of at most 15, whatever `limit` asks for. Past the rate

@@ -2,7 +2,7 @@
 
 Two passes over every message, modal and home tab, both needed:
 - `slack_sdk.models` (Block.parse + validate_json): the SDK's own schema for each block and element;
-- a walk of the raw JSON against `bot.blocks.limits`, for what the SDK does not check (unknown block
+- a walk of the raw JSON against `bot.kernel.blocks_limits`, for what the SDK does not check (unknown block
   types, duplicate block_ids and action_ids, counts in actions/context blocks and option lists, an
   initial_value longer than max_length, input blocks in a modal with no submit button, view-level fields).
 
@@ -19,8 +19,8 @@ from typing import Any
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 
-from bot.blocks import limits as L
-from bot.blocks.limits import slack_length
+from bot.kernel import blocks_limits as L
+from bot.kernel.blocks_limits import slack_length
 
 Json = dict[str, Any]
 

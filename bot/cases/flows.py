@@ -1,0 +1,381 @@
+"""Opening a co-worked case: the agreement modal, saving it, and co-workers agreeing to it."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import IntegrityError
+
+from bot.cases import rules_agreements as agreements
+from bot.cases.blocks import agreement_post
+from bot.cases.blocks_modals import agreement_modal, notice_modal, read_agreement_form
+from bot.cases.presenters import case_view
+from bot.cases.rules_agreements import AgreementForm
+from bot.deps import Deps
+from bot.ids import Block
+from bot.kernel import people
+from bot.kernel import rules_permissions as permissions
+from bot.kernel.rules_conversations import is_direct_message
+from bot.reminders import flows_schedule as schedule
+from storage import repository as repo
+from storage.models import (
+    Agreement,
+    AgreementAcceptance,
+    Case,
+    CaseMember,
+    CaseStatus,
+    Experience,
+    MemberRole,
+)
+
+log = logging.getLogger(__name__)
+
+REFUSE_OPEN = (
+    "Only managers can open a co-worked case. Ask your team manager to run `/case open`, "
+    "or an administrator to give you the manager role."
+)
+
+
+def may_open(deps: Deps, *, team_id: str, user_id: str, channel_id: str) -> str | None:
+    """None when the user may open a case here; otherwise the refusal to show them (and it is audited)."""
+    now = deps.clock()
+    with deps.sessions.begin() as session:
+        repo.ensure_workspace(session, team_id=team_id, now=now)
+        if permissions.can_open_case(people.actor(session, deps.settings, team_id=team_id, user_id=user_id)):
+            return None
+        repo.add_audit(
+            session,
+            team_id=team_id,
+            now=now,
+            actor=user_id,
+            action="case.open",
+            outcome="denied",
+            object_type="channel",
+            object_id=channel_id,
+        )
+    return REFUSE_OPEN
+
+
+def open_modal(deps: Deps, client: WebClient, *, trigger_id: str, channel_id: str) -> None:
+    """After the ack: the form, or why a case can't be opened here (before anything is typed).
+
+    Then the workspace's people are read into the look-up cache, so that saving the form can be
+    answered at once, without a users.info per co-worker before the acknowledgement.
+    """
+    now = deps.clock()
+    if problem := _channel_problem(deps, client, channel_id):
+        client.views_open(trigger_id=trigger_id, view=notice_modal(title="Open a case", text=problem))
+        return
+    client.views_open(trigger_id=trigger_id, view=agreement_modal(channel_id=channel_id, today=now.date()))
+    people.warm_users(deps, client, now=now)
+
+
+@dataclass(frozen=True)
+class Submission:
+    team_id: str
+    user_id: str
+    view_id: str
+    channel_id: str
+    values: dict[str, Any]
+
+
+def submission_from(body: dict[str, Any]) -> Submission:
+    view = body["view"]
+    return Submission(
+        team_id=body["team"]["id"],
+        user_id=body["user"]["id"],
+        view_id=view["id"],
+        channel_id=json.loads(view.get("private_metadata") or "{}").get("channel_id", ""),
+        values=view["state"]["values"],
+    )
+
+
+@dataclass
+class Submitted:
+    """Field errors to acknowledge with (None: saved, or already saved) and the work for after the ack."""
+
+    errors: dict[str, str] | None = None
+    then: Callable[[], None] = field(default=lambda: None)
+
+
+STILL_CHECKING = "I'm still checking {who} with Slack: press *Save agreement* again in a moment."
+DIRECT_MESSAGE = "Open cases in a private case channel, not in a direct message."
+SLACK_BUSY = "Slack is busy, so I couldn't check {who} just now: try again in a moment."
+
+
+def submit_agreement(deps: Deps, client: WebClient, sub: Submission) -> Submitted:
+    """Validate and save a new case with no Slack call before the ack (people come from the cache).
+
+    Someone the cache doesn't know yet is looked up after the ack and the form asks to save again.
+    """
+    form = read_agreement_form(sub.values)
+    now = deps.clock()
+    picked = [*form.coworkers, *([form.lead] if form.lead else [])]
+    cached = people.cached_users(deps, picked, now=now)
+    waiting = [*cached.unknown, *cached.busy]
+    errors = _agreement_errors(deps, sub, form, cached, now=now)
+    if errors or waiting:
+        # After the ack: ask Slack about whoever the cache didn't know, so the next Save can be answered.
+        return Submitted(errors, then=lambda: _look_up(deps, client, waiting, now=now))
+    try:
+        case_id = _save(deps, sub, form, zones={u: tz for u, (_f, tz) in cached.found.items()})
+    except IntegrityError:
+        # Another submission took this reference between our check and our insert.
+        return Submitted({Block.REFERENCE: "A case with this reference is already open in this workspace."})
+    if case_id is not None:
+        log.info("case opened", extra={"case_id": case_id, "user_id": sub.user_id})
+    return Submitted()
+
+
+def _look_up(deps: Deps, client: WebClient, user_ids: list[str], *, now) -> None:
+    if user_ids:
+        people.look_up_users(client, user_ids, deps=deps, now=now)
+
+
+def _agreement_errors(
+    deps: Deps, sub: Submission, form: AgreementForm, cached: people.Cached, *, now
+) -> dict[str, str]:
+    with deps.sessions.begin() as session:
+        if not permissions.can_open_case(
+            people.actor(session, deps.settings, team_id=sub.team_id, user_id=sub.user_id)
+        ):
+            return {Block.REFERENCE: REFUSE_OPEN}
+        in_use = (
+            repo.open_case_with_reference(session, team_id=sub.team_id, reference=form.reference) is not None
+        )
+    waiting = {u: agreements.UserFacts(exists=True) for u in [*cached.unknown, *cached.busy]}
+    errors = agreements.validate(
+        form,
+        today=now.date(),
+        reference_pattern=deps.settings.reference_pattern,
+        users={**{user_id: facts for user_id, (facts, _tz) in cached.found.items()}, **waiting},
+        reference_in_use=in_use,
+    )
+    if is_direct_message(sub.channel_id):  # a form opened before DMs were refused: no Slack call needed
+        errors[Block.REFERENCE] = DIRECT_MESSAGE
+    for message, ids in ((SLACK_BUSY, cached.busy), (STILL_CHECKING, cached.unknown)):
+        if ids:
+            block = Block.COWORKERS if set(ids) & set(form.coworkers) else Block.LEAD
+            errors.setdefault(block, message.format(who=", ".join(f"<@{u}>" for u in ids)))
+    return errors
+
+
+def _channel_problem(deps: Deps, client: WebClient, channel_id: str) -> str | None:
+    invite = (
+        "I'm not a member of this channel yet, so I can't start the case thread. In the channel, type "
+        "`/invite @casebot`, then run `/case open` again."
+    )
+    if is_direct_message(channel_id):  # reading a DM needs im:read, which casebot does not ask for
+        return DIRECT_MESSAGE
+    try:
+        channel = client.conversations_info(channel=channel_id)["channel"]
+    except SlackApiError as exc:
+        if exc.response.get("error") in {"channel_not_found", "not_in_channel"}:
+            return invite
+        raise
+    if channel.get("is_archived"):
+        return "This channel is archived. Open the case in an active private case channel."
+    if channel.get("is_im") or channel.get("is_mpim"):
+        return "Open cases in a private case channel, not in a direct message."
+    if not channel.get("is_member"):
+        return invite
+    if not channel.get("is_private") and not deps.settings.allow_public_channels:
+        return (
+            "This is a public channel. Case details belong in a private channel: open the case "
+            "from your team's private case channel."
+        )
+    shared = channel.get("is_ext_shared") or channel.get("is_shared") or channel.get("is_org_shared")
+    if shared and not deps.settings.allow_shared_channels:
+        return (
+            "This channel is shared with people outside your organisation. Open the case in a "
+            "private channel that only your team can see."
+        )
+    return None
+
+
+def _save(deps: Deps, sub: Submission, form: AgreementForm, *, zones: dict[str, str | None]) -> int | None:
+    now = deps.clock()
+    with deps.sessions.begin() as session:
+        repo.ensure_workspace(session, team_id=sub.team_id, now=now)
+        if not repo.claim_once(
+            session,
+            team_id=sub.team_id,
+            key=f"view_submission:{sub.view_id}",
+            kind="view_submission",
+            now=now,
+        ):
+            return None  # a double-clicked Save: the first one already opened the case
+        people.remember_time_zones(session, team_id=sub.team_id, zones=zones, now=now)
+        manager = repo.ensure_person(session, team_id=sub.team_id, slack_user_id=sub.user_id)
+        case = Case(
+            team_id=sub.team_id,
+            reference=form.reference,
+            channel_id=sub.channel_id,
+            status=CaseStatus.OPEN,
+            manager_id=manager.id,
+            created_at=now,
+        )
+        session.add(case)
+        session.flush()
+        for user_id in form.coworkers:
+            person = repo.ensure_person(session, team_id=sub.team_id, slack_user_id=user_id)
+            session.add(
+                CaseMember(
+                    team_id=sub.team_id,
+                    case_id=case.id,
+                    person_id=person.id,
+                    role=MemberRole.LEAD if user_id == form.lead else MemberRole.CO_WORKER,
+                    experience=Experience.DEVELOPING
+                    if user_id in form.developing
+                    else Experience.EXPERIENCED,
+                )
+            )
+        agreement = _agreement_row(
+            form,
+            team_id=sub.team_id,
+            case_id=case.id,
+            version=1,
+            created_by_id=manager.id,
+            reason="Initial agreement",
+            now=now,
+        )
+        session.add(agreement)
+        session.flush()
+        session.refresh(case)  # members and agreements, for planning from the agreed cadence
+        schedule.plan_case(deps, session, case, agreement, now)
+        repo.add_audit(
+            session,
+            team_id=sub.team_id,
+            now=now,
+            actor=sub.user_id,
+            action="case.open",
+            object_type="case",
+            object_id=case.id,
+            detail={"agreement_version": 1},
+        )
+        repo.enqueue(
+            session,
+            team_id=sub.team_id,
+            case_id=case.id,
+            kind="post_card",
+            payload={"case_id": case.id},
+            now=now,
+        )
+        repo.enqueue(
+            session,
+            team_id=sub.team_id,
+            case_id=case.id,
+            kind="post_agreement",
+            payload={"case_id": case.id, "agreement_id": agreement.id},
+            now=now,
+        )
+        return case.id
+
+
+def _agreement_row(
+    form: AgreementForm, *, team_id: str, case_id: int, version: int, created_by_id: int, reason: str, now
+) -> Agreement:
+    assert form.review_date is not None  # validated before saving
+    return Agreement(
+        team_id=team_id,
+        case_id=case_id,
+        version=version,
+        created_at=now,
+        created_by_id=created_by_id,
+        change_reason=reason,
+        # JSON columns want plain lists and dicts, not the form's tuples and mappings.
+        **{name: getattr(form, name) for name in agreements.TERMS}
+        | {"reasons": list(form.reasons), "responsibilities": dict(form.responsibilities)},
+    )
+
+
+def agree(deps: Deps, *, team_id: str, user_id: str, value: str) -> str | None:
+    """Record a co-worker's agreement. Returns a message for the clicker when it cannot be recorded."""
+    agreement_id, _, for_user = value.partition(":")
+    now = deps.clock()
+    with deps.sessions.begin() as session:
+        agreement = session.get(Agreement, int(agreement_id)) if agreement_id.isdigit() else None
+        case = repo.load_case(session, case_id=agreement.case_id) if agreement else None
+        if agreement is None or case is None or case.team_id != team_id:
+            return "I can't find that agreement any more."
+        coworkers = [m.person.slack_user_id for m in case.members]
+        who = people.actor(session, deps.settings, team_id=team_id, user_id=user_id)
+        if not permissions.can_agree(who, for_user_id=for_user, coworker_ids=coworkers):
+            repo.add_audit(
+                session,
+                team_id=team_id,
+                now=now,
+                actor=user_id,
+                action="agreement.agree",
+                object_type="agreement",
+                object_id=agreement.id,
+                outcome="denied",
+            )
+            return f"Only <@{for_user}> can confirm their own agreement."
+        if agreement.version != max(a.version for a in case.agreements):
+            return "This version of the agreement has been replaced. Please read and agree to the latest one."
+        person = repo.ensure_person(session, team_id=team_id, slack_user_id=user_id)
+        acceptance = AgreementAcceptance(
+            team_id=team_id, agreement_id=agreement.id, person_id=person.id, accepted_at=now
+        )
+        if not repo.insert_once(session, acceptance):
+            return None  # a double click: the unique (agreement, person) row is already there
+        repo.add_audit(
+            session,
+            team_id=team_id,
+            now=now,
+            actor=user_id,
+            action="agreement.agree",
+            object_type="agreement",
+            object_id=agreement.id,
+        )
+        repo.enqueue_card_update(session, case=case, now=now)
+        repo.enqueue(
+            session,
+            team_id=team_id,
+            case_id=case.id,
+            kind="update_agreement",
+            payload={"case_id": case.id, "agreement_id": agreement.id},
+            now=now,
+        )
+    return None
+
+
+def show_agreement(deps: Deps, *, team_id: str, user_id: str, case_id: int) -> str | list:
+    """The current agreement for a case member, its manager or an admin; a refusal (audited) for others."""
+    now = deps.clock()
+    with deps.sessions.begin() as session:
+        case = repo.load_case(session, case_id=case_id)
+        if case is None or case.team_id != team_id:
+            return "I can't find that case."
+        who = people.actor(session, deps.settings, team_id=team_id, user_id=user_id)
+        members = [m.person.slack_user_id for m in case.members]
+        if not permissions.can_view_case(who, member_ids=members, manager_id=case.manager.slack_user_id):
+            repo.add_audit(
+                session,
+                team_id=team_id,
+                now=now,
+                actor=user_id,
+                action="agreement.view",
+                object_type="case",
+                object_id=case.id,
+                outcome="denied",
+            )
+            return "Only the case's co-workers, its manager and administrators can see its agreement."
+        repo.add_audit(
+            session,
+            team_id=team_id,
+            now=now,
+            actor=user_id,
+            action="agreement.view",
+            object_type="case",
+            object_id=case.id,
+        )
+        _text, blocks = agreement_post(case_view(case), deps.content)
+        return blocks[:1]

@@ -1,0 +1,27 @@
+from bot.cases import flows as cases
+from bot.deps import Deps
+from bot.ids import ActionId
+from bot.kernel import thread
+from bot.outbox import delivery
+
+
+def register(app, deps: Deps) -> None:
+    @app.action(ActionId.AGREE)
+    def on_agree(ack, body, action, client):
+        ack()
+        problem = cases.agree(
+            deps, team_id=body["team"]["id"], user_id=body["user"]["id"], value=action["value"]
+        )
+        if problem:
+            thread_ts = body.get("message", {}).get("thread_ts")
+            thread.tell(client, body["channel"]["id"], body["user"]["id"], problem, thread_ts)
+        delivery.deliver_due(deps)
+
+    @app.action(ActionId.CARD_AGREEMENT)
+    def on_show_agreement(ack, body, action, client):
+        ack()
+        shown = cases.show_agreement(
+            deps, team_id=body["team"]["id"], user_id=body["user"]["id"], case_id=int(action["value"])
+        )
+        text, blocks = (shown, None) if isinstance(shown, str) else ("Co-working agreement", shown)
+        thread.tell(client, body["channel"]["id"], body["user"]["id"], text, blocks=blocks)

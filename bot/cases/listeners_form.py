@@ -1,0 +1,13 @@
+from bot.cases import flows as cases
+from bot.deps import Deps
+from bot.ids import CallbackId
+from bot.outbox import delivery
+
+
+def register(app, deps: Deps) -> None:
+    @app.view(CallbackId.AGREEMENT)
+    def on_agreement_submitted(ack, body, client):
+        submitted = cases.submit_agreement(deps, client, cases.submission_from(body))
+        ack(response_action="errors", errors=submitted.errors) if submitted.errors else ack()
+        submitted.then()
+        delivery.deliver_due(deps)

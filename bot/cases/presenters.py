@@ -1,0 +1,167 @@
+"""From stored rows to the plain data the Block Kit builders take."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, time, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.cases.blocks import AgreementView, CaseLine, CaseView, MemberView, ScheduleView
+from bot.cases.rules_agreements import TERMS, expected_recorders
+from bot.deps import Deps
+from bot.follow_ups.blocks import CardNotes, OverdueAction, SummaryDue
+from bot.follow_ups.rules import is_overdue
+from bot.kernel.rules_working_time import local_datetime
+from bot.reminders import flows_schedule as schedule
+from storage import discussions as discussion_store
+from storage import follow_ups as store
+from storage import repository as repo
+from storage.models import (
+    Agreement,
+    Case,
+    DiscussionStatus,
+    Experience,
+    ItemKind,
+    ItemStatus,
+    MemberRole,
+    ScheduleItem,
+)
+
+
+def agreement_view(agreement: Agreement) -> AgreementView:
+    terms = {name: getattr(agreement, name) for name in TERMS}
+    return AgreementView(
+        agreement_id=agreement.id,
+        version=agreement.version,
+        **terms | {"reasons": tuple(agreement.reasons), "responsibilities": dict(agreement.responsibilities)},
+    )
+
+
+def current_agreement(case: Case) -> Agreement:
+    return max(case.agreements, key=lambda a: a.version)
+
+
+def schedule_view(items: Sequence[ScheduleItem], now: datetime) -> ScheduleView:
+    """Next discussion and supervision, and what is overdue (due, not yet held), from a case's open items."""
+
+    def next_of(kind: ItemKind) -> datetime | None:
+        return min((i.due_at for i in items if i.kind == kind), default=None)
+
+    overdue = tuple(
+        (i.kind.value, i.due_at) for i in sorted(items, key=lambda i: i.due_at) if i.due_at <= now
+    )
+    return ScheduleView(next_of(ItemKind.DISCUSSION), next_of(ItemKind.SUPERVISION), overdue)
+
+
+def case_view(
+    case: Case,
+    *,
+    items: Sequence[ScheduleItem] = (),
+    now: datetime | None = None,
+    notes: CardNotes | None = None,
+) -> CaseView:
+    agreement = current_agreement(case)
+    agreed = {acceptance.person_id for acceptance in agreement.acceptances}
+    return CaseView(
+        case_id=case.id,
+        reference=case.reference,
+        status=case.status.value,
+        manager_id=case.manager.slack_user_id,
+        members=tuple(
+            MemberView(
+                user_id=m.person.slack_user_id,
+                role=m.role.value,
+                developing=m.experience == Experience.DEVELOPING,
+                agreed=m.person_id in agreed,
+            )
+            for m in case.members
+        ),
+        agreement=agreement_view(agreement),
+        schedule=schedule_view(items, now) if now is not None else None,
+        notes=notes,
+    )
+
+
+def recorders_for(session: Session, case: Case, turn: int) -> tuple[str, ...]:
+    """Who the current agreement expects to record discussion number `turn` of the case (1 = the first)."""
+    lead = next((m for m in case.members if m.role == MemberRole.LEAD), case.members[0])
+    others = [m.person.slack_user_id for m in case.members if m.id != lead.id]
+    recorder = current_agreement(case).recorder
+    return expected_recorders(recorder, lead_id=lead.person.slack_user_id, others=others, turn=turn)
+
+
+def card_notes(deps: Deps, session: Session, case: Case, now: datetime) -> CardNotes:
+    """The card's record lines: who records the next (or current) discussion, summaries still to record
+    with their deadline (late once past), and open actions overdue in their owner's own calendar."""
+    count = discussion_store.discussion_count(session, case_id=case.id)
+    latest = store.latest_discussion(session, case_id=case.id)
+    active = latest is not None and latest.status == DiscussionStatus.ACTIVE
+    summaries = tuple(
+        SummaryDue(
+            discussion_id=d.id,
+            recorder_ids=recorders_for(
+                session, case, discussion_store.discussion_count(session, case_id=case.id, up_to=d.id)
+            ),
+            due_at=d.record_due_at,
+            late=d.record_due_at is not None and d.record_due_at <= now,
+        )
+        for d in store.unrecorded_discussions(session, case_id=case.id)
+    )
+    overdue = []
+    # Any open action due before tomorrow anywhere on Earth may be overdue; each owner's calendar decides.
+    for action in store.open_actions_due_before(
+        session, case_id=case.id, before=(now + timedelta(days=1)).date()
+    ):
+        assert action.due is not None
+        owner = repo.get_person(session, team_id=case.team_id, slack_user_id=action.owner_id or "")
+        tz = schedule.zone(deps, owner)
+        if is_overdue(action.status.value, action.due, now.astimezone(tz).date()):
+            noon = local_datetime(tz, action.due, time(12))
+            overdue.append(OverdueAction(action.owner_id, action.due, noon))
+    return CardNotes(
+        next_recorders=recorders_for(session, case, count if active else count + 1),
+        summaries=summaries,
+        overdue_actions=tuple(overdue),
+    )
+
+
+def case_line(case: Case, user_id: str, *, items: Sequence[ScheduleItem], now: datetime) -> CaseLine:
+    view = case_view(case, items=items, now=now)
+    roles = [m.role_label for m in view.members if m.user_id == user_id]
+    role = roles[0] if roles else "manager"
+    return CaseLine(
+        reference=case.reference,
+        channel_id=case.channel_id,
+        role=role,
+        everyone_agreed=view.everyone_agreed,
+        schedule=view.schedule,
+    )
+
+
+def supervision_agenda(session: Session, case: Case, item: ScheduleItem, now: datetime) -> tuple[str, ...]:
+    """Agenda lines built from the case's record since the last supervision check-in."""
+    history = repo.items_since(session, case_id=case.id, since=None)
+    last = max(
+        (i.held_at for i in history if i.kind == ItemKind.SUPERVISION and i.held_at is not None), default=None
+    )
+    discussions = [
+        i
+        for i in history
+        if i.kind == ItemKind.DISCUSSION and (last is None or i.due_at >= last) and i.due_at <= now
+    ]
+    held = sum(i.status == ItemStatus.HELD for i in discussions)
+    missed = sum(i.status == ItemStatus.MISSED for i in discussions)
+    overdue = [i for i in history if i.status in repo.OPEN_ITEM and i.due_at <= now and i.id != item.id]
+    lines = [
+        f"Reflective discussions since the last check-in: {held} held, {missed} missed"
+        + (f", {len(discussions) - held - missed} still open." if len(discussions) > held + missed else ".")
+    ]
+    if overdue:
+        lines.append("Overdue: " + ", ".join(f"{i.kind.value} due {i.due_at:%d %b}" for i in overdue) + ".")
+    agreement = current_agreement(case)
+    if agreement.learning_goals:
+        lines.append(f"Learning goals agreed: {agreement.learning_goals}")
+    if agreement.review_date:
+        lines.append(f"The agreement is due for review on {agreement.review_date:%d %B %Y}.")
+    return tuple(lines)

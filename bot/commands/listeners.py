@@ -1,0 +1,11 @@
+from bot.commands import flows as commands
+from bot.deps import Deps
+
+
+def register(app, deps: Deps) -> None:
+    @app.command(deps.settings.command)
+    def on_case_command(ack, body, client):
+        reply = commands.handle(deps, body)
+        ack(text=reply.text) if reply.text else ack()
+        if reply.then:
+            reply.then(client)

@@ -1,0 +1,77 @@
+from bot.deps import Deps
+from bot.discussions import flows as discussions
+from bot.discussions import flows_questions as questions
+from bot.ids import ActionId, CallbackId
+from bot.kernel import thread
+from bot.notes import flows as notes
+from bot.outbox import delivery
+
+MOVES = {
+    ActionId.QUESTION_NEXT: "next",
+    ActionId.QUESTION_ANOTHER_LENS: "another",
+    ActionId.QUESTION_SKIP: "skip",
+}
+
+
+def register(app, deps: Deps) -> None:
+    @app.action(ActionId.CARD_START_DISCUSSION)
+    def on_card_start(ack, body, action, client):
+        ack()
+        discussions.start_from_card(deps, client, body, action.get("value", ""))
+
+    @app.action(ActionId.REMINDER_START)
+    def on_reminder_start(ack, body, action, client):
+        ack()
+        discussions.start_from_reminder(deps, client, body, action.get("value", ""))
+
+    @app.action(ActionId.CARD_ASK)
+    def on_card_ask(ack, body, action, client):
+        ack()
+        text = questions.ask_from_card(
+            deps, team_id=body["team"]["id"], user_id=body["user"]["id"], case_id=action.get("value", "")
+        )
+        thread.tell(client, body["channel"]["id"], body["user"]["id"], text)
+        delivery.deliver_due(deps)
+
+    @app.view(CallbackId.DISCUSSION_START)
+    def on_start_submitted(ack, body):
+        errors = discussions.submit_start(deps, body)
+        ack(response_action="errors", errors=errors) if errors else ack()
+        delivery.deliver_due(deps)
+
+    for action_id, how in MOVES.items():
+        app.action(action_id)(_mover(deps, how))
+
+    @app.action(ActionId.QUESTION_WRAP_UP)
+    def on_wrap_up(ack, body, action, client):
+        ack()
+        value = action.get("value", "")
+        problem = discussions.wrap_up(deps, **_who(body), value=value)
+        if problem is None:  # wrapped up: the summary form opens for whoever pressed it
+            problem = notes.open_for_discussion(
+                deps,
+                client,
+                **_who(body),
+                trigger_id=body["trigger_id"],
+                discussion_id=value.partition(":")[0],
+            )
+        _answer(deps, client, body, problem)
+
+
+def _mover(deps: Deps, how: str):
+    def on_move(ack, body, action, client):
+        ack()
+        problem = discussions.move(deps, **_who(body), value=action.get("value", ""), how=how)
+        _answer(deps, client, body, problem)
+
+    return on_move
+
+
+def _who(body) -> dict:
+    return {"team_id": body["team"]["id"], "user_id": body["user"]["id"]}
+
+
+def _answer(deps: Deps, client, body, problem: str | None) -> None:
+    if problem:
+        thread.tell(client, body["channel"]["id"], body["user"]["id"], problem)
+    delivery.deliver_due(deps)

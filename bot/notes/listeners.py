@@ -1,0 +1,66 @@
+import re
+
+from bot.deps import Deps
+from bot.ids import ActionId, CallbackId
+from bot.kernel import thread
+from bot.notes import flows as notes
+from bot.notes import flows_views as note_views
+from bot.outbox import delivery
+from bot.reminders.listeners import _who as clicked_reminder
+
+
+def register(app, deps: Deps) -> None:
+    @app.action(ActionId.SUMMARY_OPEN)
+    def on_write_summary(ack, body, action, client):
+        ack()
+        problem = notes.open_for_discussion(
+            deps, client, **_opener(body), discussion_id=action.get("value", "")
+        )
+        _answer(deps, client, body, problem)
+
+    @app.action(ActionId.REMINDER_MET)
+    def on_met_offline(ack, body, action, client):
+        ack()
+        problem = notes.met_offline(
+            deps,
+            client,
+            **clicked_reminder(body),
+            trigger_id=body["trigger_id"],
+            value=action.get("value", ""),
+        )
+        _answer(deps, client, body, problem)
+
+    @app.action(re.compile(rf"^{ActionId.NOTE_SHOW}(:v\d+)?$"))  # a note's Show, or one of its versions
+    def on_show_note(ack, body, action, client):
+        ack()
+        _answer(deps, client, body, note_views.show(deps, client, body, action.get("value", "")))
+
+    @app.action(ActionId.NOTE_AMEND)
+    def on_amend_note(ack, body, action, client):
+        ack()
+        _answer(deps, client, body, note_views.open_amend(deps, client, body, action.get("value", "")))
+
+    @app.view(CallbackId.AMEND)
+    def on_amend_submitted(ack, body):
+        errors = note_views.submit_amend(deps, body)
+        # A saved amendment closes the note's modal too, so nobody reads the old version as current.
+        ack(response_action="errors", errors=errors) if errors else ack(response_action="clear")
+        delivery.deliver_due(deps)
+
+    @app.view(CallbackId.SUMMARY)
+    def on_summary_submitted(ack, body):
+        errors = notes.submit(deps, body)
+        ack(response_action="errors", errors=errors) if errors else ack()
+        delivery.deliver_due(deps)
+
+
+def _opener(body) -> dict:
+    return {"team_id": body["team"]["id"], "user_id": body["user"]["id"], "trigger_id": body["trigger_id"]}
+
+
+def _answer(deps: Deps, client, body, problem: str | None) -> None:
+    if problem:
+        # A button inside a modal has no channel: the answer goes by DM.
+        channel = (body.get("channel") or {}).get("id") or body["user"]["id"]
+        thread.tell(client, channel, body["user"]["id"], problem)
+    delivery.deliver_due(deps)

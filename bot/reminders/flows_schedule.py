@@ -1,0 +1,154 @@
+"""Planning a case's discussions, supervision check-ins and review from its agreement.
+
+Each item is one occurrence. The next one is planned when the current one is held or has been missed,
+and a new agreement version replaces the not-yet-due future while everything already due or held
+stays. These helpers run inside the caller's transaction and never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from bot.deps import Deps
+from bot.kernel.rules_working_time import Leave as LeaveSpan
+from bot.kernel.rules_working_time import WorkCalendar
+from bot.reminders.rules import Thresholds
+from bot.reminders.rules_cadence import Cadence, next_discussion, next_supervision, parse_time, review_due
+from storage import repository as repo
+from storage.models import (
+    Agreement,
+    Case,
+    Experience,
+    ItemKind,
+    ItemStatus,
+    Leave,
+    MemberRole,
+    Person,
+    ScheduleItem,
+)
+
+MAX_SKIPPED = 400  # occurrences skipped after downtime: years of weekly discussions
+
+
+def thresholds(deps: Deps) -> Thresholds:
+    return Thresholds(
+        remind_after=deps.settings.remind_after_working_days,
+        escalate_after=deps.settings.escalate_after_working_days,
+    )
+
+
+def zone(deps: Deps, person: Person | None) -> ZoneInfo:
+    """The person's Slack time zone (cached from users.info), or the configured default."""
+    name = (person.tz if person else None) or deps.settings.default_timezone
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError):
+        return ZoneInfo(deps.settings.default_timezone)
+
+
+def calendar(deps: Deps, person: Person | None, leave: Iterable[Leave] = ()) -> WorkCalendar:
+    return WorkCalendar(
+        tz=zone(deps, person),
+        hours=deps.settings.hours(),
+        holidays=deps.public_holidays,
+        leave=tuple(LeaveSpan(span.first_day, span.last_day) for span in leave),
+    )
+
+
+def lead_of(case: Case) -> Person | None:
+    return next((m.person for m in case.members if m.role == MemberRole.LEAD), None)
+
+
+def case_calendar(deps: Deps, case: Case) -> WorkCalendar:
+    """The case's own calendar (the lead's zone, no leave): occurrences and thresholds are counted in it."""
+    return calendar(deps, lead_of(case))
+
+
+def plan_case(deps: Deps, session: Session, case: Case, agreement: Agreement, now: datetime) -> None:
+    """Plan whatever kind of item the case has nothing open for (first agreement, or after a replan)."""
+    for kind in ItemKind:
+        if repo.open_item_of_kind(session, case_id=case.id, kind=kind) is None:
+            due = _next_due(deps, case, agreement, kind, after=now)
+            session.add(_item(deps, case, agreement, kind, due, now))
+    session.flush()
+
+
+def replan(deps: Deps, session: Session, case: Case, agreement: Agreement, now: datetime) -> None:
+    """A new agreement version: cancel the not-yet-due future and plan again from the new terms."""
+    for item in repo.open_items(session, case_ids=[case.id]):
+        if item.status == ItemStatus.SCHEDULED and item.due_at > now and item.level_sent < 0:
+            item.status, item.next_check_at = ItemStatus.CANCELLED, None
+    session.flush()
+    plan_case(deps, session, case, agreement, now)
+
+
+def plan_next(
+    deps: Deps, session: Session, item: ScheduleItem, now: datetime, *, missed: bool = False
+) -> ScheduleItem | None:
+    """After an item is held or missed, plan the following occurrence (reviews recur only by agreement).
+
+    A missed item is followed by the latest occurrence already due (after downtime the ones in between
+    are skipped, not replayed as a backlog); a held one by the first occurrence after both its due time
+    and now, so holding it late does not bunch two together.
+    """
+    if item.kind == ItemKind.REVIEW:
+        return None
+    case = item.case
+    agreement = max(case.agreements, key=lambda a: a.version)
+    due = _next_due(deps, case, agreement, item.kind, after=item.due_at if missed else max(now, item.due_at))
+    for _ in range(MAX_SKIPPED):
+        following = _next_due(deps, case, agreement, item.kind, after=due)
+        if not missed or following > now:
+            break
+        due = following
+    following = _item(deps, case, agreement, item.kind, due, now)
+    session.add(following)
+    session.flush()
+    return following
+
+
+def _item(deps: Deps, case: Case, agreement: Agreement, kind: ItemKind, due: datetime, now: datetime):
+    expires = None if kind == ItemKind.REVIEW else _next_due(deps, case, agreement, kind, after=due)
+    return ScheduleItem(
+        team_id=case.team_id,
+        case_id=case.id,
+        agreement_id=agreement.id,
+        kind=kind,
+        status=ItemStatus.SCHEDULED,
+        due_at=due,
+        expires_at=expires,
+        round=0,
+        level_sent=-1,
+        next_check_at=due,
+        created_at=now,
+    )
+
+
+def _next_due(deps: Deps, case: Case, agreement: Agreement, kind: ItemKind, *, after: datetime) -> datetime:
+    cal = case_calendar(deps, case)
+    if kind == ItemKind.DISCUSSION:
+        cadence = Cadence(
+            frequency=agreement.discussion_frequency,
+            custom=agreement.discussion_custom,
+            weekday=agreement.discussion_weekday,
+            at=parse_time(agreement.discussion_time),
+        )
+        developing = any(m.experience == Experience.DEVELOPING for m in case.members)
+        return next_discussion(cadence, started=case.created_at, after=after, cal=cal, developing=developing)
+    if kind == ItemKind.SUPERVISION:
+        return next_supervision(
+            agreement.supervision_frequency, started=case.created_at, after=after, cal=cal
+        )
+    return max(review_due(agreement.review_date, cal), after + timedelta(minutes=1))
+
+
+def local_time_of(deps: Deps, case: Case, at: datetime):
+    return at.astimezone(case_calendar(deps, case).tz).time()
+
+
+def today_for(deps: Deps, person: Person | None, now: datetime) -> date:
+    return now.astimezone(zone(deps, person)).date()
