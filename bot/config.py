@@ -68,6 +68,10 @@ class Settings:
     # days later; raw thread text is deleted this many days after the note that used it is signed off.
     record_within_working_days: int = 1
     raw_text_retention_days: int = 30
+    # Exports: whether /case export may send the notes as a Slack file at all (the CLI always can), and
+    # how many days such a file stays in Slack before the sweep deletes it.
+    exports_by_slack: bool = True
+    export_file_keep_days: int = 7
     # Keys that encrypt case text at rest (Fernet keys, newest first). Never shown: not in repr or str.
     data_keys: tuple[str, ...] = field(default=(), repr=False)
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False)
@@ -330,6 +334,7 @@ def _validate_working_time(settings: Settings) -> None:
 
 MAX_RECORD_WITHIN_WORKING_DAYS = 20
 MAX_RAW_TEXT_RETENTION_DAYS = 365
+MAX_EXPORT_FILE_KEEP_DAYS = 90
 
 
 def _validate_record_keeping(settings: Settings) -> None:
@@ -339,6 +344,12 @@ def _validate_record_keeping(settings: Settings) -> None:
             f"CASEBOT_RECORD_WITHIN_WORKING_DAYS must be at most {MAX_RECORD_WITHIN_WORKING_DAYS} working "
             f"days (practice is 0 to 5; 1 means by the end of the next working day), not "
             f"{settings.record_within_working_days}."
+        )
+    if not 0 <= settings.export_file_keep_days <= MAX_EXPORT_FILE_KEEP_DAYS:
+        raise ConfigError(
+            f"CASEBOT_EXPORT_FILE_KEEP_DAYS must be between 0 and {MAX_EXPORT_FILE_KEEP_DAYS} days: an "
+            "exported file holds the whole case record, so it leaves Slack soon; "
+            f"got {settings.export_file_keep_days}."
         )
     if settings.raw_text_retention_days > MAX_RAW_TEXT_RETENTION_DAYS:
         raise ConfigError(

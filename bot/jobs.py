@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot.deps import Deps
 from bot.follow_ups import flows_sweep as follow_ups
 from bot.kernel import people
+from bot.notes import flows_export as export
 from bot.notes import flows_retention as retention
 from bot.notes import flows_timeliness as timeliness
 from bot.outbox import delivery
@@ -32,6 +33,7 @@ class PassReport:
     late_summaries: timeliness.SweepReport | None = None
     raw_text: retention.SweepReport | None = None
     actions: follow_ups.SweepReport | None = None
+    export_files: export.FileSweepReport | None = None
 
 
 def run_pass(deps: Deps, client: WebClient | None = None) -> PassReport:
@@ -46,4 +48,6 @@ def run_pass(deps: Deps, client: WebClient | None = None) -> PassReport:
     late = timeliness.sweep(deps)
     purged = retention.sweep(deps)
     followed = follow_ups.sweep(deps)
-    return PassReport(refreshed, swept, delivery.deliver_due(deps, client), late, purged, followed)
+    files = export.sweep_files(deps, client)
+    delivered = delivery.deliver_due(deps, client)
+    return PassReport(refreshed, swept, delivered, late, purged, followed, files)

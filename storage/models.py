@@ -629,6 +629,24 @@ class SummaryCheck(Base):
     created_at: Mapped[datetime]
 
 
+class ExportFile(Base):
+    """A notes export casebot put in Slack as a file: deleted from Slack by the sweep once `delete_after`
+    passes, since a file in Slack is outside casebot's encryption, retention and purge. Ids only."""
+
+    __tablename__ = "export_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    case_id: Mapped[int | None] = mapped_column(Integer)  # not a foreign key: the record outlives a purge
+    user_id: Mapped[str] = mapped_column(String(32))
+    file_id: Mapped[str] = mapped_column(String(32), unique=True)
+    uploaded_at: Mapped[datetime]
+    delete_after: Mapped[datetime] = mapped_column(index=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(60), default=None)
+
+
 APPEND_ONLY = (AuditEntry, Agreement, AgreementAcceptance, NoteVersion, LearningEvidence)
 
 

@@ -17,6 +17,7 @@ from storage.models import (
     Case,
     CaseMember,
     CaseStatus,
+    ExportFile,
     ItemKind,
     ItemStatus,
     Leave,
@@ -190,6 +191,17 @@ def enqueue_card_update(session: Session, *, case: Case, now: datetime) -> None:
 
 
 DUE = (OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.UNCERTAIN)
+
+
+def due_export_files(session: Session, *, now: datetime, limit: int = 100) -> list[tuple[int, str]]:
+    """(row id, Slack file id) of exported files whose time in Slack is up and not yet deleted."""
+    rows = session.execute(
+        select(ExportFile.id, ExportFile.file_id)
+        .where(ExportFile.deleted_at.is_(None), ExportFile.delete_after <= now)
+        .order_by(ExportFile.delete_after, ExportFile.id)
+        .limit(limit)
+    )
+    return [(row_id, file_id) for row_id, file_id in rows]
 
 
 def due_outbox_ids(session: Session, *, now: datetime, limit: int = 100) -> list[int]:

@@ -43,3 +43,17 @@ def test_a_toml_file_can_set_them(tmp_path):
     path.write_text("record_within_working_days = 2\nraw_text_retention_days = 14\n")
     settings = load_settings({"CASEBOT_CONFIG": str(path)})
     assert settings.record_within_working_days == 2 and settings.raw_text_retention_days == 14
+
+
+def test_slack_exports_are_on_and_kept_seven_days_by_default_and_can_be_turned_off():
+    settings = load_settings({})
+    assert settings.exports_by_slack is True and settings.export_file_keep_days == 7
+    settings = load_settings({"CASEBOT_EXPORTS_BY_SLACK": "false", "CASEBOT_EXPORT_FILE_KEEP_DAYS": "0"})
+    assert settings.exports_by_slack is False and settings.export_file_keep_days == 0
+
+
+@pytest.mark.parametrize("value", ["a week", "-1", "91"])
+def test_an_export_file_kept_too_long_or_malformed_is_one_line(value):
+    with pytest.raises(ConfigError) as raised:
+        load_settings({"CASEBOT_EXPORT_FILE_KEEP_DAYS": value})
+    assert "CASEBOT_EXPORT_FILE_KEEP_DAYS" in str(raised.value) and "\n" not in str(raised.value)

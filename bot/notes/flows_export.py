@@ -12,7 +12,7 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from slack_sdk import WebClient
@@ -27,13 +27,19 @@ from bot.notes.rules import CaseNotes
 from bot.reminders import flows_schedule as schedule
 from storage import notes as note_store
 from storage import repository as repo
-from storage.models import Case
+from storage.models import Case, ExportFile
 
 log = logging.getLogger(__name__)
 
 USAGE = (
     "Use `/case export [case reference] [md|json]`: `md` (the default) to read, "
     "`json` to import into a case-management system."
+)
+
+
+SLACK_EXPORTS_OFF = (
+    "Your organisation has turned off exports through Slack, so the notes stay in the case-note store. "
+    "An administrator can export them with `casebot notes export`."
 )
 
 
@@ -118,6 +124,19 @@ def _prepare(
     case = found.case
     if not access.may_take_part(deps, session, case, user_id=user_id, now=now):
         return access.deny(session, case, user_id=user_id, action="notes.export", now=now)
+    if not deps.settings.exports_by_slack:
+        repo.add_audit(
+            session,
+            team_id=team_id,
+            now=now,
+            actor=user_id,
+            action="notes.export",
+            outcome="off",
+            object_type="case",
+            object_id=case.id,
+            detail={"via": "slack_dm"},
+        )
+        return SLACK_EXPORTS_OFF
     formats = [export.parse_format(word) for word in found.rest]
     if len(found.rest) > 1 or None in formats:
         words = slack_escape(" ".join(found.rest)[:40])
@@ -147,14 +166,16 @@ def _send(deps: Deps, client: WebClient, prepared: Prepared, *, user_id: str, no
             names=names,
         )
         dm = client.conversations_open(users=user_id)["channel"]["id"]
-        client.files_upload_v2(
+        delete_after = now + timedelta(days=deps.settings.export_file_keep_days)
+        uploaded = client.files_upload_v2(
             channel=dm,
             content=content,
             filename=export.filename(notes.reference, now, fmt),
             title=f"Case notes: {notes.reference} ({export.FORMAT_NAMES[fmt]})",
             initial_comment=(
                 f"The notes of case {notes.reference} ({count}, {export.FORMAT_NAMES[fmt]}), as you asked. "
-                "They hold case detail: keep the file only where your organisation keeps case records."
+                "They hold case detail: keep the file only where your organisation keeps case records. "
+                f"I'll delete it from Slack {_when(delete_after, prepared.zone)}."
             ),
         )
     except (SlackClientError, OSError) as exc:
@@ -166,8 +187,90 @@ def _send(deps: Deps, client: WebClient, prepared: Prepared, *, user_id: str, no
             f"I couldn't send the notes of case {notes.reference} to you by DM (Slack said `{error}`). "
             "The notes are unchanged; try again in a few minutes."
         )
+    _remember_file(deps, prepared, uploaded, user_id=user_id, now=now, delete_after=delete_after)
     log.info("notes exported", extra={"case_id": prepared.case_id, "user_id": user_id, "format": fmt})
     return f"I've sent you the notes of case {notes.reference} by DM ({count}, {export.FORMAT_NAMES[fmt]})."
+
+
+def _when(moment: datetime, zone: tzinfo) -> str:
+    local = moment.astimezone(zone)
+    return f"on {local:%a} {local.day} {local:%b %Y} (after {local:%H:%M} {local.tzname()})"
+
+
+def _remember_file(
+    deps: Deps, prepared: Prepared, uploaded: Any, *, user_id: str, now: datetime, delete_after: datetime
+) -> None:
+    """Note the file so the sweep deletes it from Slack once its days are up (ids and times only)."""
+    file_id = str((uploaded.get("file") or {}).get("id") or "")
+    if not file_id:
+        log.warning(
+            "exported file has no id; it cannot be deleted later", extra={"case_id": prepared.case_id}
+        )
+        return
+    with deps.sessions.begin() as session:
+        case = session.get(Case, prepared.case_id)
+        assert case is not None
+        session.add(
+            ExportFile(
+                team_id=case.team_id,
+                case_id=case.id,
+                user_id=user_id,
+                file_id=file_id,
+                uploaded_at=now,
+                delete_after=delete_after,
+            )
+        )
+
+
+@dataclass
+class FileSweepReport:
+    deleted: int = 0
+    failed: int = 0
+
+
+# Slack's answers that mean the file is gone already: nothing left to delete.
+ALREADY_GONE = {"file_not_found", "file_deleted"}
+
+
+def sweep_files(deps: Deps, client: WebClient, *, limit: int = 100) -> FileSweepReport:
+    """Delete from Slack the exported files whose days are up; each one audited, a failure tried again."""
+    report = FileSweepReport()
+    now = deps.clock()
+    with deps.sessions.begin() as session:
+        due = repo.due_export_files(session, now=now, limit=limit)
+    for row_id, file_id in due:
+        try:
+            client.files_delete(file=file_id)
+            error = None
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or f"http_{exc.response.status_code}")
+        except OSError as exc:
+            error = type(exc).__name__
+        gone = error is None or error in ALREADY_GONE
+        with deps.sessions.begin() as session:
+            row = session.get(ExportFile, row_id)
+            assert row is not None
+            if gone:
+                row.deleted_at = now
+                repo.add_audit(
+                    session,
+                    team_id=row.team_id,
+                    now=now,
+                    actor="casebot",
+                    action="notes.export_file.delete",
+                    object_type="case",
+                    object_id=row.case_id,
+                    detail={"file_id": row.file_id, **({"slack": error} if error else {})},
+                )
+            else:
+                row.attempts += 1
+                row.last_error = error[:60]
+        if gone:
+            report.deleted += 1
+        else:
+            report.failed += 1
+            log.warning("exported file not deleted yet", extra={"export_file_id": row_id, "error": error})
+    return report
 
 
 def _audit_failure(deps: Deps, prepared: Prepared, *, user_id: str, error: str, now: datetime) -> None:

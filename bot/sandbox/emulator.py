@@ -167,6 +167,7 @@ class WebApi(Workspace):
             "reactions.add": self._reactions_add,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
+            "files.delete": self._files_delete,
         }
 
     @property
@@ -649,6 +650,24 @@ class WebApi(Workspace):
             "shares": {},
             "comments_count": 0,
         }
+
+    def _files_delete(self, p: Json) -> Json:
+        """A bot may delete the files it uploaded; the share message then shows the file as deleted."""
+        file_id = _str(p, "file")
+        record = next((f for f in self._files if f["id"] == file_id), None)
+        if record is None:
+            raise ApiError("file_not_found")
+        if record.get("deleted"):
+            raise ApiError("file_deleted")
+        record.update(deleted=True, content=b"")
+        for channel in self.channels.values():
+            for message in channel.messages:
+                for shared in message.get("files", []):
+                    if shared.get("id") == file_id:
+                        shared.clear()
+                        shared.update(id=file_id, mode="tombstone")
+        self.log("file_deleted", id=file_id)
+        return {}
 
     def receive_upload(self, file_id: str, body: bytes) -> tuple[int, bytes, dict[str, str]]:
         """The upload URL handed out by files.getUploadURLExternal: store the POSTed bytes."""

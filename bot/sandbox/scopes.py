@@ -34,6 +34,7 @@ SCOPES_NEEDED: dict[str, str | None] = {
     "reactions.add": "reactions:write",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
+    "files.delete": "files:write",
 }
 
 # Conversation methods: the scope family, completed by the conversation's kind.

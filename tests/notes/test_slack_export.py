@@ -8,8 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot import jobs
 from bot.kernel.access import NOT_ALLOWED
-from bot.sandbox.harness import ADMIN, CASE_CHANNEL, COLLEAGUE, DEVELOPING, LEAD, MANAGER, OUTSIDER
+from bot.sandbox.harness import ADMIN, CASE_CHANNEL, COLLEAGUE, DEVELOPING, LEAD, MANAGER, OUTSIDER, Sandbox
 from storage.models import ActionStatus, Case
 from tests.journey import open_case
 from tests.notes.test_rules_export import errors, recompute
@@ -178,3 +179,53 @@ def test_help_lists_export(http_sandbox):
         "`/case export [REF] [md|json]`: the case's signed-off notes as a file, sent to you by DM"
         in reply.text
     )
+
+
+# ------------------------------------------------------------------ exports leave Slack again
+
+
+def test_an_exported_file_is_deleted_from_slack_after_seven_days_and_the_dm_says_when(http_sandbox, clock):
+    box = http_sandbox
+    open_case(box)
+    with_notes(box)
+    export(box, LEAD)
+    (sent,) = received(box, LEAD)
+    assert "I'll delete it from Slack on " in sent["initial_comment"]
+
+    clock.advance(days=7, minutes=-1)
+    jobs.run_pass(box.deps)
+    assert not received(box, LEAD)[0].get("deleted"), "still there until its seven days are up"
+
+    clock.advance(minutes=2)
+    jobs.run_pass(box.deps)
+    (gone,) = received(box, LEAD)
+    assert gone["deleted"] and gone["content"] == b""
+    (audit,) = audits(box, "notes.export_file.delete")
+    assert (audit.actor, audit.object_type, audit.detail) == ("casebot", "case", {"file_id": sent["id"]})
+    jobs.run_pass(box.deps)
+    assert len(box.emu.calls_to("files.delete")) == 1, "deleted once"
+
+
+def test_a_file_slack_would_not_delete_yet_is_tried_again_at_the_next_sweep(http_sandbox, clock):
+    box = http_sandbox
+    open_case(box)
+    with_notes(box)
+    export(box, LEAD)
+    clock.advance(days=8)
+    box.emu.inject_error("files.delete", status=500)
+    jobs.run_pass(box.deps)
+    assert not received(box, LEAD)[0].get("deleted")
+    assert audits(box, "notes.export_file.delete") == []
+    jobs.run_pass(box.deps)
+    assert received(box, LEAD)[0]["deleted"]
+
+
+def test_with_slack_exports_turned_off_nothing_is_uploaded_and_the_cli_is_named(database_url, clock):
+    with Sandbox(database_url=database_url, clock=clock, rate_limits=False, exports_by_slack=False) as box:
+        open_case(box)
+        with_notes(box)
+        reply = export(box, LEAD)
+        assert "turned off exports through Slack" in reply and "`casebot notes export`" in reply
+        assert box.emu.files == [] and box.emu.calls_to("files.getUploadURLExternal") == []
+        (audit,) = audits(box, "notes.export")
+        assert (audit.actor, audit.outcome) == (LEAD, "off")
