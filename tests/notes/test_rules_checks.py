@@ -1,4 +1,5 @@
-"""Draft-note checks: likely identifiers and non-SMART actions (bot/notes/rules_checks.py)."""
+"""Draft-note checks: likely identifiers and non-SMART actions (bot/notes/rules_checks.py,
+rules_identifiers.py, rules_birth_dates.py, rules_actions.py)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.notes.rules_checks import (
-    Finding,
-    check_action,
-    find_identifiers,
-    nhi_check_ok,
-    nhs_check_ok,
-    ni_prefix_ok,
-    unconfirmed,
-)
+from bot.notes.rules_actions import check_action
+from bot.notes.rules_checks import Finding, unconfirmed
+from bot.notes.rules_identifiers import find_identifiers, nhi_check_ok, nhs_check_ok, ni_prefix_ok
 
 TODAY = date(2026, 4, 15)
 REFERENCE = r"^[A-Z0-9][A-Z0-9/-]{2,23}$"  # bot.config.DEFAULT_REFERENCE_PATTERN
