@@ -26,7 +26,7 @@ class ConversationsApi(ApiBase):
 
     # What Slack allows an app reading conversations.history / conversations.replies depends on how the
     # app is distributed (docs.slack.dev/reference/methods/conversations.replies, .../apis/web-api/
-    # rate-limits; see outbox/delivery.py): "internal" (customer-built, one workspace) and Marketplace apps
+    # rate-limits; see outbox/recovery.py): "internal" (customer-built, one workspace) and Marketplace apps
     # have Tier 3 (about 50 calls a minute per method) and pages of up to 999 (history) / 1000
     # (replies); "non_marketplace" (commercially distributed outside the Marketplace, since 2025-05-29)
     # has 1 call a minute per method and pages of at most 15, whatever `limit` asks for. Past the rate

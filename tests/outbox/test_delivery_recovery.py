@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
 from bot.outbox import calls as outbox_calls
-from bot.outbox import delivery
+from bot.outbox import delivery, recovery
 from bot.outbox.delivery import deliver_due
 from bot.sandbox.emulator import SlackEmulator
 from bot.sandbox.harness import CASE_CHANNEL, LEAD, MANAGER, TEAM_ID
@@ -218,7 +218,7 @@ def test_the_check_reads_from_the_first_attempts_time_not_the_whole_history(box,
     assert len(notes_in_thread(box, thread_ts, "the crashed note")) == 1, "found, not posted again"
     (read,) = box.emu.calls_to("conversations.replies")
     started = row(box, note).first_attempt_at
-    oldest = (started - delivery.SLACK_CLOCK_SKEW).timestamp()
+    oldest = (started - recovery.SLACK_CLOCK_SKEW).timestamp()
     assert float(read.params["oldest"]) == pytest.approx(oldest, abs=1e-6)
     assert len(read.response["messages"]) <= 2, "one page from the first attempt, not 300 replies"
 
@@ -246,7 +246,7 @@ def test_non_marketplace_terms_fifteen_a_page_one_call_a_minute_still_find_the_p
     answered = [c for c in box.emu.calls_to("conversations.replies") if c.status == 200]
     assert len(answered) >= 17, "15 a page: the whole thread, page by page"
     assert all(len(c.response["messages"]) <= 15 for c in answered)
-    assert all(int(c.params["limit"]) == delivery.CHECK_PAGE for c in answered)
+    assert all(int(c.params["limit"]) == recovery.CHECK_PAGE for c in answered)
     assert not [m for m in box.emu.dms(MANAGER) if "not sure" in m["text"]], "slow, not stuck: nobody told"
     cursors = [c.params.get("cursor") for c in answered]
     assert len(set(cursors)) == len(cursors), "each page read once: the place is kept between passes"
@@ -292,7 +292,7 @@ def test_a_check_that_keeps_failing_tells_the_manager_once_and_never_posts_twice
     box.emu.inject_error("conversations.history", status=500, times=None, channel=CASE_CHANNEL)
 
     clock.advance(seconds=delivery.LEASE.total_seconds())
-    for _ in range(delivery.TELL_AFTER_CHECKS + 4):
+    for _ in range(recovery.TELL_AFTER_CHECKS + 4):
         deliver_due(box.deps)
         card = row(box, card_id)
         assert card.status == OutboxStatus.UNCERTAIN
@@ -306,10 +306,10 @@ def test_a_check_that_keeps_failing_tells_the_manager_once_and_never_posts_twice
     assert held.object_id == str(card_id)
     assert len(posts_of(box, card_id)) == 2 and len(box.emu.messages(CASE_CHANNEL)) == 1
     assert audits(box, "outbox.dead") == [], "held, not dropped"
-    assert row(box, card_id).next_attempt_at - clock() <= delivery.RECHECK_AT_MOST
+    assert row(box, card_id).next_attempt_at - clock() <= recovery.RECHECK_AT_MOST
 
     box.emu.clear_faults()
-    clock.advance(seconds=delivery.RECHECK_AT_MOST.total_seconds())
+    clock.advance(seconds=recovery.RECHECK_AT_MOST.total_seconds())
     deliver_due(box.deps)
     assert row(box, card_id).status == OutboxStatus.SENT
     assert len(box.emu.messages(CASE_CHANNEL)) == 1
