@@ -31,6 +31,8 @@ from bot.notes import flows_timeliness as timeliness
 from bot.notes import rules_checks as checks
 from bot.notes import rules_drafting as drafting
 from bot.notes.rules import ActionText, SectionText, actions_json, content_hash
+from bot.notes.rules_actions import check_action
+from bot.notes.rules_identifiers import find_identifiers
 from bot.reminders import flows_buttons as occurrences
 from bot.reminders import flows_schedule as schedule
 from bot.reminders.flows_offline import offline_discussion
@@ -256,16 +258,14 @@ def findings(form: blocks.Submitted, today: date, pattern: str) -> dict[str, lis
     """Every check's findings, by the block they belong next to."""
     found: dict[str, list[checks.Finding]] = defaultdict(list)
     for key, text in form.sections.items():
-        found[blocks.section_block(key)] += checks.find_identifiers(
-            text, today=today, reference_pattern=pattern
-        )
+        found[blocks.section_block(key)] += find_identifiers(text, today=today, reference_pattern=pattern)
     for number, row in form.actions:
         text_block = blocks.action_block(number, "text")
-        found[text_block] += checks.find_identifiers(row.text, today=today, reference_pattern=pattern)
-        found[blocks.action_block(number, "done")] += checks.find_identifiers(
+        found[text_block] += find_identifiers(row.text, today=today, reference_pattern=pattern)
+        found[blocks.action_block(number, "done")] += find_identifiers(
             row.done_looks_like, today=today, reference_pattern=pattern
         )
-        for finding in checks.check_action(row.text, owners=[row.owner_id or ""], due=row.due):
+        for finding in check_action(row.text, owners=[row.owner_id or ""], due=row.due):
             part = {"action_owner": "owner", "action_due": "due"}.get(finding.kind, "text")
             found[blocks.action_block(number, part)].append(finding)
     return {block: fs for block, fs in found.items() if fs}
