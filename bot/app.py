@@ -8,7 +8,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
-from bot import errors
+from bot import errors, renderers
 from bot.capture import listeners as capture
 from bot.cases import listeners as actions
 from bot.cases import listeners_form as views
@@ -44,6 +44,7 @@ def create_app(deps: Deps) -> App:
     client.timeout = settings.slack_timeout_seconds  # type: ignore[assignment]  # urllib accepts float seconds
     client.retry_handlers = [ConnectionErrorRetryHandler(max_retry_count=1)]
     errors.register(app)
+    renderers.wire()  # the outbox renders each feature's rows with that feature's renderers
     for module in LISTENER_MODULES:
         module.register(app, deps)
     return app

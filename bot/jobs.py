@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import renderers
 from bot.deps import Deps
 from bot.follow_ups import flows_sweep as follow_ups
 from bot.kernel import people
@@ -37,6 +38,7 @@ class PassReport:
 
 
 def run_pass(deps: Deps, client: WebClient | None = None) -> PassReport:
+    renderers.wire()
     client = client or deps.web_client()
     try:
         refreshed = people.refresh_zones(deps, client, now=deps.clock())

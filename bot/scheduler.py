@@ -12,7 +12,7 @@ import logging
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot import jobs
+from bot import jobs, renderers
 from bot.deps import Deps
 from bot.outbox import delivery
 
@@ -22,6 +22,7 @@ DELIVERY_EVERY_SECONDS = 15
 
 
 def start(deps: Deps) -> BackgroundScheduler:
+    renderers.wire()
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(
         lambda: _safely(deps, lambda: jobs.run_pass(deps)),

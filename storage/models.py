@@ -84,6 +84,31 @@ class OutboxStatus(enum.StrEnum):
     UNCERTAIN = "uncertain"
 
 
+class OutboxKind(enum.StrEnum):
+    """What an outbox row is; the values are stored in outbox_messages.kind: never change one. Rows are
+    rendered at send time by bot.outbox.calls, and by the renderers each feature registers there."""
+
+    # Rendered by the outbox itself: they need nothing from a feature.
+    DM = "dm"
+    REPLACE_MESSAGE = "replace_message"
+    THREAD_NOTE = "thread_note"
+    # cases: the case card and the co-working agreement in its thread
+    POST_CARD = "post_card"
+    UPDATE_CARD = "update_card"
+    POST_AGREEMENT = "post_agreement"
+    UPDATE_AGREEMENT = "update_agreement"
+    # discussions: a question in the case thread
+    POST_PROMPT = "post_prompt"
+    UPDATE_PROMPT = "update_prompt"
+    # reminders: a rung of a schedule item's reminder ladder
+    REMINDER = "reminder"
+    # notes: a late-summary DM
+    RECORD_REMINDER = "record_reminder"
+    # follow_ups: the owner's DM on an action's due date, and a co-worker's *Can't do it* notice
+    ACTION_FOLLOW_UP = "action_follow_up"
+    ACTION_CANNOT_NOTICE = "action_cannot_notice"
+
+
 class ItemKind(enum.StrEnum):
     DISCUSSION = "discussion"
     SUPERVISION = "supervision"

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import make_url, text
 
+from bot import renderers
 from bot.config import ephemeral_data_keys
 from bot.sandbox.harness import ManualClock
 from storage import crypto, migrate
@@ -16,6 +17,9 @@ from storage.db import make_engine, make_sessions
 # Case text is encrypted at rest: engines the tests make directly (not through Deps, which binds the
 # configured keys) use the same made-up key as the sandbox, so both read what the other wrote.
 crypto.use_by_default(ephemeral_data_keys())
+
+# Tests that deliver the outbox without an app or a jobs pass still render every feature's rows.
+renderers.wire()
 
 # The Slack-level fixtures (`sandbox`, `http_sandbox`), shared by every feature's tests.
 pytest_plugins = ["tests.slack_fixtures"]

@@ -32,6 +32,7 @@ from storage.models import (
     CaseStatus,
     Experience,
     MemberRole,
+    OutboxKind,
 )
 
 log = logging.getLogger(__name__)
@@ -263,7 +264,7 @@ def _save(deps: Deps, sub: Submission, form: AgreementForm, *, zones: dict[str, 
             session,
             team_id=sub.team_id,
             case_id=case.id,
-            kind="post_card",
+            kind=OutboxKind.POST_CARD,
             payload={"case_id": case.id},
             now=now,
         )
@@ -271,7 +272,7 @@ def _save(deps: Deps, sub: Submission, form: AgreementForm, *, zones: dict[str, 
             session,
             team_id=sub.team_id,
             case_id=case.id,
-            kind="post_agreement",
+            kind=OutboxKind.POST_AGREEMENT,
             payload={"case_id": case.id, "agreement_id": agreement.id},
             now=now,
         )
@@ -340,7 +341,7 @@ def agree(deps: Deps, *, team_id: str, user_id: str, value: str) -> str | None:
             session,
             team_id=team_id,
             case_id=case.id,
-            kind="update_agreement",
+            kind=OutboxKind.UPDATE_AGREEMENT,
             payload={"case_id": case.id, "agreement_id": agreement.id},
             now=now,
         )

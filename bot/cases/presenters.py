@@ -23,7 +23,6 @@ from storage.models import (
     DiscussionStatus,
     Experience,
     ItemKind,
-    ItemStatus,
     MemberRole,
     ScheduleItem,
 )
@@ -36,10 +35,6 @@ def agreement_view(agreement: Agreement) -> AgreementView:
         version=agreement.version,
         **terms | {"reasons": tuple(agreement.reasons), "responsibilities": dict(agreement.responsibilities)},
     )
-
-
-def current_agreement(case: Case) -> Agreement:
-    return max(case.agreements, key=lambda a: a.version)
 
 
 def schedule_view(items: Sequence[ScheduleItem], now: datetime) -> ScheduleView:
@@ -61,7 +56,7 @@ def case_view(
     now: datetime | None = None,
     notes: CardNotes | None = None,
 ) -> CaseView:
-    agreement = current_agreement(case)
+    agreement = schedule.current_agreement(case)
     agreed = {acceptance.person_id for acceptance in agreement.acceptances}
     return CaseView(
         case_id=case.id,
@@ -87,7 +82,7 @@ def recorders_for(session: Session, case: Case, turn: int) -> tuple[str, ...]:
     """Who the current agreement expects to record discussion number `turn` of the case (1 = the first)."""
     lead = next((m for m in case.members if m.role == MemberRole.LEAD), case.members[0])
     others = [m.person.slack_user_id for m in case.members if m.id != lead.id]
-    recorder = current_agreement(case).recorder
+    recorder = schedule.current_agreement(case).recorder
     return expected_recorders(recorder, lead_id=lead.person.slack_user_id, others=others, turn=turn)
 
 
@@ -137,31 +132,3 @@ def case_line(case: Case, user_id: str, *, items: Sequence[ScheduleItem], now: d
         everyone_agreed=view.everyone_agreed,
         schedule=view.schedule,
     )
-
-
-def supervision_agenda(session: Session, case: Case, item: ScheduleItem, now: datetime) -> tuple[str, ...]:
-    """Agenda lines built from the case's record since the last supervision check-in."""
-    history = repo.items_since(session, case_id=case.id, since=None)
-    last = max(
-        (i.held_at for i in history if i.kind == ItemKind.SUPERVISION and i.held_at is not None), default=None
-    )
-    discussions = [
-        i
-        for i in history
-        if i.kind == ItemKind.DISCUSSION and (last is None or i.due_at >= last) and i.due_at <= now
-    ]
-    held = sum(i.status == ItemStatus.HELD for i in discussions)
-    missed = sum(i.status == ItemStatus.MISSED for i in discussions)
-    overdue = [i for i in history if i.status in repo.OPEN_ITEM and i.due_at <= now and i.id != item.id]
-    lines = [
-        f"Reflective discussions since the last check-in: {held} held, {missed} missed"
-        + (f", {len(discussions) - held - missed} still open." if len(discussions) > held + missed else ".")
-    ]
-    if overdue:
-        lines.append("Overdue: " + ", ".join(f"{i.kind.value} due {i.due_at:%d %b}" for i in overdue) + ".")
-    agreement = current_agreement(case)
-    if agreement.learning_goals:
-        lines.append(f"Learning goals agreed: {agreement.learning_goals}")
-    if agreement.review_date:
-        lines.append(f"The agreement is due for review on {agreement.review_date:%d %B %Y}.")
-    return tuple(lines)

@@ -25,6 +25,7 @@ from storage.models import (
     DiscussionPrompt,
     DiscussionStatus,
     Experience,
+    OutboxKind,
     PromptOutcome,
 )
 
@@ -58,16 +59,16 @@ def add(
     )
     session.add(prompt)
     session.flush()
-    _queue(session, case, "post_prompt", prompt, now)
+    _queue(session, case, OutboxKind.POST_PROMPT, prompt, now)
     return prompt
 
 
 def refresh(session: Session, case: Case, prompt: DiscussionPrompt, now: datetime) -> None:
     """Re-render a posted question in place (e.g. its buttons go once the discussion moves on)."""
-    _queue(session, case, "update_prompt", prompt, now)
+    _queue(session, case, OutboxKind.UPDATE_PROMPT, prompt, now)
 
 
-def _queue(session: Session, case: Case, kind: str, prompt: DiscussionPrompt, now: datetime) -> None:
+def _queue(session: Session, case: Case, kind: OutboxKind, prompt: DiscussionPrompt, now: datetime) -> None:
     repo.enqueue(
         session, team_id=case.team_id, case_id=case.id, kind=kind, payload={"prompt_id": prompt.id}, now=now
     )

@@ -31,7 +31,7 @@ from bot.reminders import flows_sweep as reminders
 from bot.reminders.blocks import answered
 from storage import follow_ups as store
 from storage import repository as repo
-from storage.models import ActionStatus, Case, CaseStatus, NoteAction
+from storage.models import ActionStatus, Case, CaseStatus, NoteAction, OutboxKind
 
 STALE = (
     "That action has already been dealt with (done, given a new date or handed back). "
@@ -311,7 +311,7 @@ def _apply(
         session,
         team_id=case.team_id,
         case_id=case.id,
-        kind="replace_message",
+        kind=OutboxKind.REPLACE_MESSAGE,
         payload={
             "channel": where.channel_id,
             "ts": where.ts,
@@ -347,7 +347,7 @@ def _tell_coworkers(
             session,
             team_id=case.team_id,
             case_id=case.id,
-            kind=follow_ups.NOTICE_KIND,
+            kind=OutboxKind.ACTION_CANNOT_NOTICE,
             payload=payload,
             now=now,
             not_before=reminders.timing(deps, session, case, payload, now),

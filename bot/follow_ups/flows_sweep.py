@@ -5,7 +5,7 @@ due date with `round` bumped and `level_sent` reset). The sweep reads due action
 `next_check_at` index and advances each in its own transaction; sending the DM means inserting the
 unique ("action", action, level 0, round) follow-up claim and its outbox row in ONE transaction, so a
 second sweeper, a retry or a restart never sends it twice. The row is rendered at send time
-(`outbox.calls`): it waits for the recipient's working hours and is cancelled once the action is done,
+(`follow_ups/outbox.py`): it waits for the recipient's working hours and is cancelled once the action is done,
 handed back or given a new date. Like reminders, the DM goes to whoever covers the owner's leave, or to
 the manager when the owner's account is deactivated. Logged with ids only, never the action's text.
 """
@@ -28,14 +28,11 @@ from bot.reminders import flows_sweep as reminders
 from bot.reminders import rules as routing
 from storage import follow_ups as store
 from storage import repository as repo
-from storage.models import ActionStatus, Case, CaseStatus, FollowUpClaim, NoteAction, Person
+from storage.models import ActionStatus, Case, CaseStatus, FollowUpClaim, NoteAction, OutboxKind, Person
 
 log = logging.getLogger(__name__)
 
 SUBJECT = "action"
-KIND = "action_follow_up"  # the owner's DM on the due date
-NOTICE_KIND = "action_cannot_notice"  # a co-worker told that an action can't be done, and why
-KINDS = (KIND, NOTICE_KIND)
 
 
 def owner_of(session: Session, action: NoteAction) -> Person | None:
@@ -102,7 +99,7 @@ def _advance(deps: Deps, action_id: int, now: datetime, report: SweepReport) -> 
                     session,
                     team_id=case.team_id,
                     case_id=case.id,
-                    kind=KIND,
+                    kind=OutboxKind.ACTION_FOLLOW_UP,
                     payload=delivery,
                     now=now,
                     not_before=reminders.timing(deps, session, case, delivery, now),
@@ -172,7 +169,7 @@ def _deliveries(deps: Deps, session: Session, case: Case, action: NoteAction, no
 
 
 def message_for(
-    deps: Deps, session: Session, case: Case, kind: str, payload: dict, now: datetime
+    deps: Deps, session: Session, case: Case, kind: OutboxKind, payload: dict, now: datetime
 ) -> tuple[str, list[dict]] | None:
     """What a queued row says now, from the action as it is; None when it is no longer wanted: a DM once
     the action is answered, given a new date or its case closed."""
@@ -180,7 +177,7 @@ def message_for(
     if action is None or action.round != payload["round"] or not action.owner_id or action.due is None:
         return None
     others = tuple((who, why) for who, why in payload.get("for_others", []))
-    if kind == NOTICE_KIND:
+    if kind == OutboxKind.ACTION_CANNOT_NOTICE:
         if action.status != ActionStatus.CANNOT or not action.status_by:
             return None
         shown = view(deps, session, case, action, now, recipient_id=payload["user_id"])

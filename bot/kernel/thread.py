@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.kernel.blocks import sections
 from bot.reminders.blocks import note as note_blocks
 from storage import repository as repo
-from storage.models import Case
+from storage.models import Case, OutboxKind
 
 
 def note(session: Session, case: Case, text: str, now: datetime, blocks: list | None = None) -> None:
@@ -20,7 +20,7 @@ def note(session: Session, case: Case, text: str, now: datetime, blocks: list | 
         session,
         team_id=case.team_id,
         case_id=case.id,
-        kind="thread_note",
+        kind=OutboxKind.THREAD_NOTE,
         payload={"case_id": case.id, "text": text, "blocks": blocks},
         now=now,
     )

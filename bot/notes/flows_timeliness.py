@@ -4,7 +4,7 @@
 its note is saved. The sweep reads due discussions by the `record_next_check_at` index and advances
 each in its own transaction; sending a rung means inserting the unique ("record", discussion, level, 0)
 follow-up claim and its outbox rows in ONE transaction, so a second sweeper, a retry or a restart never
-sends it twice. The rows are rendered at send time (`outbox.calls`), wait for the recipient's working
+sends it twice. The rows are rendered at send time (`notes/outbox.py`), wait for the recipient's working
 hours and are cancelled if the summary was recorded meanwhile. Reminders are system messages: not
 audited; logged with ids only.
 """
@@ -28,12 +28,11 @@ from bot.reminders import flows_sweep as reminders
 from bot.reminders import rules as routing
 from storage import repository as repo
 from storage import timeliness as store
-from storage.models import Case, CaseStatus, Discussion, DiscussionStatus, FollowUpClaim
+from storage.models import Case, CaseStatus, Discussion, DiscussionStatus, FollowUpClaim, OutboxKind
 
 log = logging.getLogger(__name__)
 
 SUBJECT = "record"
-KIND = "record_reminder"
 
 
 def start(deps: Deps, session: Session, discussion: Discussion, now: datetime) -> None:
@@ -99,7 +98,7 @@ def _advance(deps: Deps, discussion_id: int, now: datetime, report: SweepReport)
                 session,
                 team_id=case.team_id,
                 case_id=case.id,
-                kind=KIND,
+                kind=OutboxKind.RECORD_REMINDER,
                 payload=payload,
                 now=now,
                 not_before=reminders.timing(deps, session, case, payload, now),

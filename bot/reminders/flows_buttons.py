@@ -25,7 +25,7 @@ from bot.reminders import blocks
 from bot.reminders import flows_schedule as schedule
 from bot.reminders.flows_offline import offline_discussion
 from storage import repository as repo
-from storage.models import Case, ItemKind, ItemStatus, ScheduleItem
+from storage.models import Case, ItemKind, ItemStatus, OutboxKind, ScheduleItem
 
 STALE = (
     "That reminder has already been dealt with (snoozed, moved or held). "
@@ -193,7 +193,7 @@ def _replace_buttons(session: Session, case: Case, clicked: Clicked, outcome: st
         session,
         team_id=case.team_id,
         case_id=case.id,
-        kind="replace_message",
+        kind=OutboxKind.REPLACE_MESSAGE,
         payload={
             "channel": clicked.channel_id,
             "ts": clicked.ts,

@@ -63,6 +63,11 @@ def lead_of(case: Case) -> Person | None:
     return next((m.person for m in case.members if m.role == MemberRole.LEAD), None)
 
 
+def current_agreement(case: Case) -> Agreement:
+    """The case's agreement as it stands: its latest version."""
+    return max(case.agreements, key=lambda a: a.version)
+
+
 def case_calendar(deps: Deps, case: Case) -> WorkCalendar:
     """The case's own calendar (the lead's zone, no leave): occurrences and thresholds are counted in it."""
     return calendar(deps, lead_of(case))
@@ -98,7 +103,7 @@ def plan_next(
     if item.kind == ItemKind.REVIEW:
         return None
     case = item.case
-    agreement = max(case.agreements, key=lambda a: a.version)
+    agreement = current_agreement(case)
     due = _next_due(deps, case, agreement, item.kind, after=item.due_at if missed else max(now, item.due_at))
     for _ in range(MAX_SKIPPED):
         following = _next_due(deps, case, agreement, item.kind, after=due)

@@ -21,7 +21,7 @@ from bot.reminders import flows_schedule as schedule
 from bot.reminders import rules as ladder
 from bot.reminders.rules import Audience, ItemState
 from storage import repository as repo
-from storage.models import Case, ItemStatus, Person, ReminderClaim, ScheduleItem
+from storage.models import Case, ItemStatus, OutboxKind, Person, ReminderClaim, ScheduleItem
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def _advance(deps: Deps, item_id: int, now: datetime, report: SweepReport) -> No
                 session,
                 team_id=case.team_id,
                 case_id=case.id,
-                kind="reminder",
+                kind=OutboxKind.REMINDER,
                 payload=payload,
                 now=now,
                 not_before=timing(deps, session, case, payload, now),

@@ -24,7 +24,15 @@ from bot.ids import ActionId, Block, CallbackId
 from bot.outbox import delivery
 from bot.sandbox.harness import CASE_CHANNEL, COLLEAGUE, DEVELOPING, LEAD, MANAGER, OUTSIDER
 from storage.db import make_engine, make_sessions
-from storage.models import ActionStatus, Discussion, FollowUpClaim, NoteAction, OutboxMessage, OutboxStatus
+from storage.models import (
+    ActionStatus,
+    Discussion,
+    FollowUpClaim,
+    NoteAction,
+    OutboxKind,
+    OutboxMessage,
+    OutboxStatus,
+)
 from tests.discussion_steps import WRAP, current, start
 from tests.follow_up_builder import DONE, TEXT, Wanted, add_actions
 from tests.journey import open_case
@@ -62,7 +70,7 @@ def claims(box) -> list[tuple[str, int, int, int]]:
 
 
 def queued(box) -> list[OutboxMessage]:
-    return rows(box, OutboxMessage, kind=follow_ups.KIND)
+    return rows(box, OutboxMessage, kind=OutboxKind.ACTION_FOLLOW_UP)
 
 
 def dm_channel(box, user: str) -> str:

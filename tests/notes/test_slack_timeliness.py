@@ -9,7 +9,14 @@ from zoneinfo import ZoneInfo
 from bot.ids import ActionId
 from bot.notes import flows_timeliness as timeliness
 from bot.sandbox.harness import COLLEAGUE, DEVELOPING, LEAD, MANAGER, Sandbox
-from storage.models import Discussion, DiscussionStatus, FollowUpClaim, OutboxMessage, OutboxStatus
+from storage.models import (
+    Discussion,
+    DiscussionStatus,
+    FollowUpClaim,
+    OutboxKind,
+    OutboxMessage,
+    OutboxStatus,
+)
 from tests.discussion_steps import WRAP, current, discussions, say, start
 from tests.journey import open_case
 from tests.reminder_steps import away, body, click, controls, pass_at, rows, shown
@@ -42,7 +49,7 @@ def late_dms(box, user: str) -> list[dict]:
 
 
 def queued(box, **where) -> list[OutboxMessage]:
-    return rows(box, OutboxMessage, kind=timeliness.KIND, **where)
+    return rows(box, OutboxMessage, kind=OutboxKind.RECORD_REMINDER, **where)
 
 
 def discussion(box) -> Discussion:

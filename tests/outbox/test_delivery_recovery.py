@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
-from bot.outbox import calls as outbox_calls
+from bot.cases import outbox as cases_outbox
 from bot.outbox import delivery, recovery
 from bot.outbox.delivery import deliver_due
 from bot.sandbox.emulator import SlackEmulator
@@ -126,14 +126,14 @@ def test_a_row_that_cannot_be_built_is_dead_lettered_and_the_next_case_goes_out_
         REFERENCE: OutboxStatus.PENDING,
         SECOND: OutboxStatus.PENDING,
     }
-    real_card = outbox_calls.case_card
+    real_card = cases_outbox.case_card
 
     def over_long_for_the_first_case(view):
         if view.reference == REFERENCE:
             raise ValueError(f"section text over Slack's 3000-character limit: {SECRET}")
         return real_card(view)
 
-    monkeypatch.setattr(outbox_calls, "case_card", over_long_for_the_first_case)
+    monkeypatch.setattr(cases_outbox, "case_card", over_long_for_the_first_case)
     clock.advance(seconds=30)
     with caplog.at_level(logging.DEBUG):
         report = deliver_due(box.deps)

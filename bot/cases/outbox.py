@@ -1,0 +1,34 @@
+"""The case card and the co-working agreement post, rendered from the case at send time."""
+
+from __future__ import annotations
+
+from bot.cases.blocks import agreement_post, case_card
+from bot.cases.presenters import card_notes, case_view
+from bot.outbox.calls import Call, Renderers, Row, in_thread, post, update
+from storage import repository as repo
+from storage.models import OutboxKind
+
+
+def register(renderers: Renderers) -> None:
+    renderers.add(_card, OutboxKind.POST_CARD, OutboxKind.UPDATE_CARD)
+    renderers.add(_agreement, OutboxKind.POST_AGREEMENT, OutboxKind.UPDATE_AGREEMENT)
+
+
+def _card(row: Row) -> Call:
+    case = row.case
+    notes = card_notes(row.deps, row.session, case, row.now)
+    view = case_view(case, items=repo.open_items(row.session, case_ids=[case.id]), now=row.now, notes=notes)
+    text, blocks = case_card(view)
+    if row.kind == OutboxKind.POST_CARD:
+        return Call("chat.postMessage", post(case.channel_id, text, blocks, row.metadata), remember_as="card")
+    return update(row.session, case, "card", text, blocks)
+
+
+def _agreement(row: Row) -> Call:
+    case = row.case
+    view = case_view(case, items=repo.open_items(row.session, case_ids=[case.id]), now=row.now, notes=None)
+    text, blocks = agreement_post(view, row.deps.content)
+    purpose = f"agreement:{row.payload['agreement_id']}"
+    if row.kind == OutboxKind.POST_AGREEMENT:
+        return Call("chat.postMessage", in_thread(case, text, blocks, row.metadata), remember_as=purpose)
+    return update(row.session, case, purpose, text, blocks)

@@ -1,0 +1,98 @@
+"""A reminder rung, checked against its item just before it goes and rendered from it then."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.outbox.calls import Call, Cancel, Defer, Renderers, Row, in_thread, post
+from bot.reminders import flows_schedule as schedule
+from bot.reminders import flows_sweep as reminders
+from bot.reminders.blocks import ReminderView, reminder_message
+from storage import repository as repo
+from storage.models import Case, Experience, ItemKind, ItemStatus, OutboxKind, ScheduleItem
+
+ON_TIME = timedelta(minutes=1)  # a reminder this close to its working-hours slot goes now
+
+
+def register(renderers: Renderers) -> None:
+    renderers.add(_reminder, OutboxKind.REMINDER)
+
+
+def wait_for_working_hours(row: Row) -> None:
+    """Defer a reminder-like row (a rung, a late-summary DM, an action's DM) to its recipient's working
+    hours, after their leave; within ON_TIME of that slot it goes now."""
+    when = reminders.timing(row.deps, row.session, row.case, row.payload, row.now)
+    if when > row.now + ON_TIME:
+        raise Defer(until=when)
+
+
+def _reminder(row: Row) -> Call:
+    item = row.session.get(ScheduleItem, row.payload["item_id"])
+    assert item is not None
+    if (
+        # Held or replanned: nobody needs it. (A missed item's last rung still goes: it says what was missed.)
+        item.status in (ItemStatus.HELD, ItemStatus.CANCELLED)
+        or item.round != row.payload["round"]
+        or item.level_sent > row.payload["level"]
+    ):
+        raise Cancel
+    wait_for_working_hours(row)
+    text, blocks = reminder_message(_view(row, item), row.deps.content)
+    if row.payload["audience"] == "thread":
+        return Call("chat.postMessage", in_thread(row.case, text, blocks, row.metadata))
+    return Call("chat.postMessage", post(row.payload["user_id"], text, blocks, row.metadata))
+
+
+def _view(row: Row, item: ScheduleItem) -> ReminderView:
+    case, payload = row.case, row.payload
+    card = repo.slack_post(row.session, case_id=case.id, purpose="card")
+    agenda: tuple[str, ...] = ()
+    if item.kind.value == "supervision" and payload["audience"] == "manager":
+        agenda = _supervision_agenda(row.session, case, item, row.now)
+    return ReminderView(
+        kind=item.kind.value,
+        level=payload["level"],
+        audience=payload["audience"],
+        reference=case.reference,
+        channel_id=case.channel_id,
+        due_at=item.due_at,
+        due_day=item.due_at.astimezone(schedule.case_calendar(row.deps, case).tz).date(),
+        coworker_ids=tuple(m.person.slack_user_id for m in case.members),
+        manager_id=case.manager.slack_user_id,
+        item_value=f"{item.id}:{item.round}",
+        recipient_id=None if payload["audience"] == "thread" else payload["user_id"],
+        for_others=tuple((who, why) for who, why in payload.get("for_others", [])),
+        permalink=card.permalink if card else None,
+        agenda=agenda,
+        has_developing=any(m.experience == Experience.DEVELOPING for m in case.members),
+    )
+
+
+def _supervision_agenda(session: Session, case: Case, item: ScheduleItem, now: datetime) -> tuple[str, ...]:
+    """Agenda lines built from the case's record since the last supervision check-in."""
+    history = repo.items_since(session, case_id=case.id, since=None)
+    last = max(
+        (i.held_at for i in history if i.kind == ItemKind.SUPERVISION and i.held_at is not None), default=None
+    )
+    discussions = [
+        i
+        for i in history
+        if i.kind == ItemKind.DISCUSSION and (last is None or i.due_at >= last) and i.due_at <= now
+    ]
+    held = sum(i.status == ItemStatus.HELD for i in discussions)
+    missed = sum(i.status == ItemStatus.MISSED for i in discussions)
+    overdue = [i for i in history if i.status in repo.OPEN_ITEM and i.due_at <= now and i.id != item.id]
+    lines = [
+        f"Reflective discussions since the last check-in: {held} held, {missed} missed"
+        + (f", {len(discussions) - held - missed} still open." if len(discussions) > held + missed else ".")
+    ]
+    if overdue:
+        lines.append("Overdue: " + ", ".join(f"{i.kind.value} due {i.due_at:%d %b}" for i in overdue) + ".")
+    agreement = schedule.current_agreement(case)
+    if agreement.learning_goals:
+        lines.append(f"Learning goals agreed: {agreement.learning_goals}")
+    if agreement.review_date:
+        lines.append(f"The agreement is due for review on {agreement.review_date:%d %B %Y}.")
+    return tuple(lines)

@@ -1,0 +1,18 @@
+"""Wires each feature's outbox renderers into the outbox, once per process (the outbox imports no feature)."""
+
+from __future__ import annotations
+
+from bot.cases import outbox as cases
+from bot.discussions import outbox as discussions
+from bot.follow_ups import outbox as follow_ups
+from bot.notes import outbox as notes
+from bot.outbox.calls import RENDERERS
+from bot.reminders import outbox as reminders
+
+FEATURES = (cases, discussions, reminders, notes, follow_ups)
+
+
+def wire() -> None:
+    """Register every feature's renderers (again is harmless): call it before delivering."""
+    for feature in FEATURES:
+        feature.register(RENDERERS)
