@@ -6,65 +6,39 @@ its first version (content hash), its actions and any learning-evidence entry in
 claimed by the form's view id so a double submission saves once. Checks (likely identifiers, actions
 that are not SMART) come back as errors next to their fields; ticking *Keep* and saving again confirms
 only the warnings that were shown, and those confirmations are kept with the note.
+
+The checks are in flows_checks.py (shared with amendments), the saving in flows_save.py.
 """
 
 from __future__ import annotations
 
-import logging
-import re
-from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.discussions.flows import LINK_WINDOW
-from bot.follow_ups import flows_sweep as follow_ups
 from bot.ids import Block
 from bot.kernel import access, thread
 from bot.kernel import people as people_flow
 from bot.notes import blocks
 from bot.notes import flows_draft as summary_draft
-from bot.notes import flows_timeliness as timeliness
-from bot.notes import rules_checks as checks
 from bot.notes import rules_drafting as drafting
-from bot.notes.rules import ActionText, SectionText, actions_json, content_hash
-from bot.notes.rules_actions import check_action
-from bot.notes.rules_identifiers import find_identifiers
+from bot.notes.flows_checks import findings, kept, unconfirmed_errors
+from bot.notes.flows_save import save
 from bot.reminders import flows_buttons as occurrences
-from bot.reminders import flows_schedule as schedule
-from bot.reminders.flows_offline import offline_discussion
 from storage import discussions as store
 from storage import notes as note_store
 from storage import repository as repo
-from storage.models import (
-    Case,
-    Discussion,
-    DiscussionStatus,
-    Experience,
-    ItemKind,
-    ItemStatus,
-    LearningEvidence,
-    Note,
-    NoteAction,
-    NoteType,
-    NoteVersion,
-)
-
-log = logging.getLogger(__name__)
+from storage.models import Case, Discussion, DiscussionStatus
 
 USAGE_RECORD = "Use `/case record [REF]`, e.g. `/case record CASE-1`."
 STILL_ACTIVE = (
     "The discussion is still under way. Press *Wrap up* on its current question: that opens the summary form."
 )
 FIRST_FIELD = blocks.section_block("happened")
-ERROR_MAX = 600
-KEEP_HINT = " If it should stay as written, tick *Keep* under Checks and save again."
 FURTHEST_DUE = timedelta(days=366)
-# The draft's "(noted by …; decided by: …)" after a decision: the note keeps it, the thread needn't.
-_NOTED_BY = re.compile(r"\s*\(noted by .*\)\s*$")
 
 
 # ---------------------------------------------------------------- opening the form
@@ -223,7 +197,7 @@ def submit(deps: Deps, body: dict[str, Any]) -> dict[str, str] | None:
             return {FIRST_FIELD: problem}
         if not repo.claim_once(session, team_id=team_id, key=claim, kind="view", now=now):
             return None
-        _save(deps, session, case, discussion, form, user_id=user_id, tz=tz, kept=kept(found), now=now)
+        save(deps, session, case, discussion, form, user_id=user_id, tz=tz, kept=kept(found), now=now)
     return None
 
 
@@ -252,239 +226,3 @@ def _owner_errors(form: blocks.Submitted, case: Case) -> dict[str, str]:
         for number, row in form.actions
         if row.owner_id and row.owner_id not in allowed
     }
-
-
-def findings(form: blocks.Submitted, today: date, pattern: str) -> dict[str, list[checks.Finding]]:
-    """Every check's findings, by the block they belong next to."""
-    found: dict[str, list[checks.Finding]] = defaultdict(list)
-    for key, text in form.sections.items():
-        found[blocks.section_block(key)] += find_identifiers(text, today=today, reference_pattern=pattern)
-    for number, row in form.actions:
-        text_block = blocks.action_block(number, "text")
-        found[text_block] += find_identifiers(row.text, today=today, reference_pattern=pattern)
-        found[blocks.action_block(number, "done")] += find_identifiers(
-            row.done_looks_like, today=today, reference_pattern=pattern
-        )
-        for finding in check_action(row.text, owners=[row.owner_id or ""], due=row.due):
-            part = {"action_owner": "owner", "action_due": "due"}.get(finding.kind, "text")
-            found[blocks.action_block(number, part)].append(finding)
-    return {block: fs for block, fs in found.items() if fs}
-
-
-def unconfirmed_errors(
-    session: Session,
-    team_id: str,
-    view_id: str,
-    found: dict[str, list[checks.Finding]],
-    *,
-    keep: bool,
-    now: datetime,
-) -> dict[str, str]:
-    """An error next to each field with a warning not yet kept on this form, remembered as shown, so
-    that ticking Keep confirms only warnings the recorder has seen. {} once nothing is left to confirm."""
-    confirmed = set(note_store.shown_keys(session, team_id=team_id, view_id=view_id)) if keep else set()
-    pending = {block: checks.unconfirmed(fs, confirmed) for block, fs in found.items()}
-    pending = {block: fs for block, fs in pending.items() if fs}
-    if pending:
-        keys = sorted({f.key for fs in pending.values() for f in fs})
-        note_store.remember_shown(session, team_id=team_id, view_id=view_id, keys=keys, now=now)
-    return {block: error_text(fs) for block, fs in pending.items()}
-
-
-def kept(found: dict[str, list[checks.Finding]]) -> list[dict[str, str]]:
-    """The confirmations stored with a version: each warning kept, with its field (values masked)."""
-    return [
-        {"key": f.key, "kind": f.kind, "message": f.message, "field": block}
-        for block, fs in found.items()
-        for f in fs
-    ]
-
-
-def error_text(warnings: list[checks.Finding]) -> str:
-    messages = list(dict.fromkeys(f.message for f in warnings))
-    text = " ".join(messages) + KEEP_HINT
-    return text if len(text) <= ERROR_MAX else text[: ERROR_MAX - 1] + "…"
-
-
-# ---------------------------------------------------------------- saving
-
-
-def _save(
-    deps: Deps,
-    session: Session,
-    case: Case,
-    discussion: Discussion | None,
-    form: blocks.Submitted,
-    *,
-    user_id: str,
-    tz,
-    kept: list[dict[str, str]],
-    now: datetime,
-) -> Note:
-    if discussion is None:
-        discussion = _offline_discussion(
-            deps, session, case, user_id=user_id, day=form.event_day, tz=tz, now=now
-        )
-    elif discussion.mode == "offline" and form.event_day is not None:
-        discussion.started_at = _event_at(form.event_day, tz, now)
-    sections = tuple(
-        SectionText(key, title, summary_draft.without_prompts(form.sections.get(key, "")))
-        for key, title in drafting.SECTIONS
-        if key != "actions" and summary_draft.without_prompts(form.sections.get(key, ""))
-    )
-    actions = tuple(
-        ActionText(index, row.text, row.owner_id, row.due, row.done_looks_like or None)
-        for index, (_number, row) in enumerate(form.actions, start=1)
-    )
-    members = tuple(m.person.slack_user_id for m in case.members)
-    # As the draft showed them: the members, then anyone else who replied in the discussion.
-    authors = store.reply_authors(session, discussion_id=discussion.id) if discussion.mode == "slack" else []
-    participants = members + tuple(a for a in authors if a not in members)
-    note = Note(
-        team_id=case.team_id,
-        case_id=case.id,
-        number=note_store.next_note_number(session, case_id=case.id),
-        note_type=NoteType.DISCUSSION,
-        discussion_id=discussion.id,
-        event_at=discussion.started_at,
-        created_at=now,
-        latest_version=1,
-    )
-    session.add(note)
-    session.flush()
-    session.add(
-        signed_version(
-            case,
-            note,
-            version=1,
-            user_id=user_id,
-            reason=None,
-            participants=participants,
-            sections=sections,
-            actions=actions,
-            kept=kept,
-            now=now,
-        )
-    )
-    for action in actions:
-        row = NoteAction(
-            team_id=case.team_id,
-            case_id=case.id,
-            note_id=note.id,
-            number=action.number,
-            text=action.text,
-            owner_id=action.owner_id,
-            due=action.due,
-            done_looks_like=action.done_looks_like,
-            created_at=now,
-        )
-        session.add(row)
-        session.flush()
-        follow_ups.plan_action(deps, session, row, now)
-    if any(s.key == "learning" for s in sections):
-        _learning_evidence(session, case, note, now)
-    discussion.status, discussion.recorded_at = DiscussionStatus.RECORDED, now
-    timeliness.stop(discussion, now)
-    following = repo.open_item_of_kind(session, case_id=case.id, kind=ItemKind.DISCUSSION)
-    decisions = tuple(
-        _NOTED_BY.sub("", line.removeprefix("• ")).strip()
-        for s in sections
-        if s.key == "decisions"
-        for line in s.text.splitlines()
-        if line.strip().startswith("•")
-    ) or tuple(s.text for s in sections if s.key == "decisions")
-    saved = blocks.SavedView(
-        note.number, user_id, decisions, actions, following.due_at if following else None
-    )
-    thread.note(session, case, blocks.saved_text(saved), now)
-    repo.enqueue_card_update(session, case=case, now=now)
-    repo.add_audit(
-        session,
-        team_id=case.team_id,
-        now=now,
-        actor=user_id,
-        action="note.create",
-        object_type="note",
-        object_id=note.id,
-        detail={"case_id": case.id, "number": note.number, "version": 1, "actions": len(actions)},
-    )
-    log.info("note saved", extra={"case_id": case.id, "note_id": note.id, "user_id": user_id})
-    return note
-
-
-def signed_version(
-    case: Case,
-    note: Note,
-    *,
-    version: int,
-    user_id: str,
-    reason: str | None,
-    participants: tuple[str, ...],
-    sections: tuple[SectionText, ...],
-    actions: tuple[ActionText, ...],
-    kept: list[dict[str, str]],
-    now: datetime,
-) -> NoteVersion:
-    """One signed-off version, with the content hash of exactly what was signed."""
-    digest = content_hash(
-        note_type=note.note_type.value,
-        event_at=note.event_at,
-        recorder_id=user_id,
-        participants=participants,
-        sections=sections,
-        actions=actions,
-        amendment_reason=reason,
-    )
-    return NoteVersion(
-        team_id=case.team_id,
-        note_id=note.id,
-        version=version,
-        recorded_at=now,
-        recorder_id=user_id,
-        amendment_reason=reason,
-        participants=list(participants),
-        sections=[{"key": s.key, "title": s.title, "text": s.text} for s in sections],
-        actions=actions_json(actions),
-        confirmations=kept,
-        content_hash=digest,
-    )
-
-
-def _event_at(day: date | None, tz, now: datetime) -> datetime:
-    """A meeting's time from its day: now if it was today, else midday that day in the recorder's zone."""
-    if day is None or day >= now.astimezone(tz).date():
-        return now
-    return datetime.combine(day, time(12), tzinfo=tz).astimezone(now.tzinfo)
-
-
-def _offline_discussion(
-    deps: Deps, session: Session, case: Case, *, user_id: str, day: date | None, tz, now: datetime
-) -> Discussion:
-    """A meeting held outside Slack, recorded with /case record: it holds the occurrence due around then."""
-    person = repo.ensure_person(session, team_id=case.team_id, slack_user_id=user_id)
-    item = repo.open_item_of_kind(session, case_id=case.id, kind=ItemKind.DISCUSSION)
-    if item is not None and item.due_at <= now + LINK_WINDOW:
-        item.status, item.held_at, item.next_check_at = ItemStatus.HELD, now, None
-        schedule.plan_next(deps, session, item, now)
-    else:
-        item = None
-    discussion = offline_discussion(case, person_id=person.id, item_id=item.id if item else None, now=now)
-    discussion.started_at = _event_at(day, tz, now)
-    session.add(discussion)
-    session.flush()
-    return discussion
-
-
-def _learning_evidence(session: Session, case: Case, note: Note, now: datetime) -> None:
-    """An entry on each developing worker's supervision record: the case reference, nothing else."""
-    for member in case.members:
-        if member.experience == Experience.DEVELOPING:
-            session.add(
-                LearningEvidence(
-                    team_id=case.team_id,
-                    person_id=member.person_id,
-                    case_reference=case.reference,
-                    note_id=note.id,
-                    recorded_at=now,
-                )
-            )

@@ -21,8 +21,9 @@ from bot.notes import blocks_views as blocks
 from bot.notes import flows_draft as summary_draft
 from bot.notes import rules_drafting as drafting
 from bot.notes.blocks import Submitted, read_summary, section_block
-from bot.notes.flows import findings, kept, signed_version, unconfirmed_errors
+from bot.notes.flows_checks import findings, kept, unconfirmed_errors
 from bot.notes.flows_export import frameworks as _frameworks
+from bot.notes.flows_save import signed_version
 from bot.notes.rules import NoteRecord, SectionText
 from storage import notes as note_store
 from storage import repository as repo
