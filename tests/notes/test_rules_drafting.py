@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from bot.content import PROMPTS
 from bot.notes import rules_drafting as drafting
+from bot.notes import rules_drafting_texts
 from bot.notes.rules_drafting import (
     MAX_FIELD,
     MAX_SECTIONS,
@@ -425,7 +426,7 @@ def test_a_mention_is_never_cut_in_half():
 )
 def test_clipping_never_ends_inside_a_slack_token(parts, limit):
     raw = "".join(parts)
-    clipped = drafting._clip(raw, limit)
+    clipped = rules_drafting_texts.clip(raw, limit)
     kept = clipped.removesuffix("…")
     assert " ".join(raw.split()).startswith(kept)
     assert clipped == kept or len(kept) <= limit or kept.endswith(">")  # only a whole long link overruns
