@@ -19,7 +19,7 @@ from bot.cases.presenters import case_view
 from bot.cases.rules_agreements import AgreementForm
 from bot.deps import Deps
 from bot.ids import Block
-from bot.kernel import people
+from bot.kernel import access, people
 from bot.kernel import rules_permissions as permissions
 from bot.kernel.rules_conversations import is_direct_message
 from bot.reminders import flows_schedule as schedule
@@ -250,15 +250,8 @@ def _save(deps: Deps, sub: Submission, form: AgreementForm, *, zones: dict[str, 
         session.flush()
         session.refresh(case)  # members and agreements, for planning from the agreed cadence
         schedule.plan_case(deps, session, case, agreement, now)
-        repo.add_audit(
-            session,
-            team_id=sub.team_id,
-            now=now,
-            actor=sub.user_id,
-            action="case.open",
-            object_type="case",
-            object_id=case.id,
-            detail={"agreement_version": 1},
+        access.record(
+            session, case, user_id=sub.user_id, action="case.open", now=now, detail={"agreement_version": 1}
         )
         repo.enqueue(
             session,
@@ -308,15 +301,14 @@ def agree(deps: Deps, *, team_id: str, user_id: str, value: str) -> str | None:
         coworkers = [m.person.slack_user_id for m in case.members]
         who = people.actor(session, deps.settings, team_id=team_id, user_id=user_id)
         if not permissions.can_agree(who, for_user_id=for_user, coworker_ids=coworkers):
-            repo.add_audit(
+            access.deny(
                 session,
-                team_id=team_id,
-                now=now,
-                actor=user_id,
+                case,
+                user_id=user_id,
                 action="agreement.agree",
+                now=now,
                 object_type="agreement",
                 object_id=agreement.id,
-                outcome="denied",
             )
             return f"Only <@{for_user}> can confirm their own agreement."
         if agreement.version != max(a.version for a in case.agreements):
@@ -327,12 +319,12 @@ def agree(deps: Deps, *, team_id: str, user_id: str, value: str) -> str | None:
         )
         if not repo.insert_once(session, acceptance):
             return None  # a double click: the unique (agreement, person) row is already there
-        repo.add_audit(
+        access.record(
             session,
-            team_id=team_id,
-            now=now,
-            actor=user_id,
+            case,
+            user_id=user_id,
             action="agreement.agree",
+            now=now,
             object_type="agreement",
             object_id=agreement.id,
         )
@@ -358,25 +350,8 @@ def show_agreement(deps: Deps, *, team_id: str, user_id: str, case_id: int) -> s
         who = people.actor(session, deps.settings, team_id=team_id, user_id=user_id)
         members = [m.person.slack_user_id for m in case.members]
         if not permissions.can_view_case(who, member_ids=members, manager_id=case.manager.slack_user_id):
-            repo.add_audit(
-                session,
-                team_id=team_id,
-                now=now,
-                actor=user_id,
-                action="agreement.view",
-                object_type="case",
-                object_id=case.id,
-                outcome="denied",
-            )
+            access.deny(session, case, user_id=user_id, action="agreement.view", now=now)
             return "Only the case's co-workers, its manager and administrators can see its agreement."
-        repo.add_audit(
-            session,
-            team_id=team_id,
-            now=now,
-            actor=user_id,
-            action="agreement.view",
-            object_type="case",
-            object_id=case.id,
-        )
+        access.record(session, case, user_id=user_id, action="agreement.view", now=now)
         _text, blocks = agreement_post(case_view(case), deps.content)
         return blocks[:1]

@@ -9,6 +9,7 @@ question that is no longer current changes nothing and says so.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -80,40 +81,49 @@ def start_from_command(deps: Deps, client: WebClient, body: dict[str, Any], args
 
 
 def start_from_card(deps: Deps, client: WebClient, body: dict[str, Any], case_id: str) -> None:
-    now = deps.clock()
-    user_id = body["user"]["id"]
-    with deps.sessions.begin() as session:
-        case = repo.load_case(session, case_id=int(case_id)) if case_id.isdigit() else None
-        if case is None or case.team_id != body["team"]["id"]:
-            problem: str | None = GONE
-        else:
-            problem = _refusal(deps, session, case, user_id=user_id, now=now)
-        reference = case.reference if case else ""
-    if problem or case is None:
-        thread.tell(client, body["channel"]["id"], user_id, problem or GONE)
-        return
-    _open_modal(deps, client, body["trigger_id"], reference, DEFAULT_FRAMEWORK, blocks.StartContext(case.id))
+    def found(session: Session) -> tuple[Case | None, str | None]:
+        return (repo.load_case(session, case_id=int(case_id)) if case_id.isdigit() else None), None
+
+    _start_from_button(deps, client, body, found, item_value=None)
 
 
 def start_from_reminder(deps: Deps, client: WebClient, body: dict[str, Any], value: str) -> None:
     """The reminder's *Start now*: the same discussion, tied to the reminded occurrence."""
-    now = deps.clock()
-    user_id = body["user"]["id"]
-    item_id, _, _round = value.partition(":")
-    with deps.sessions.begin() as session:
+
+    def found(session: Session) -> tuple[Case | None, str | None]:
+        item_id, _, _round = value.partition(":")
         item = session.get(ScheduleItem, int(item_id)) if item_id.isdigit() else None
         case = repo.load_case(session, case_id=item.case_id) if item else None
-        if item is None or case is None or case.team_id != body["team"]["id"]:
+        if case is not None and _still_open(session, value) is None:
+            return case, "That reminder has already been dealt with. The latest one is in the case thread."
+        return case, None
+
+    _start_from_button(deps, client, body, found, item_value=value)
+
+
+def _start_from_button(
+    deps: Deps,
+    client: WebClient,
+    body: dict[str, Any],
+    found: Callable[[Session], tuple[Case | None, str | None]],
+    *,
+    item_value: str | None,
+) -> None:
+    """A *Start* button (on the card, or on a reminder): the start modal opens, unless the case is gone,
+    the reminder overtaken (`found` says why), the person may not start one, or one is under way."""
+    now = deps.clock()
+    user_id = body["user"]["id"]
+    with deps.sessions.begin() as session:
+        case, stale = found(session)
+        if case is None or case.team_id != body["team"]["id"]:
             problem: str | None = GONE
-        elif _still_open(session, value) is None:
-            problem = "That reminder has already been dealt with. The latest one is in the case thread."
         else:
-            problem = _refusal(deps, session, case, user_id=user_id, now=now)
+            problem = stale or _refusal(deps, session, case, user_id=user_id, now=now)
         reference = case.reference if case else ""
     if problem or case is None:
         thread.tell(client, body["channel"]["id"], user_id, problem or GONE)
         return
-    context = blocks.StartContext(case.id, item_value=value)
+    context = blocks.StartContext(case.id, item_value=item_value)
     _open_modal(deps, client, body["trigger_id"], reference, DEFAULT_FRAMEWORK, context)
 
 

@@ -3,8 +3,10 @@ from bot.discussions import flows as discussions
 from bot.discussions import flows_questions as questions
 from bot.ids import ActionId, CallbackId
 from bot.kernel import thread
+from bot.kernel.clicks import who
 from bot.notes import flows as notes
 from bot.outbox import delivery
+from bot.outbox.answers import answer
 
 MOVES = {
     ActionId.QUESTION_NEXT: "next",
@@ -46,32 +48,22 @@ def register(app, deps: Deps) -> None:
     def on_wrap_up(ack, body, action, client):
         ack()
         value = action.get("value", "")
-        problem = discussions.wrap_up(deps, **_who(body), value=value)
+        problem = discussions.wrap_up(deps, **who(body), value=value)
         if problem is None:  # wrapped up: the summary form opens for whoever pressed it
             problem = notes.open_for_discussion(
                 deps,
                 client,
-                **_who(body),
+                **who(body),
                 trigger_id=body["trigger_id"],
                 discussion_id=value.partition(":")[0],
             )
-        _answer(deps, client, body, problem)
+        answer(deps, client, body, problem)
 
 
 def _mover(deps: Deps, how: str):
     def on_move(ack, body, action, client):
         ack()
-        problem = discussions.move(deps, **_who(body), value=action.get("value", ""), how=how)
-        _answer(deps, client, body, problem)
+        problem = discussions.move(deps, **who(body), value=action.get("value", ""), how=how)
+        answer(deps, client, body, problem)
 
     return on_move
-
-
-def _who(body) -> dict:
-    return {"team_id": body["team"]["id"], "user_id": body["user"]["id"]}
-
-
-def _answer(deps: Deps, client, body, problem: str | None) -> None:
-    if problem:
-        thread.tell(client, body["channel"]["id"], body["user"]["id"], problem)
-    delivery.deliver_due(deps)

@@ -12,7 +12,6 @@ by DM, with the reason, rendered from the action when it is sent.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -25,6 +24,7 @@ from bot.follow_ups import blocks, rules
 from bot.follow_ups import flows_sweep as follow_ups
 from bot.ids import Block
 from bot.kernel import access, thread
+from bot.kernel.clicks import Clicked
 from bot.kernel.rules_text import mention
 from bot.reminders import flows_schedule as schedule
 from bot.reminders import flows_sweep as reminders
@@ -43,19 +43,10 @@ RACE = "That action changed at the same moment. Please try again."
 EXPIRED = "This form has expired. Close it and press the button on the DM again."
 
 
-@dataclass(frozen=True)
-class Where:
-    """The DM whose button was pressed; its buttons are replaced by what happened."""
-
-    channel_id: str
-    ts: str
-    blocks: list[dict[str, Any]] | None = None  # None (after a modal): re-rendered from the action
-
-
 Change = Callable[[Session, Case, NoteAction, datetime], str]  # applies the answer; returns the outcome
 
 
-def done(deps: Deps, *, team_id: str, user_id: str, value: str, where: Where | None) -> str | None:
+def done(deps: Deps, *, team_id: str, user_id: str, value: str, clicked: Clicked | None) -> str | None:
     def change(session: Session, case: Case, action: NoteAction, now: datetime) -> str:
         action.status, action.status_at, action.status_by = ActionStatus.DONE, now, user_id
         action.next_check_at = None
@@ -69,7 +60,7 @@ def done(deps: Deps, *, team_id: str, user_id: str, value: str, where: Where | N
             found = _still_open(deps, session, team_id, user_id, value, "done", now)
             if isinstance(found, str):
                 return found
-            _apply(deps, session, "done", user_id, *found, where, change, now)
+            _apply(deps, session, "done", user_id, *found, clicked, change, now)
     except StaleDataError:
         return RACE
     return None
@@ -83,13 +74,13 @@ def open_extend(
     user_id: str,
     value: str,
     trigger_id: str,
-    where: Where | None,
+    clicked: Clicked | None,
 ) -> str | None:
     def modal(view: blocks.FollowUpView, answer: blocks.AnswerContext, today: date) -> dict[str, Any]:
         initial = min(max(today, view.due) + timedelta(days=7), rules.latest_due(today))
         return blocks.extend_modal(view, answer, initial=initial)
 
-    return _open(deps, client, "extend", team_id, user_id, value, trigger_id, where, modal)
+    return _open(deps, client, "extend", team_id, user_id, value, trigger_id, clicked, modal)
 
 
 def open_cannot(
@@ -100,7 +91,7 @@ def open_cannot(
     user_id: str,
     value: str,
     trigger_id: str,
-    where: Where | None,
+    clicked: Clicked | None,
 ) -> str | None:
     return _open(
         deps,
@@ -110,7 +101,7 @@ def open_cannot(
         user_id,
         value,
         trigger_id,
-        where,
+        clicked,
         lambda view, answer, _today: blocks.cannot_modal(view, answer),
     )
 
@@ -221,7 +212,7 @@ def _open(
     user_id: str,
     value: str,
     trigger_id: str,
-    where: Where | None,
+    clicked: Clicked | None,
     modal: Modal,
 ) -> str | None:
     """Check, then open the modal for *Need more time* or *Can't do it* (it changes nothing yet)."""
@@ -232,7 +223,7 @@ def _open(
             return found
         case, action = found
         answer = blocks.AnswerContext(
-            action.id, action.round, where.channel_id if where else None, where.ts if where else None
+            action.id, action.round, clicked.channel_id if clicked else None, clicked.ts if clicked else None
         )
         shown = follow_ups.view(deps, session, case, action, now, recipient_id=user_id)
         spec = modal(shown, answer, _owner_today(deps, session, action, now))
@@ -268,8 +259,8 @@ def _submit(
                 return None  # submitted twice: the first one did it
             if problem := _closed(case, action, answer.round):
                 return {field: problem}
-            where = Where(answer.channel_id, answer.ts) if answer.channel_id and answer.ts else None
-            _apply(deps, session, how, user_id, case, action, where, change, now)
+            clicked = Clicked(answer.channel_id, answer.ts) if answer.channel_id and answer.ts else None
+            _apply(deps, session, how, user_id, case, action, clicked, change, now)
     except StaleDataError:
         return {field: RACE}
     return None
@@ -282,7 +273,7 @@ def _apply(
     user_id: str,
     case: Case,
     action: NoteAction,
-    where: Where | None,
+    clicked: Clicked | None,
     change: Change,
     now: datetime,
 ) -> None:
@@ -292,29 +283,29 @@ def _apply(
     detail: dict[str, Any] = {"round": action.round, "note_id": action.note_id}
     if how == "extend" and action.due is not None:
         detail["due"] = action.due.isoformat()
-    repo.add_audit(
+    access.record(
         session,
-        team_id=case.team_id,
-        now=now,
-        actor=user_id,
+        case,
+        user_id=user_id,
         action=f"action.{how}",
+        now=now,
         object_type="note_action",
         object_id=action.id,
         detail=detail,
     )
     session.flush()  # the optimistic lock: a racing answer fails here, before anything is queued
     repo.enqueue_card_update(session, case=case, now=now)
-    if where is None:
+    if clicked is None:
         return
-    shown = where.blocks if where.blocks is not None else blocks.follow_up_message(before)[1]
+    shown = clicked.blocks if clicked.blocks is not None else blocks.follow_up_message(before)[1]
     repo.enqueue(
         session,
         team_id=case.team_id,
         case_id=case.id,
         kind=OutboxKind.REPLACE_MESSAGE,
         payload={
-            "channel": where.channel_id,
-            "ts": where.ts,
+            "channel": clicked.channel_id,
+            "ts": clicked.ts,
             "text": outcome,
             "blocks": answered(shown, outcome),
         },

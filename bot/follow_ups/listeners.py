@@ -1,8 +1,9 @@
 from bot.deps import Deps
 from bot.follow_ups import flows_answers as action_answers
 from bot.ids import ActionId, CallbackId
-from bot.kernel import thread
+from bot.kernel.clicks import who_clicked
 from bot.outbox import delivery
+from bot.outbox.answers import answer
 
 MODALS = {
     ActionId.ACTION_EXTEND: action_answers.open_extend,
@@ -18,8 +19,8 @@ def register(app, deps: Deps) -> None:
     @app.action(ActionId.ACTION_DONE)
     def on_done(ack, body, action, client):
         ack()
-        problem = action_answers.done(deps, **_who(body), value=action.get("value", ""))
-        _answer(deps, client, body, problem)
+        problem = action_answers.done(deps, **who_clicked(body), value=action.get("value", ""))
+        answer(deps, client, body, problem)
 
     for action_id, flow in MODALS.items():
         app.action(action_id)(_opener(deps, flow))
@@ -31,8 +32,8 @@ def _opener(deps: Deps, flow):
     def on_click(ack, body, action, client):
         ack()
         value, trigger_id = action.get("value", ""), body["trigger_id"]
-        problem = flow(deps, client, **_who(body), value=value, trigger_id=trigger_id)
-        _answer(deps, client, body, problem)
+        problem = flow(deps, client, **who_clicked(body), value=value, trigger_id=trigger_id)
+        answer(deps, client, body, problem)
 
     return on_click
 
@@ -44,20 +45,3 @@ def _submitted(deps: Deps, flow):
         delivery.deliver_due(deps)
 
     return on_submit
-
-
-def _who(body) -> dict:
-    message, channel = body.get("message"), (body.get("channel") or {}).get("id")
-    where = (
-        action_answers.Where(channel, message["ts"], message.get("blocks", []))
-        if message and channel
-        else None
-    )
-    return {"team_id": body["team"]["id"], "user_id": body["user"]["id"], "where": where}
-
-
-def _answer(deps: Deps, client, body, problem: str | None) -> None:
-    if problem:
-        channel = (body.get("channel") or {}).get("id") or body["user"]["id"]
-        thread.tell(client, channel, body["user"]["id"], problem)
-    delivery.deliver_due(deps)

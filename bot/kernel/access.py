@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -70,15 +71,15 @@ def deny(
     object_id: int | None = None,
 ) -> str:
     """Audit a refusal and return what to tell the person."""
-    repo.add_audit(
+    record(
         session,
-        team_id=case.team_id,
-        now=now,
-        actor=user_id,
+        case,
+        user_id=user_id,
         action=action,
-        outcome="denied",
+        now=now,
         object_type=object_type,
-        object_id=object_id if object_id is not None else case.id,
+        object_id=object_id,
+        outcome="denied",
     )
     return NOT_ALLOWED
 
@@ -92,13 +93,40 @@ def audit(
     now: datetime,
     detail: dict,
 ) -> None:
+    record(
+        session,
+        case,
+        user_id=user_id,
+        action=action,
+        now=now,
+        object_type="discussion" if discussion_id else "case",
+        object_id=discussion_id or None,
+        detail=detail,
+    )
+
+
+def record(
+    session: Session,
+    case: Case,
+    *,
+    user_id: str,
+    action: str,
+    now: datetime,
+    object_type: str = "case",
+    object_id: int | None = None,
+    outcome: str = "ok",
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Audit what someone did, or was refused, on a case or a thing in it (the case itself when no
+    object_id is given): ids only, in the workspace's hash-chained trail."""
     repo.add_audit(
         session,
         team_id=case.team_id,
         now=now,
         actor=user_id,
         action=action,
-        object_type="discussion" if discussion_id else "case",
-        object_id=discussion_id or case.id,
+        object_type=object_type,
+        object_id=object_id if object_id is not None else case.id,
+        outcome=outcome,
         detail=detail,
     )

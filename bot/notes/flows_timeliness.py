@@ -60,9 +60,12 @@ class SweepReport:
 def sweep(deps: Deps, *, limit: int = 500) -> SweepReport:
     now = deps.clock()
     report = SweepReport()
-    with deps.sessions.begin() as session:
-        ids = store.due_record_checks(session, now=now, limit=limit)
-    sweeping.advance_each(ids, lambda row_id: _advance(deps, row_id, now, report), report)
+    sweeping.sweep_due(
+        deps.sessions,
+        lambda session: store.due_record_checks(session, now=now, limit=limit),
+        lambda row_id: _advance(deps, row_id, now, report),
+        report,
+    )
     return report
 
 

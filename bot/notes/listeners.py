@@ -2,11 +2,11 @@ import re
 
 from bot.deps import Deps
 from bot.ids import ActionId, CallbackId
-from bot.kernel import thread
+from bot.kernel.clicks import who, who_clicked
 from bot.notes import flows as notes
 from bot.notes import flows_views as note_views
 from bot.outbox import delivery
-from bot.reminders.listeners import _who as clicked_reminder
+from bot.outbox.answers import answer
 
 
 def register(app, deps: Deps) -> None:
@@ -16,7 +16,7 @@ def register(app, deps: Deps) -> None:
         problem = notes.open_for_discussion(
             deps, client, **_opener(body), discussion_id=action.get("value", "")
         )
-        _answer(deps, client, body, problem)
+        answer(deps, client, body, problem)
 
     @app.action(ActionId.REMINDER_MET)
     def on_met_offline(ack, body, action, client):
@@ -24,21 +24,21 @@ def register(app, deps: Deps) -> None:
         problem = notes.met_offline(
             deps,
             client,
-            **clicked_reminder(body),
+            **who_clicked(body),
             trigger_id=body["trigger_id"],
             value=action.get("value", ""),
         )
-        _answer(deps, client, body, problem)
+        answer(deps, client, body, problem)
 
     @app.action(re.compile(rf"^{ActionId.NOTE_SHOW}(:v\d+)?$"))  # a note's Show, or one of its versions
     def on_show_note(ack, body, action, client):
         ack()
-        _answer(deps, client, body, note_views.show(deps, client, body, action.get("value", "")))
+        answer(deps, client, body, note_views.show(deps, client, body, action.get("value", "")))
 
     @app.action(ActionId.NOTE_AMEND)
     def on_amend_note(ack, body, action, client):
         ack()
-        _answer(deps, client, body, note_views.open_amend(deps, client, body, action.get("value", "")))
+        answer(deps, client, body, note_views.open_amend(deps, client, body, action.get("value", "")))
 
     @app.view(CallbackId.AMEND)
     def on_amend_submitted(ack, body):
@@ -55,12 +55,4 @@ def register(app, deps: Deps) -> None:
 
 
 def _opener(body) -> dict:
-    return {"team_id": body["team"]["id"], "user_id": body["user"]["id"], "trigger_id": body["trigger_id"]}
-
-
-def _answer(deps: Deps, client, body, problem: str | None) -> None:
-    if problem:
-        # A button inside a modal has no channel: the answer goes by DM.
-        channel = (body.get("channel") or {}).get("id") or body["user"]["id"]
-        thread.tell(client, channel, body["user"]["id"], problem)
-    delivery.deliver_due(deps)
+    return who(body) | {"trigger_id": body["trigger_id"]}

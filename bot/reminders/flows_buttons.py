@@ -8,16 +8,16 @@ change is audited, noted in the case thread, and replaces the clicked message's 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from functools import partial
 
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.deps import Deps
-from bot.kernel import people, thread
+from bot.kernel import access, people, thread
 from bot.kernel import rules_permissions as permissions
+from bot.kernel.clicks import Clicked
 from bot.kernel.rules_text import slack_date
 from bot.kernel.rules_working_time import add_working_days, local_datetime, on_working_day
 from bot.notes import flows_timeliness as timeliness
@@ -34,15 +34,6 @@ STALE = (
 DENIED = "Only the case's co-workers, its manager and anyone covering for them can act on this reminder."
 SNOOZES = {"1d": 1, "3d": 3, "week": 5}  # working days
 FURTHEST = timedelta(days=190)
-
-
-@dataclass(frozen=True)
-class Clicked:
-    """The message whose button was pressed, so its buttons can be replaced by what happened."""
-
-    channel_id: str
-    ts: str
-    blocks: list[dict[str, Any]]
 
 
 def held(deps: Deps, *, team_id: str, user_id: str, value: str, clicked: Clicked | None) -> str | None:
@@ -165,15 +156,18 @@ def _apply(
         allowed = permissions.can_act_on_reminder(
             who, member_ids=members, manager_id=case.manager.slack_user_id, covering_for=covering
         )
-        audit = {
-            "team_id": team_id,
-            "now": now,
-            "actor": user_id,
-            "object_type": "schedule_item",
-            "object_id": item.id,
-        }
+        audit = partial(
+            access.record,
+            session,
+            case,
+            user_id=user_id,
+            action=f"reminder.{action}",
+            now=now,
+            object_type="schedule_item",
+            object_id=item.id,
+        )
         if not allowed:
-            repo.add_audit(session, action=f"reminder.{action}", outcome="denied", **audit)
+            audit(outcome="denied")
             return DENIED
         if item.round != round_number or item.status not in repo.OPEN_ITEM:
             return STALE
@@ -181,7 +175,7 @@ def _apply(
             outcome = change(session, case, item, now)
         except _Refused as refusal:
             return str(refusal)
-        repo.add_audit(session, action=f"reminder.{action}", detail={"round": item.round}, **audit)
+        audit(detail={"round": item.round})
         repo.enqueue_card_update(session, case=case, now=now)
         if clicked is not None:
             _replace_buttons(session, case, clicked, outcome, now)
@@ -198,7 +192,7 @@ def _replace_buttons(session: Session, case: Case, clicked: Clicked, outcome: st
             "channel": clicked.channel_id,
             "ts": clicked.ts,
             "text": outcome,
-            "blocks": blocks.answered(clicked.blocks, outcome),
+            "blocks": blocks.answered(clicked.blocks or [], outcome),
         },
         now=now,
     )

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from bot.deps import Deps
+from bot.kernel import sweeping
 from bot.kernel.rules_working_time import next_common_working_moment, next_working_moment
 from bot.reminders import flows_schedule as schedule
 from bot.reminders import rules as ladder
@@ -42,18 +42,14 @@ ROUNDS = 3  # a missed item's successor is due at once; look again so it goes ou
 def sweep(deps: Deps, *, limit: int = 500) -> SweepReport:
     now = deps.clock()
     report = SweepReport()
-    for _ in range(ROUNDS):
-        with deps.sessions.begin() as session:
-            ids = repo.due_schedule_item_ids(session, now=now, limit=limit)
-        for item_id in ids:
-            report.looked_at += 1
-            try:
-                _advance(deps, item_id, now, report)
-            except StaleDataError:
-                # Someone snoozed, rescheduled or held it meanwhile; the next sweep decides afresh.
-                report.lost_races += 1
-        if not ids:
-            break
+    # A row changed meanwhile (snoozed, rescheduled or held) is a lost race; the next sweep decides afresh.
+    sweeping.sweep_due(
+        deps.sessions,
+        lambda session: repo.due_schedule_item_ids(session, now=now, limit=limit),
+        lambda row_id: _advance(deps, row_id, now, report),
+        report,
+        rounds=ROUNDS,
+    )
     return report
 
 
