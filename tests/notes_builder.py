@@ -1,5 +1,6 @@
-"""Signed-off notes for tests, built directly (the saving flow is separate): pure records for service
-tests, and ORM rows for flow, Slack and command-line tests. Each version carries a real content hash.
+"""Signed-off notes for tests: pure records for service tests, and ORM rows for flow, Slack and
+command-line tests. Each version is the saving flow's own (`flows_save.signed_version`), content hash
+included; the builder only chooses when it was recorded and how its actions stand.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.notes.flows_save import signed_version
 from bot.notes.rules import (
     ActionState,
     ActionText,
@@ -17,7 +19,6 @@ from bot.notes.rules import (
     NoteRecord,
     SectionText,
     VersionRecord,
-    actions_json,
     content_hash,
 )
 from bot.notes.rules_drafting import SECTIONS
@@ -28,7 +29,6 @@ from storage.models import (
     Note,
     NoteAction,
     NoteType,
-    NoteVersion,
 )
 
 EVENT = datetime(2026, 12, 1, 21, 0, tzinfo=UTC)  # Wed 2 Dec 10:00 NZDT
@@ -137,22 +137,22 @@ def add_note(
     session.add(note)
     session.flush()
     for i, v in enumerate(versions, start=1):
+        # The saving flow's own signed version (its content hash included), as recorded then.
         session.add(
-            NoteVersion(
-                team_id=case.team_id,
-                note_id=note.id,
+            signed_version(
+                case,
+                note,
                 version=i,
-                recorded_at=event_at + v.recorded_after + timedelta(days=i - 1),
-                recorder_id=v.recorder_id,
-                amendment_reason=v.amendment_reason,
-                participants=list(v.participants),
-                sections=[{"key": s.key, "title": s.title, "text": s.text} for s in v.sections],
-                actions=actions_json(v.actions),
-                confirmations=[
+                user_id=v.recorder_id,
+                reason=v.amendment_reason,
+                participants=v.participants,
+                sections=v.sections,
+                actions=v.actions,
+                kept=[
                     {"key": c.key, "kind": c.kind, "message": c.message, "field": c.field}
                     for c in v.confirmations
                 ],
-                content_hash=hash_of(v, event_at=event_at),
+                now=event_at + v.recorded_after + timedelta(days=i - 1),
             )
         )
     for action in versions[-1].actions:
