@@ -116,7 +116,7 @@ def _chain_new_entries(session: Session, _context, _instances) -> None:
     new = [obj for obj in session.new if isinstance(obj, AuditEntry) and obj.row_hash is None]
     if not new:
         return
-    new.sort(key=lambda entry: inspect(entry).insert_order)
+    new.sort(key=lambda entry: inspect(entry).insert_order or 0)  # set for every pending object
     if not session.info.get(_UNLOCKED):
         for team_id in sorted({entry.team_id for entry in new}):  # a fixed order: writers never deadlock
             lock_chain(session, team_id)
@@ -151,7 +151,7 @@ def _forget_loaded_heads(session: Session, transaction) -> None:
 class Verdict:
     team_id: str
     entries: int = 0
-    head: str = GENESIS
+    head: str | None = GENESIS  # None when the newest entry, added beyond the recorded head, has no hash
     breaks: list[str] = field(default_factory=list)
     anchor_at: int | None = None  # the id of the entry whose hash is the anchor, when found intact
 
@@ -194,7 +194,9 @@ def verify(session: Session, team_id: str, *, anchor: str | None = None) -> Verd
     verdict = Verdict(team_id)
     head = session.get(AuditHead, team_id, populate_existing=True)
     recorded = head.entries if head is not None else None
-    expected, before = GENESIS, None  # the hash the next row must link to, and the one before that
+    # the hash the next row must link to, and the one before that
+    expected: str | None = GENESIS
+    before: str | None = None
     anchor_ok = anchor == GENESIS
     pending: _Row | None = None
     last: _Row | None = None
@@ -224,7 +226,8 @@ def verify(session: Session, team_id: str, *, anchor: str | None = None) -> Verd
                 inserted += 1
                 return
             verdict.breaks.append(f"entry {row.id}: changed (its contents no longer give its hash)")
-            before, expected = expected, following.prev if links_to_it else row.stored
+            linked = following.prev if following is not None and links_to_it else row.stored
+            before, expected = expected, linked
             return
         if row.prev != expected:
             if before is not None and row.prev == before:

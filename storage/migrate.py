@@ -28,6 +28,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         # until it is overwritten: fold it into the database and empty it.
         raw = engine.raw_connection()  # pysqlite in autocommit (storage/db.py): the pragma runs as is
         try:
+            assert raw.driver_connection is not None  # a connection just checked out of the pool
             raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             raw.close()

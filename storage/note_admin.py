@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, Delete, Table, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import Case, CaseStatus, FollowUpClaim, Note, NoteAction, NoteVersion
+from storage.models import Base, Case, CaseStatus, FollowUpClaim, Note, NoteAction, NoteVersion
 
 
 def cases_with_reference(session: Session, *, reference: str, team_id: str | None = None) -> Sequence[Case]:
@@ -65,7 +66,7 @@ def purge_candidates(session: Session, *, before: datetime) -> list[PurgeCandida
         .group_by(Case.id, Case.team_id, Case.reference)
         .order_by(Case.team_id, Case.reference, Case.id)
     ).all()
-    return [PurgeCandidate(*(row[:3]), int(row[3]), int(row[4]), int(row[5])) for row in rows]
+    return [PurgeCandidate(row[0], row[1], row[2], int(row[3]), int(row[4]), int(row[5])) for row in rows]
 
 
 def notes_before(session: Session, *, case_id: int, before: datetime) -> Sequence[Note]:
@@ -88,17 +89,26 @@ class Deleted:
 def delete_notes(session: Session, *, note_ids: Sequence[int], version_ids: Sequence[int]) -> Deleted:
     """Delete these notes, exactly these versions, their actions and the actions' follow-up claims."""
     action_ids = session.scalars(select(NoteAction.id).where(NoteAction.note_id.in_(note_ids))).all()
-    claims = session.execute(
-        delete(FollowUpClaim.__table__).where(
-            FollowUpClaim.__table__.c.subject == "action",
-            FollowUpClaim.__table__.c.subject_id.in_(action_ids),
-        )
-    ).rowcount
-    actions = session.execute(
-        delete(NoteAction.__table__).where(NoteAction.__table__.c.id.in_(action_ids))
-    ).rowcount
-    versions = session.execute(
-        delete(NoteVersion.__table__).where(NoteVersion.__table__.c.id.in_(version_ids))
-    ).rowcount
-    notes = session.execute(delete(Note.__table__).where(Note.__table__.c.id.in_(note_ids))).rowcount
+    claims_table = _table(FollowUpClaim)
+    claims = _deleted(
+        session,
+        delete(claims_table).where(
+            claims_table.c.subject == "action",
+            claims_table.c.subject_id.in_(action_ids),
+        ),
+    )
+    actions_table, versions_table, notes_table = _table(NoteAction), _table(NoteVersion), _table(Note)
+    actions = _deleted(session, delete(actions_table).where(actions_table.c.id.in_(action_ids)))
+    versions = _deleted(session, delete(versions_table).where(versions_table.c.id.in_(version_ids)))
+    notes = _deleted(session, delete(notes_table).where(notes_table.c.id.in_(note_ids)))
     return Deleted(notes=notes, versions=versions, actions=actions, follow_up_claims=claims)
+
+
+def _table(model: type[Base]) -> Table:
+    """The model's Table: SQLAlchemy types `__table__` as any FromClause, which delete() does not take."""
+    return cast(Table, model.__table__)
+
+
+def _deleted(session: Session, statement: Delete) -> int:
+    """Run a DELETE; how many rows went. Its result is a CursorResult, though typed as a Result."""
+    return cast(CursorResult[Any], session.execute(statement)).rowcount

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -223,19 +223,23 @@ def due_outbox_ids(session: Session, *, now: datetime, limit: int = 100) -> list
 
 def lease_outbox(session: Session, *, message_id: int, now: datetime, until: datetime) -> bool:
     """Compare-and-set the row to 'sending'; only one sender (thread or process) wins it."""
-    result = session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            OutboxMessage.status.in_(DUE),
-            OutboxMessage.next_attempt_at <= now,
-        )
-        .values(
-            status=OutboxStatus.SENDING,
-            next_attempt_at=until,
-            attempts=OutboxMessage.attempts + 1,
-            first_attempt_at=func.coalesce(OutboxMessage.first_attempt_at, now),
-        )
+    # An UPDATE's result is a CursorResult (it has rowcount); Session.execute is typed to return a Result.
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.status.in_(DUE),
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .values(
+                status=OutboxStatus.SENDING,
+                next_attempt_at=until,
+                attempts=OutboxMessage.attempts + 1,
+                first_attempt_at=func.coalesce(OutboxMessage.first_attempt_at, now),
+            )
+        ),
     )
     return result.rowcount == 1
 
@@ -263,7 +267,11 @@ def newest_confirmed_ts(
     )
     if case_id is not None:
         query = query.where(OutboxMessage.case_id == case_id)
-    rows = session.execute(query.order_by(OutboxMessage.id.desc()).limit(scan)).all()
+    # Rows are tuples of (result, payload); mypy does not follow Row's variadic generics through unpacking.
+    rows = cast(
+        Sequence[tuple[dict[str, Any] | None, dict[str, Any] | None]],
+        session.execute(query.order_by(OutboxMessage.id.desc()).limit(scan)).all(),
+    )
     found = [
         str(result["ts"])
         for result, payload in rows

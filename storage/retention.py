@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, Result, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import CapturedItem, Discussion, DiscussionStatus, ThreadMessage
@@ -42,4 +43,9 @@ def clear_raw_text(session: Session, *, discussion_id: int) -> tuple[int, int]:
         .where(CapturedItem.discussion_id == discussion_id, CapturedItem.text.is_not(None))
         .values(text=None)
     )
-    return replies.rowcount, items.rowcount
+    return _rowcount(replies), _rowcount(items)
+
+
+def _rowcount(result: Result[Any]) -> int:
+    """An UPDATE's result is a CursorResult, with rowcount; Session.execute is typed to return a Result."""
+    return cast(CursorResult[Any], result).rowcount

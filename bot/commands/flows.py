@@ -34,7 +34,8 @@ class Reply:
     """What to acknowledge with (an ephemeral text, or nothing) and the slow work to do after the ack."""
 
     text: str | None = None
-    then: Callable[[WebClient], None] | None = None
+    # What `then` returns (a flow's report, say) is not used: the listener runs it for its effect.
+    then: Callable[[WebClient], object] | None = None
 
 
 def handle(deps: Deps, body: dict[str, Any]) -> Reply:

@@ -197,4 +197,4 @@ def kind_modal(*, message_id: int, preselected: str | None = None) -> dict[str, 
 
 def read_kind(values: Mapping[str, Mapping[str, Any]]) -> str:
     chosen = values.get(Block.CAPTURE_KIND, {}).get(Block.CAPTURE_KIND, {}).get("selected_option") or {}
-    return chosen.get("value", "")
+    return str(chosen.get("value", ""))

@@ -273,16 +273,16 @@ def validate(banks: Banks) -> None:
                 raise BankError(f'{where} has unknown audience "{audience}" (known: {_listing(AUDIENCES)})')
         for ref in question.stages:
             framework_id, _, stage_id = ref.partition(".")
-            framework = banks.frameworks.get(framework_id)
-            if framework is None:
+            named = banks.frameworks.get(framework_id)
+            if named is None:
                 raise BankError(
                     f'{where} names stage "{ref}" of unknown framework "{framework_id}" '
                     f"(frameworks: {_listing(sorted(banks.frameworks))})"
                 )
-            if stage_id not in {s.id for s in framework.stages}:
+            if stage_id not in {s.id for s in named.stages}:
                 raise BankError(
                     f'{where} names stage "{ref}", but framework "{framework_id}" has no stage '
-                    f'"{stage_id}" (stages: {_listing(s.id for s in framework.stages)})'
+                    f'"{stage_id}" (stages: {_listing(s.id for s in named.stages)})'
                 )
     for lens in LENSES:
         found = questions_in(banks, lens)

@@ -389,7 +389,9 @@ def _best(
     return random.Random(key).choice(tied)
 
 
-def _stage_pick(banks: Banks, framework: Framework, stage: Stage, situation: Situation, *, finishes: bool):
+def _stage_pick(
+    banks: Banks, framework: Framework, stage: Stage, situation: Situation, *, finishes: bool
+) -> Pick:
     question = _best(
         (q for q in banks.questions.values() if _fits(q, framework, stage)),
         order=None,
@@ -400,6 +402,7 @@ def _stage_pick(banks: Banks, framework: Framework, stage: Stage, situation: Sit
         allow_recent=False,
         key=_key(situation, f"stage:{stage.id}"),
     )
+    audience: tuple[str, ...]
     if question is None:  # the framework's own question
         text, question_id, audience = stage.prompt, None, ("coworkers",)
         lens = stage.lenses[0] if stage.lenses else None
@@ -469,6 +472,7 @@ def _extra_pick(banks: Banks, situation: Situation) -> Pick:
 
 
 def _lens_pick(question: Question | None, fallback_lens: str, reason: str, *, finished: bool) -> Pick:
+    audience: tuple[str, ...]
     if question is None:
         text, question_id, lens, audience = (
             FALLBACK_QUESTIONS[fallback_lens],

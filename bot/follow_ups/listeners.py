@@ -24,8 +24,8 @@ def register(app, deps: Deps) -> None:
 
     for action_id, flow in MODALS.items():
         app.action(action_id)(_opener(deps, flow))
-    for callback_id, flow in SUBMITTED.items():
-        app.view(callback_id)(_submitted(deps, flow))
+    for callback_id, submit in SUBMITTED.items():
+        app.view(callback_id)(_submitted(deps, submit))
 
 
 def _opener(deps: Deps, flow):

@@ -107,7 +107,9 @@ def _break_at(line: str, limit: int) -> int:
     return cut if cut > 0 else limit
 
 
-def section(text: str, *, accessory: dict | None = None, block_id: str | None = None) -> dict[str, Any]:
+def section(
+    text: str, *, accessory: dict[str, Any] | None = None, block_id: str | None = None
+) -> dict[str, Any]:
     block: dict[str, Any] = {"type": "section", "text": mrkdwn(text)}
     if accessory:
         block["accessory"] = accessory
@@ -145,7 +147,7 @@ def button(text: str, action_id: str, value: str, *, style: str | None = None) -
     return element
 
 
-def actions(*elements: dict, block_id: str | None = None) -> dict[str, Any]:
+def actions(*elements: dict[str, Any], block_id: str | None = None) -> dict[str, Any]:
     block: dict[str, Any] = {"type": "actions", "elements": list(elements)}
     if block_id:
         block["block_id"] = block_id
@@ -163,7 +165,7 @@ def options(choices: Mapping[str, str]) -> list[dict[str, Any]]:
 
 
 def input_block(
-    block_id: str, label: str, element: dict, *, optional: bool = False, hint: str | None = None
+    block_id: str, label: str, element: dict[str, Any], *, optional: bool = False, hint: str | None = None
 ) -> dict[str, Any]:
     element = {**element, "action_id": block_id}
     block: dict[str, Any] = {

@@ -47,13 +47,14 @@ def look_up_users(
         except SlackApiError as exc:
             error = exc.response.get("error")
             log.info("users.info failed", extra={"user_id": user_id, "error": error})
-            if cache is not None and (error == "ratelimited" or exc.response.status_code >= 500):
+            busy = error == "ratelimited" or exc.response.status_code >= 500
+            if cache is not None and now is not None and busy:
                 cache.busy(user_id, now)
                 continue
             found[user_id] = (UserFacts(exists=False), None)
         else:
             found[user_id] = _facts(user)
-        if cache is not None:
+        if cache is not None and now is not None:
             cache.put(user_id, found[user_id], now)
     return found
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -37,7 +38,7 @@ def tell(
     """An ephemeral answer; a DM where it can't be shown (casebot or the person not in the channel),
     so the answer still arrives. Listeners call this after their ack: an exception there would be
     lost, and the person would see nothing."""
-    extra = {"blocks": blocks} if blocks else {}
+    extra: dict[str, Any] = {"blocks": blocks} if blocks else {}
     try:
         client.chat_postEphemeral(channel=channel_id, user=user_id, text=text, thread_ts=thread_ts, **extra)
     except SlackApiError:

@@ -188,7 +188,7 @@ def read_summary(values: Mapping[str, Mapping[str, Any]]) -> Submitted:
     event_day: date | None = None
     keep = False
     for block_id, fields in values.items():
-        field = fields.get(block_id) or next(iter(fields.values()), {})
+        field: Mapping[str, Any] = fields.get(block_id) or next(iter(fields.values()), {})
         if block_id.startswith(SECTION_PREFIX):
             sections[block_id.removeprefix(SECTION_PREFIX)] = (field.get("value") or "").strip()
         elif block_id.startswith(ACTION_PREFIX):
@@ -199,9 +199,9 @@ def read_summary(values: Mapping[str, Mapping[str, Any]]) -> Submitted:
             event_day = _day(field.get("selected_date"))
         elif block_id == Block.KEEP_CHECKED:
             keep = any(o.get("value") == KEEP for o in field.get("selected_options") or [])
-    actions = []
-    for number in sorted(rows):
-        parts = rows[number]
+    actions: list[tuple[int, ActionRow]] = []
+    for row_number in sorted(rows):
+        parts = rows[row_number]
         row = ActionRow(
             text=((parts.get("text") or {}).get("value") or "").strip(),
             owner_id=(parts.get("owner") or {}).get("selected_user") or None,
@@ -209,7 +209,7 @@ def read_summary(values: Mapping[str, Mapping[str, Any]]) -> Submitted:
             done_looks_like=((parts.get("done") or {}).get("value") or "").strip(),
         )
         if row != ActionRow():
-            actions.append((number, row))
+            actions.append((row_number, row))
     return Submitted(sections, tuple(actions), event_day, keep)
 
 

@@ -120,7 +120,9 @@ def _version_buttons(
     return blocks
 
 
-def amend_modal(reference: str, case_id: int, note: NoteRecord, sections: list[tuple[str, str, str]]) -> dict:
+def amend_modal(
+    reference: str, case_id: int, note: NoteRecord, sections: list[tuple[str, str, str]]
+) -> dict[str, Any]:
     """The current version's sections to edit, and the reason (required). `sections`: (key, title, text)."""
     blocks: list[dict[str, Any]] = [
         section(

@@ -22,6 +22,7 @@ from bot.deps import Deps
 from bot.ids import Block
 from bot.kernel import access, thread
 from bot.kernel import people as people_flow
+from bot.kernel.blocks_limits import slack_length
 from bot.notes import blocks
 from bot.notes import flows_draft as summary_draft
 from bot.notes import rules_drafting as drafting
@@ -213,7 +214,7 @@ def _form_errors(form: blocks.Submitted, today: date, *, offline: bool) -> dict[
         elif row.due is not None and not today <= row.due <= today + FURTHEST_DUE:
             errors[blocks.action_block(number, "due")] = "Pick a date from today to a year ahead."
     for key, text in form.sections.items():
-        if drafting.slack_length(text) > drafting.MAX_FIELD:
+        if slack_length(text) > drafting.MAX_FIELD:
             errors[blocks.section_block(key)] = f"Keep this under {drafting.MAX_FIELD} characters."
     return errors
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.capture.rules import Kind
 from bot.deps import Deps
 from bot.discussions import flows_questions as questions
+from bot.kernel.blocks_limits import slack_length
 from bot.notes import rules_drafting as drafting
 from bot.notes.blocks import ActionRow
 from bot.reminders import flows_schedule as schedule
@@ -159,7 +160,7 @@ def _plain_action(text: str, names: Mapping[str, str]) -> str:
     plain = _MENTION.sub(lambda m: "@" + names.get(m.group(1), m.group(1)), text)
     plain = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     plain = plain[: drafting.MAX_FIELD]
-    while drafting.slack_length(plain) > drafting.MAX_FIELD:  # Slack counts UTF-16 units: emoji are two
+    while slack_length(plain) > drafting.MAX_FIELD:  # Slack counts UTF-16 units: emoji are two
         plain = plain[:-1]
     return plain
 

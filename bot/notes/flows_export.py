@@ -141,7 +141,7 @@ def _prepare(
     if len(found.rest) > 1 or None in formats:
         words = slack_escape(" ".join(found.rest)[:40])
         return f"I don't know `{words}`: give an open case's reference and `md` or `json`. {USAGE}"
-    fmt = formats[0] if formats else "md"
+    fmt = next((f for f in formats if f is not None), "md")
     notes = note_store.case_notes(session, case, frameworks=frameworks(deps))
     if not notes.notes:
         return f"Case {case.reference} has no signed-off notes yet, so there is nothing to export."
@@ -264,7 +264,7 @@ def sweep_files(deps: Deps, client: WebClient, *, limit: int = 100) -> FileSweep
                 )
             else:
                 row.attempts += 1
-                row.last_error = error[:60]
+                row.last_error = (error or "")[:60]  # not gone: error is set
         if gone:
             report.deleted += 1
         else:

@@ -16,7 +16,7 @@ def register(renderers: Renderers) -> None:
 
 def _record_reminder(row: Row) -> Call:
     discussion = row.session.get(Discussion, row.payload["discussion_id"])
-    if not timeliness.wanted(row.case, discussion, row.payload):
+    if discussion is None or not timeliness.wanted(row.case, discussion, row.payload):
         raise Cancel
     wait_for_working_hours(row)
     text, blocks = record_reminder(

@@ -58,8 +58,19 @@ def _condense(build: Callable[[Plan], str], content: Content) -> str:
 
 def _fewest_dropped(build: Callable[[Plan], str], plan: Plan, name: str, total: int) -> Plan:
     """`plan` showing as many of `name` as fit (all `total` are known not to), or none."""
-    best = _largest(total - 1, lambda n: _fits(build(replace(plan, **{name: n}))))
-    return replace(plan, **{name: best or 0})
+    best = _largest(total - 1, lambda n: _fits(build(_showing(plan, name, n))))
+    return _showing(plan, name, best or 0)
+
+
+def _showing(plan: Plan, name: str, count: int) -> Plan:
+    """`plan` showing `count` of `name`: "replies", "questions" or "items"."""
+    if name == "replies":
+        return replace(plan, replies=count)
+    if name == "questions":
+        return replace(plan, questions=count)
+    if name == "items":
+        return replace(plan, items=count)
+    raise ValueError(f"Unknown plan count {name!r}.")
 
 
 def _largest(high: int, ok: Callable[[int], bool]) -> int | None:

@@ -236,7 +236,9 @@ def _action_view(action: ActionText, person: _People) -> dict[str, Any]:
     }
 
 
-def _state_view(state: ActionState, action: ActionText | None, zone: tzinfo, person: _People) -> dict:
+def _state_view(
+    state: ActionState, action: ActionText | None, zone: tzinfo, person: _People
+) -> dict[str, Any]:
     return {
         "number": state.number,
         "text": md_text(action.text) if action else None,

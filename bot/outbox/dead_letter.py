@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.kernel.rules_text import slack_escape
 from storage import repository as repo
-from storage.models import Case, OutboxMessage, OutboxStatus
+from storage.models import Case, OutboxKind, OutboxMessage, OutboxStatus
 
 log = logging.getLogger("bot.outbox.delivery")  # the sender's log, as before this module was split off
 
@@ -66,7 +66,7 @@ def to_dead_letter(session: Session, message: OutboxMessage, error: str, now: da
     repo.enqueue(
         session,
         team_id=message.team_id,
-        kind="dm",
+        kind=OutboxKind.DM,
         now=now,
         payload={
             "user_id": case.manager.slack_user_id,

@@ -17,7 +17,7 @@ from bot.deps import Deps
 from bot.kernel.rules_text import slack_escape
 from bot.outbox.calls import METADATA_TYPE, Call
 from storage import repository as repo
-from storage.models import Case, OutboxMessage, OutboxStatus
+from storage.models import Case, OutboxKind, OutboxMessage, OutboxStatus
 
 # What Slack's reference says about the two methods the check reads (checked 2026-11; sources in the
 # README's "Delivery and crash recovery"):
@@ -104,8 +104,9 @@ def already_posted(
             else:
                 page = client.conversations_history(**query)
             pages += 1
+            posted: dict[str, Any]
             for posted in page.get("messages", []):
-                meta = posted.get("metadata") or {}
+                meta: dict[str, Any] = posted.get("metadata") or {}
                 if (
                     meta.get("event_type") == METADATA_TYPE
                     and meta.get("event_payload", {}).get("outbox_id") == message_id
@@ -182,7 +183,7 @@ def _tell_uncertain(session: Session, message: OutboxMessage, now: datetime) -> 
     repo.enqueue(
         session,
         team_id=message.team_id,
-        kind="dm",
+        kind=OutboxKind.DM,
         now=now,
         payload={
             "user_id": case.manager.slack_user_id,

@@ -98,7 +98,8 @@ def _discussion_rule(cadence: Cadence, started: datetime, cal: WorkCalendar, dev
     induction_ends = datetime.combine(started_on + INDUCTION, at)
     rules = rruleset()
     rules.rrule(rrule(WEEKLY, dtstart=dtstart, byweekday=day, until=induction_ends))
-    rules.rrule(agreed(induction_ends + timedelta(days=1)))
+    # A custom RRULE text may parse to a set; rruleset iterates any rrulebase, though its stub says rrule.
+    rules.rrule(agreed(induction_ends + timedelta(days=1)))  # type: ignore[arg-type]
     return rules
 
 
@@ -126,7 +127,9 @@ def _rule(freq: int, interval: int, dtstart: datetime, *, weekday: int | None, m
         return rrule(MONTHLY, interval=interval, dtstart=dtstart, byweekday=weekdays[weekday](+1))
     if freq == MONTHLY:  # rrule skips months that lack the 29th-31st; capping at 28 keeps every month
         return rrule(MONTHLY, interval=interval, dtstart=dtstart, bymonthday=min(monthday, 28))
-    return rrule(freq, interval=interval, dtstart=dtstart)
+    if freq == DAILY:
+        return rrule(DAILY, interval=interval, dtstart=dtstart)
+    raise ValueError(f"Unknown rrule frequency {freq!r}.")  # _UNITS and _PERIODS hold only these three
 
 
 def _weekly_or_more(cadence: Cadence) -> bool:

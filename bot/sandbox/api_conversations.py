@@ -14,6 +14,7 @@ from bot.sandbox.workspace import DEFAULT_TS_BASE, Json, is_top_level
 
 class ConversationsApi(ApiBase):
     clock: Callable[[], float]
+    _read_calls: dict[str, list[float]]  # per method, this minute's calls; made on first use
 
     def _conversations_info(self, p: Json) -> Json:
         channel = self._channel(str_arg(p, "channel"))

@@ -10,6 +10,7 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bot import jobs
 from bot.ids import ActionId, Block, CallbackId
@@ -20,7 +21,7 @@ from storage.models import Discussion
 
 START = datetime(2026, 11, 24, 21, 0, tzinfo=UTC)  # Wednesday 25 November, 10:00 in Auckland
 
-AGREEMENT = {
+AGREEMENT: dict[str, Any] = {
     Block.REFERENCE: "CASE-2026-014",
     Block.COWORKERS: [LEAD, DEVELOPING],
     Block.LEAD: LEAD,
@@ -59,6 +60,7 @@ def run_demo(db_path: str | None = None, out=print) -> int:
         view = box.emu.open_views_for(MANAGER)[-1]
         show.narrate("@mere fills in the agreement, typing a child's name as the case reference by mistake")
         reply = drive.submit(MANAGER, view, {**AGREEMENT, Block.REFERENCE: "Jayden Smith"})
+        assert reply.json is not None  # a modal's errors come back as JSON
         out(f"    (the modal stays open) reference field: {reply.json['errors'][Block.REFERENCE]}")
         show.narrate("@mere corrects the reference to CASE-2026-014 and saves")
         drive.submit(MANAGER, view, AGREEMENT)
@@ -224,6 +226,7 @@ def _summary(box: Sandbox, show: Printer, folder: Path) -> Path:
     planted = happened.replace(observed, f"Observed: home visit on Monday with mum; {PLANTED_DOB}.")
     show.narrate("@alex fills in what was observed, typing the child's date of birth by mistake, and saves")
     reply = box.driver.submit(LEAD, view, {happened_block: planted})
+    assert reply.json is not None  # a modal's errors come back as JSON
     show.out(f"    (the modal stays open) What happened: {reply.json['errors'][happened_block]}")
     fixed = planted.replace(f"; {PLANTED_DOB}", "; the child was at school")
     show.narrate("@alex takes the date of birth out, says what done looks like for one action, and saves")

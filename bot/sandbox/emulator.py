@@ -177,6 +177,8 @@ class SlackEmulator(FaultInjection, WebApi):
     def _handle_api(
         self, method: str, query: str, content_type: str, authorization: str, body: bytes
     ) -> tuple[int, Json, dict[str, str]]:
+        headers: dict[str, str]
+        parse_error: str | None
         status, headers, seq = 200, {}, self.tick()
         try:
             params, token = parse_request(query, content_type, authorization, body)

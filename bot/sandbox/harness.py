@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from socketserver import ThreadingMixIn
+from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from bot import logs
@@ -19,7 +20,7 @@ from bot.config import Settings, ephemeral_data_keys
 from bot.deps import Deps, load_content, system_clock
 from bot.executor import TrackedExecutor
 from bot.sandbox.ack_order import AckOrder
-from bot.sandbox.driver import Driver, HttpTransport, SocketModeTransport
+from bot.sandbox.driver import Driver, HttpTransport, SocketModeTransport, Transport
 from bot.sandbox.emulator import SlackEmulator
 from bot.sandbox.people import People
 from bot.wsgi import make_wsgi_app
@@ -105,7 +106,7 @@ class Sandbox:
         mode: str = "http",
         clock: Callable[[], datetime] = system_clock,
         rate_limits: bool = True,
-        **settings: object,
+        **settings: Any,
     ) -> None:
         self.mode = mode
         self.emu = SlackEmulator(team_id=TEAM_ID).start()
@@ -163,7 +164,9 @@ class Sandbox:
                 target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
             ).start()
             url = f"http://127.0.0.1:{self._server.server_address[1]}/slack/events"
-            transport = HttpTransport(url, SIGNING_SECRET, acknowledged=self.ack_order.acknowledged)
+            transport: Transport = HttpTransport(
+                url, SIGNING_SECRET, acknowledged=self.ack_order.acknowledged
+            )
         else:
             transport = SocketModeTransport(self.app)
         self.driver = Driver(
