@@ -32,6 +32,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, rela
 
 from storage.crypto import EncryptedJSON, EncryptedText
 from storage.types import UTCDateTime
+from storage.vocabulary import CaptureKind
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -353,15 +354,6 @@ class DiscussionStatus(enum.StrEnum):
     ACTIVE = "active"
     WRAPPED = "wrapped"  # ended in the thread; its summary is still to be recorded
     RECORDED = "recorded"
-
-
-class CaptureKind(enum.StrEnum):
-    DECISION = "decision"
-    ACTION = "action"
-    CONCERN = "concern"
-    LEARNING = "learning"
-    DISAGREE = "disagree"
-    SHARED = "shared"
 
 
 class Discussion(Base):

@@ -31,7 +31,6 @@ never repeats what was written.
 from __future__ import annotations
 
 import calendar
-import enum
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -40,22 +39,12 @@ from zoneinfo import ZoneInfo
 
 from bot.kernel.rules_dates import WEEKDAYS, DayProblem, parse_day
 from bot.kernel.rules_text import mention, user_ids_in
+from storage.vocabulary import CaptureKind
 
+# One enum for what a message is, stored and decided alike (storage/vocabulary.py is stdlib only).
+Kind = CaptureKind
 
-class Kind(enum.StrEnum):
-    DECISION = "decision"
-    ACTION = "action"
-    CONCERN = "concern"
-    LEARNING = "learning"
-    DISAGREE = "disagree"
-    SHARED = "shared"
-
-    @property
-    def label(self) -> str:
-        """How the record titles it. (Not `title`: that would hide `str.title`.)"""
-        return TITLES[self]
-
-
+# How the record titles each kind.
 TITLES: dict[Kind, str] = {
     Kind.DECISION: "Decision",
     Kind.ACTION: "Action",

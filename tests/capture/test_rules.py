@@ -9,6 +9,7 @@ from bot.capture.rules import (
     DEFAULT_REACTIONS,
     DUE_DATE,
     OWNER,
+    TITLES,
     Captured,
     Kind,
     capture_as,
@@ -65,7 +66,7 @@ def test_each_prefix_and_synonym_marks_its_kind(prefix, kind):
 
 
 def test_every_kind_has_a_title():
-    assert {kind: kind.label for kind in Kind} == {
+    assert {kind: TITLES[kind] for kind in Kind} == {
         Kind.DECISION: "Decision",
         Kind.ACTION: "Action",
         Kind.CONCERN: "Concern",
