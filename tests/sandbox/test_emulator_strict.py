@@ -294,9 +294,9 @@ def test_conversation_methods_need_the_scope_of_the_conversations_kind(
 
 def test_reactions_need_reactions_write(client: WebClient, emu: SlackEmulator) -> None:
     posted = client.chat_postMessage(channel="C1", text="card")
-    if "reactions:write" not in emu.scopes:
-        answer = refused(client.reactions_add, channel="C1", timestamp=posted["ts"], name="eyes")
-        assert answer["needed"] == "reactions:write"
+    assert "reactions:write" not in emu.scopes  # casebot adds no reactions, so the manifest doesn't ask
+    answer = refused(client.reactions_add, channel="C1", timestamp=posted["ts"], name="eyes")
+    assert (answer["error"], answer["needed"]) == ("missing_scope", "reactions:write")
 
 
 # ------------------------------------------------------------------ posting rate
