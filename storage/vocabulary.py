@@ -16,3 +16,5 @@ class CaptureKind(enum.StrEnum):
     LEARNING = "learning"
     DISAGREE = "disagree"
     SHARED = "shared"
+    TOLD = "told"  # what a worker told the child or family
+    URGENT = "urgent"  # a concern that needs attention now

@@ -52,6 +52,8 @@ TITLES: dict[Kind, str] = {
     Kind.LEARNING: "Learning",
     Kind.DISAGREE: "Difference of view",
     Kind.SHARED: "Information sharing",
+    Kind.TOLD: "Told the child or family",
+    Kind.URGENT: "Urgent concern",
 }
 
 # What people write before the colon, lower case. Each kind's title is accepted too.
@@ -71,6 +73,10 @@ PREFIXES: dict[str, Kind] = {
     "shared": Kind.SHARED,
     "sharing": Kind.SHARED,
     "information sharing": Kind.SHARED,
+    "told": Kind.TOLD,
+    "we told": Kind.TOLD,
+    "urgent": Kind.URGENT,
+    "urgent concern": Kind.URGENT,
 }
 
 DEFAULT_REACTIONS: dict[str, str] = {

@@ -50,6 +50,8 @@ SECTION_FOR_KIND: Mapping[Kind, str] = {
     Kind.ACTION: "actions",
     Kind.SHARED: "sharing",
     Kind.LEARNING: "learning",
+    Kind.TOLD: "happened",  # until the record has its own section for it
+    Kind.URGENT: "risk",
 }
 SECTION_FOR_LENS: Mapping[str, str] = {
     "assumptions": "analysis",

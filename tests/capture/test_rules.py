@@ -57,6 +57,10 @@ def due(body: str, *, now: datetime = NOW, tz: ZoneInfo = LONDON) -> date | None
         ("Shared", Kind.SHARED),
         ("Sharing", Kind.SHARED),
         ("Information sharing", Kind.SHARED),
+        ("Told", Kind.TOLD),
+        ("We told", Kind.TOLD),
+        ("Urgent", Kind.URGENT),
+        ("Urgent concern", Kind.URGENT),
     ],
 )
 def test_each_prefix_and_synonym_marks_its_kind(prefix, kind):
@@ -73,6 +77,8 @@ def test_every_kind_has_a_title():
         Kind.LEARNING: "Learning",
         Kind.DISAGREE: "Difference of view",
         Kind.SHARED: "Information sharing",
+        Kind.TOLD: "Told the child or family",
+        Kind.URGENT: "Urgent concern",
     }
     assert Kind.DECISION.title() == "Decision"  # still a str: `label` does not hide str.title
 
