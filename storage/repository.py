@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -191,9 +191,6 @@ def enqueue_card_update(session: Session, *, case: Case, now: datetime) -> None:
     )
 
 
-DUE = (OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.UNCERTAIN)
-
-
 def due_export_files(session: Session, *, now: datetime, limit: int = 100) -> list[tuple[int, str]]:
     """(row id, Slack file id) of exported files whose time in Slack is up and not yet deleted."""
     rows = session.execute(
@@ -205,94 +202,8 @@ def due_export_files(session: Session, *, now: datetime, limit: int = 100) -> li
     return [(row_id, file_id) for row_id, file_id in rows]
 
 
-def due_outbox_ids(session: Session, *, now: datetime, limit: int = 100) -> list[int]:
-    """Pending rows whose time has come, 'sending' rows whose lease ran out (a crashed sender), and
-    uncertain rows due for another check of whether Slack already has them."""
-    return list(
-        session.scalars(
-            select(OutboxMessage.id)
-            .where(
-                OutboxMessage.status.in_(DUE),
-                OutboxMessage.next_attempt_at <= now,
-            )
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-        )
-    )
-
-
-def lease_outbox(session: Session, *, message_id: int, now: datetime, until: datetime) -> bool:
-    """Compare-and-set the row to 'sending'; only one sender (thread or process) wins it."""
-    # An UPDATE's result is a CursorResult (it has rowcount); Session.execute is typed to return a Result.
-    result = cast(
-        CursorResult[Any],
-        session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == message_id,
-                OutboxMessage.status.in_(DUE),
-                OutboxMessage.next_attempt_at <= now,
-            )
-            .values(
-                status=OutboxStatus.SENDING,
-                next_attempt_at=until,
-                attempts=OutboxMessage.attempts + 1,
-                first_attempt_at=func.coalesce(OutboxMessage.first_attempt_at, now),
-            )
-        ),
-    )
-    return result.rowcount == 1
-
-
-def newest_confirmed_ts(
-    session: Session,
-    *,
-    team_id: str,
-    case_id: int | None,
-    conversation: str,
-    confirmed_by: datetime,
-    scan: int = 50,
-) -> str | None:
-    """The newest Slack ts of a post casebot had confirmed in `conversation` (a channel id, or the user id a
-    DM went to) by `confirmed_by`: a lower bound, in Slack's own time, for anything posted after it.
-
-    Crash recovery reads Slack from there. Only the latest `scan` confirmed rows (of the case, if any) are
-    looked at: this runs only when an earlier attempt may have reached Slack, and a missed bound only
-    makes the read longer, never wrong.
-    """
-    query = select(OutboxMessage.result, OutboxMessage.payload).where(
-        OutboxMessage.team_id == team_id,
-        OutboxMessage.status == OutboxStatus.SENT,
-        OutboxMessage.sent_at <= confirmed_by,
-    )
-    if case_id is not None:
-        query = query.where(OutboxMessage.case_id == case_id)
-    # Rows are tuples of (result, payload); mypy does not follow Row's variadic generics through unpacking.
-    rows = cast(
-        Sequence[tuple[dict[str, Any] | None, dict[str, Any] | None]],
-        session.execute(query.order_by(OutboxMessage.id.desc()).limit(scan)).all(),
-    )
-    found = [
-        str(result["ts"])
-        for result, payload in rows
-        if result
-        and result.get("ts")
-        and conversation in (result.get("channel"), (payload or {}).get("user_id"))
-    ]
-    return max(found, key=_ts_key, default=None)
-
-
-def _ts_key(ts: str) -> tuple[int, int]:
-    seconds, _, fraction = ts.partition(".")
-    return int(seconds), int(fraction.ljust(6, "0")[:6] or 0)
-
-
 def slack_post(session: Session, *, case_id: int, purpose: str) -> SlackPost | None:
     return session.scalar(select(SlackPost).where(SlackPost.case_id == case_id, SlackPost.purpose == purpose))
-
-
-def people_with_role(session: Session, *, team_id: str, role: Role) -> Sequence[Person]:
-    return session.scalars(select(Person).where(Person.team_id == team_id, Person.role == role)).all()
 
 
 OPEN_ITEM = (ItemStatus.SCHEDULED, ItemStatus.STARTED)

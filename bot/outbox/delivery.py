@@ -26,6 +26,7 @@ from bot.deps import Deps
 from bot.outbox.calls import Call, Cancel, Defer, prepare
 from bot.outbox.dead_letter import INVALID, UNBUILDABLE, forget_words, to_dead_letter
 from bot.outbox.recovery import Unsure, already_posted, hold_uncertain, read_from, retry_after_seconds
+from storage import outbox as outbox_store
 from storage import repository as repo
 from storage.models import Case, OutboxMessage, OutboxStatus, SlackPost
 
@@ -61,7 +62,7 @@ def deliver_due(deps: Deps, client: WebClient | None = None, *, limit: int = 100
     report = Report()
     now = deps.clock()
     with deps.sessions.begin() as session:
-        ids = repo.due_outbox_ids(session, now=now, limit=limit)
+        ids = outbox_store.due_outbox_ids(session, now=now, limit=limit)
     for message_id in ids:
         try:
             _deliver_one(deps, client, message_id, report)
@@ -79,7 +80,7 @@ def deliver_due(deps: Deps, client: WebClient | None = None, *, limit: int = 100
 def _deliver_one(deps: Deps, client: WebClient, message_id: int, report: Report) -> None:
     now = deps.clock()
     with deps.sessions.begin() as session:
-        if not repo.lease_outbox(session, message_id=message_id, now=now, until=now + LEASE):
+        if not outbox_store.lease_outbox(session, message_id=message_id, now=now, until=now + LEASE):
             return  # another sender has it
         message = session.get(OutboxMessage, message_id)
         assert message is not None

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.deps import Deps
 from bot.kernel.rules_text import slack_escape
 from bot.outbox.calls import METADATA_TYPE, Call
+from storage import outbox as outbox_store
 from storage import repository as repo
 from storage.models import Case, OutboxKind, OutboxMessage, OutboxStatus
 
@@ -65,7 +66,7 @@ def read_from(session: Session, message: OutboxMessage, call: Call) -> str | Non
     if started is None:
         return None
     floor = f"{(started - SLACK_CLOCK_SKEW).timestamp():.6f}"  # a Slack ts is its clock's epoch time
-    confirmed = repo.newest_confirmed_ts(
+    confirmed = outbox_store.newest_confirmed_ts(
         session,
         team_id=message.team_id,
         case_id=message.case_id,

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from storage import outbox as outbox_store
 from storage import repository as repo
 from storage.models import (
     Agreement,
@@ -101,19 +102,22 @@ def test_agreement_versions_are_append_only(sessions):
         session.scalar(select(Agreement)).discussion_frequency = "monthly"
 
 
+LEASE = timedelta(seconds=60)
+
+
 def test_an_outbox_row_is_leased_by_one_sender_only(sessions):
     with sessions.begin() as session:
         repo.ensure_workspace(session, team_id="T1", now=NOW)
         row = repo.enqueue(session, team_id="T1", kind="dm", payload={}, now=NOW)
     with sessions.begin() as session:
-        assert repo.due_outbox_ids(session, now=NOW) == [row.id]
-        assert repo.lease_outbox(session, message_id=row.id, now=NOW, until=NOW + timedelta(seconds=60))
+        assert outbox_store.due_outbox_ids(session, now=NOW) == [row.id]
+        assert outbox_store.lease_outbox(session, message_id=row.id, now=NOW, until=NOW + LEASE)
     with sessions.begin() as session:
-        assert not repo.lease_outbox(session, message_id=row.id, now=NOW, until=NOW + timedelta(seconds=60))
-        assert repo.due_outbox_ids(session, now=NOW) == []
+        assert not outbox_store.lease_outbox(session, message_id=row.id, now=NOW, until=NOW + LEASE)
+        assert outbox_store.due_outbox_ids(session, now=NOW) == []
     later = NOW + timedelta(seconds=61)  # the first sender died: its lease runs out
     with sessions.begin() as session:
-        assert repo.lease_outbox(session, message_id=row.id, now=later, until=later + timedelta(seconds=60))
+        assert outbox_store.lease_outbox(session, message_id=row.id, now=later, until=later + LEASE)
         assert session.get(OutboxMessage, row.id).status == OutboxStatus.SENDING
 
 
