@@ -17,8 +17,8 @@ from bot.capture.rules import (
     kind_for_reaction,
     parse_action,
     parse_message,
-    read_due,
 )
+from bot.capture.rules_due import read_due
 from bot.kernel.rules_dates import WEEKDAYS, DayProblem
 from tests.calendars import ZONES
 
