@@ -86,6 +86,7 @@ class CaseView:
     agreement: AgreementView
     schedule: ScheduleView | None = None
     notes: CardNotes | None = None  # who records, summaries waiting, overdue actions
+    induction_until: date | None = None  # weekly discussions through this day (a developing worker's start)
 
     @property
     def everyone_agreed(self) -> bool:
@@ -107,6 +108,9 @@ def case_card(case: CaseView) -> tuple[str, list[dict[str, Any]]]:
         "co-worker(s) to agree"
     )
     cadence = fit(slack_escape(_cadence(case.agreement)), CADENCE_SHOWN)
+    if case.induction_until is not None:
+        until = case.induction_until
+        cadence = f"weekly until {until.day} {until:%b %Y} (induction), then {cadence}"
     blocks = [
         header(f"Case {case.reference}"),
         section(f"*Co-workers*\n{people}\n*Manager:* {mention(case.manager_id)}"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.cases.blocks import agreement_post, case_card
 from bot.cases.presenters import card_notes, case_view
 from bot.outbox.calls import Call, Renderers, Row, in_thread, post, update
+from bot.reminders import flows_schedule as schedule
 from storage import repository as repo
 from storage.models import OutboxKind
 
@@ -17,7 +18,9 @@ def register(renderers: Renderers) -> None:
 def _card(row: Row) -> Call:
     case = row.case
     notes = card_notes(row.deps, row.session, case, row.now)
-    view = case_view(case, items=repo.open_items(row.session, case_ids=[case.id]), now=row.now, notes=notes)
+    items = repo.open_items(row.session, case_ids=[case.id])
+    induction = schedule.induction_until(row.deps, case, row.now)
+    view = case_view(case, items=items, now=row.now, notes=notes, induction_until=induction)
     text, blocks = case_card(view)
     if row.kind == OutboxKind.POST_CARD:
         return Call("chat.postMessage", post(case.channel_id, text, blocks, row.metadata), remember_as="card")

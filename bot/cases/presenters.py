@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -55,6 +55,7 @@ def case_view(
     items: Sequence[ScheduleItem] = (),
     now: datetime | None = None,
     notes: CardNotes | None = None,
+    induction_until: date | None = None,
 ) -> CaseView:
     agreement = schedule.current_agreement(case)
     agreed = {acceptance.person_id for acceptance in agreement.acceptances}
@@ -75,6 +76,7 @@ def case_view(
         agreement=agreement_view(agreement),
         schedule=schedule_view(items, now) if now is not None else None,
         notes=notes,
+        induction_until=induction_until,
     )
 
 

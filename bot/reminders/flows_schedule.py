@@ -17,7 +17,14 @@ from bot.deps import Deps
 from bot.kernel.rules_working_time import Leave as LeaveSpan
 from bot.kernel.rules_working_time import WorkCalendar
 from bot.reminders.rules import Thresholds
-from bot.reminders.rules_cadence import Cadence, next_discussion, next_supervision, parse_time, review_due
+from bot.reminders.rules_cadence import (
+    Cadence,
+    induction_ends,
+    next_discussion,
+    next_supervision,
+    parse_time,
+    review_due,
+)
 from storage import repository as repo
 from storage.models import (
     Agreement,
@@ -133,17 +140,34 @@ def _item(deps: Deps, case: Case, agreement: Agreement, kind: ItemKind, due: dat
     )
 
 
+def induction_until(deps: Deps, case: Case, now: datetime) -> date | None:
+    """The last day of the developing worker's weekly induction discussions, while it lasts; else None."""
+    cal = case_calendar(deps, case)
+    last_day = induction_ends(
+        _cadence(current_agreement(case)), started=case.created_at, cal=cal, developing=_developing(case)
+    )
+    return last_day if last_day is not None and now.astimezone(cal.tz).date() <= last_day else None
+
+
+def _cadence(agreement: Agreement) -> Cadence:
+    return Cadence(
+        frequency=agreement.discussion_frequency,
+        custom=agreement.discussion_custom,
+        weekday=agreement.discussion_weekday,
+        at=parse_time(agreement.discussion_time),
+    )
+
+
+def _developing(case: Case) -> bool:
+    return any(m.experience == Experience.DEVELOPING for m in case.members)
+
+
 def _next_due(deps: Deps, case: Case, agreement: Agreement, kind: ItemKind, *, after: datetime) -> datetime:
     cal = case_calendar(deps, case)
     if kind == ItemKind.DISCUSSION:
-        cadence = Cadence(
-            frequency=agreement.discussion_frequency,
-            custom=agreement.discussion_custom,
-            weekday=agreement.discussion_weekday,
-            at=parse_time(agreement.discussion_time),
+        return next_discussion(
+            _cadence(agreement), started=case.created_at, after=after, cal=cal, developing=_developing(case)
         )
-        developing = any(m.experience == Experience.DEVELOPING for m in case.members)
-        return next_discussion(cadence, started=case.created_at, after=after, cal=cal, developing=developing)
     if kind == ItemKind.SUPERVISION:
         return next_supervision(
             agreement.supervision_frequency, started=case.created_at, after=after, cal=cal

@@ -84,6 +84,16 @@ def review_due(review_date: date, cal: WorkCalendar, *, at: time = DEFAULT_TIME)
     return local_datetime(cal.tz, first_working_day(cal, review_date), at)
 
 
+def induction_ends(
+    cadence: Cadence, *, started: datetime, cal: WorkCalendar, developing: bool
+) -> date | None:
+    """The last day of the developing worker's induction, through which discussions come weekly; None
+    when nobody on the case is developing or the agreed rule meets at least weekly anyway."""
+    if not developing or _weekly_or_more(cadence):
+        return None
+    return as_utc(started).astimezone(cal.tz).date() + INDUCTION
+
+
 def _discussion_rule(cadence: Cadence, started: datetime, cal: WorkCalendar, developing: bool) -> rrulebase:
     """The agreed rule; for a developing worker, weekly through induction and the agreed rule after it."""
     started_on = started.astimezone(cal.tz).date()
@@ -93,13 +103,14 @@ def _discussion_rule(cadence: Cadence, started: datetime, cal: WorkCalendar, dev
     # induction; induction only delays where the agreed rule begins.
     day = cadence.weekday if cadence.weekday is not None else dtstart.weekday()
     agreed = _agreed(cadence, day, dtstart.day)
-    if not developing or _weekly_or_more(cadence):
+    last_day = induction_ends(cadence, started=started, cal=cal, developing=developing)
+    if last_day is None:
         return agreed(dtstart)
-    induction_ends = datetime.combine(started_on + INDUCTION, at)
+    until = datetime.combine(last_day, at)
     rules = rruleset()
-    rules.rrule(rrule(WEEKLY, dtstart=dtstart, byweekday=day, until=induction_ends))
+    rules.rrule(rrule(WEEKLY, dtstart=dtstart, byweekday=day, until=until))
     # A custom RRULE text may parse to a set; rruleset iterates any rrulebase, though its stub says rrule.
-    rules.rrule(agreed(induction_ends + timedelta(days=1)))  # type: ignore[arg-type]
+    rules.rrule(agreed(until + timedelta(days=1)))  # type: ignore[arg-type]
     return rules
 
 

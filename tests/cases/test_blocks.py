@@ -106,3 +106,20 @@ def test_a_new_agreement_form_limits_a_custom_cadence():
     view = agreement_modal(channel_id="C1", today=date(2026, 11, 24))
     custom = next(b for b in view["blocks"] if b["block_id"] == "discussion_custom")["element"]
     assert custom["max_length"] == 200
+
+
+def test_the_card_says_discussions_come_weekly_through_induction_then_as_agreed():
+    fortnightly = replace(
+        full_case().agreement,
+        discussion_frequency="fortnightly",
+        discussion_custom=None,
+        discussion_weekday=2,
+    )
+    _, blocks = case_card(full_case(agreement=fortnightly, induction_until=date(2027, 1, 6)))
+    terms_line = section_texts(blocks)[1]
+    assert "Discussions: weekly until 6 Jan 2027 (induction), then fortnightly on Wednesdays at 10:00" in (
+        terms_line
+    )
+    _, after = case_card(full_case(agreement=fortnightly))
+    assert "Discussions: fortnightly on Wednesdays at 10:00" in section_texts(after)[1]
+    assert "induction" not in section_texts(after)[1]

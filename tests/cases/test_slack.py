@@ -91,6 +91,14 @@ def test_opening_a_case_posts_the_card_and_the_agreement_in_its_thread(sandbox):
         assert session.scalar(select(Agreement)).version == 1
 
 
+def test_the_card_of_a_case_with_a_developing_worker_says_discussions_are_weekly_during_induction(sandbox):
+    card = open_case(sandbox)  # fortnightly on Wednesdays, agreed on Wed 25 Nov 2026; Sam is developing
+    terms_line = card["blocks"][2]["text"]["text"]
+    assert "Discussions: weekly until 6 Jan 2027 (induction), then fortnightly on Wednesdays at 10:00" in (
+        terms_line
+    )
+
+
 def test_agree_buttons_record_agreement_and_rerender_the_card_in_place(sandbox):
     card = open_case(sandbox)
     agreement = sandbox.emu.thread(CASE_CHANNEL, card["ts"])[1]

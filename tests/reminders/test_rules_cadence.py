@@ -12,6 +12,7 @@ from bot.kernel.rules_working_time import Leave, WorkCalendar, WorkingHours, is_
 from bot.reminders.rules_cadence import (
     DEFAULT_TIME,
     Cadence,
+    induction_ends,
     next_discussion,
     next_supervision,
     parse_every,
@@ -218,6 +219,21 @@ def test_a_developing_worker_meets_weekly_for_six_weeks_then_as_agreed():
         date(2026, 5, 12),
     ]
     assert found[-1] < local(AUCKLAND, 2026, 3, 2) + timedelta(weeks=12)
+
+
+def test_induction_ends_six_weeks_after_the_start_on_the_day_of_the_last_weekly_discussion():
+    started = local(AUCKLAND, 2026, 3, 2, 12)  # a Monday
+    cadence = Cadence("fortnightly", weekday=TUESDAY)
+    last = induction_ends(cadence, started=started, cal=AUCKLAND_CAL, developing=True)
+    assert last == date(2026, 4, 13)
+    found = dates(discussions(cadence, AUCKLAND_CAL, started, 9, developing=True))
+    weekly = [day for day in found if day <= last]
+    assert weekly == [date(2026, 3, 3) + timedelta(weeks=n) for n in range(6)]
+    assert all(
+        later - earlier == timedelta(weeks=2) for earlier, later in zip(found[6:], found[7:], strict=False)
+    )
+    assert induction_ends(cadence, started=started, cal=AUCKLAND_CAL, developing=False) is None
+    assert induction_ends(Cadence("weekly"), started=started, cal=AUCKLAND_CAL, developing=True) is None
 
 
 def test_induction_adds_nothing_when_the_agreed_rule_is_already_weekly_or_more():
