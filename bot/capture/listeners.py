@@ -1,4 +1,6 @@
-from bot.capture import flows as marking
+from bot.capture import flows as replies
+from bot.capture import flows_marking as marking
+from bot.capture.flows_items import Answer
 from bot.deps import Deps
 from bot.ids import CallbackId
 from bot.kernel import thread
@@ -9,7 +11,7 @@ def register(app, deps: Deps) -> None:
     @app.event("message")
     def on_message(ack, body, event, client):
         ack()
-        answer = marking.on_message(deps, team_id=body["team_id"], event=event, event_id=body["event_id"])
+        answer = replies.on_message(deps, team_id=body["team_id"], event=event, event_id=body["event_id"])
         _tell(deps, client, answer)
 
     @app.event("reaction_added")
@@ -40,7 +42,7 @@ def register(app, deps: Deps) -> None:
         _tell(deps, client, answer)
 
 
-def _tell(deps: Deps, client, answer: marking.Answer | None) -> None:
+def _tell(deps: Deps, client, answer: Answer | None) -> None:
     if answer is not None:
         thread.tell(client, answer.channel_id, answer.user_id, answer.text, answer.thread_ts)
     delivery.deliver_due(deps)
