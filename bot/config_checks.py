@@ -35,6 +35,13 @@ def validate(settings: Settings) -> None:
             f"not {settings.default_timezone!r}."
         ) from None
     _validate_working_time(settings)
+    if settings.urgent_duty_contact and not re.fullmatch(r"[UW][A-Z0-9]{2,}", settings.urgent_duty_contact):
+        raise ConfigError(
+            "CASEBOT_URGENT_DUTY_CONTACT must be one Slack user id (like U012AB3CD), "
+            f"not {settings.urgent_duty_contact!r}."
+        )
+    if settings.urgent_ack_minutes < 1:
+        raise ConfigError("CASEBOT_URGENT_ACK_MINUTES must be at least 1 (minutes to acknowledge an alert).")
     for number, key in enumerate(settings.data_keys, start=1):
         if not check_key(key):  # the message never holds the key
             raise ConfigError(

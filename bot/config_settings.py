@@ -63,6 +63,10 @@ class Settings:
     # how many days such a file stays in Slack before the sweep deletes it.
     exports_by_slack: bool = True
     export_file_keep_days: int = 7
+    # Urgent concerns: the duty contact (a Slack user id) alerted after the manager or their cover, and
+    # the minutes an alert waits to be acknowledged before it goes to the next person.
+    urgent_duty_contact: str = ""
+    urgent_ack_minutes: int = 60
     # Keys that encrypt case text at rest (Fernet keys, newest first). Never shown: not in repr or str.
     data_keys: tuple[str, ...] = field(default=(), repr=False)
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False)
