@@ -15,9 +15,8 @@ from typing import Any
 from bot import jobs
 from bot.ids import ActionId, Block, CallbackId
 from bot.notes.blocks import action_block, section_block
+from bot.sandbox.demo_transcript import LEGEND, Printer
 from bot.sandbox.harness import ADMIN, CASE_CHANNEL, DEVELOPING, LEAD, MANAGER, ManualClock, Sandbox
-from bot.sandbox.transcript import Printer
-from storage.models import Discussion
 
 START = datetime(2026, 11, 24, 21, 0, tzinfo=UTC)  # Wednesday 25 November, 10:00 in Auckland
 
@@ -47,6 +46,7 @@ def run_demo(db_path: str | None = None, out=print) -> int:
         show = Printer(box.emu, out)
         drive = box.driver
         out("casebot demo: the real bot, a local Slack emulator, no network. Times are the emulator's.")
+        out(LEGEND)
 
         def ask(user: str, text: str) -> None:
             show.narrate(f"@{box.emu.users[user].name} types `/case {text}` in #cases-north")
@@ -54,6 +54,7 @@ def run_demo(db_path: str | None = None, out=print) -> int:
             show.ephemeral_reply(user, CASE_CHANNEL, reply.text)
             show.flush()
 
+        show.scene("1. Mere, the team manager, opens a co-worked case")
         ask(MANAGER, "open")
         ask(ADMIN, f"admin manager add <@{MANAGER}|mere>")
         ask(MANAGER, "open")
@@ -61,11 +62,13 @@ def run_demo(db_path: str | None = None, out=print) -> int:
         show.narrate("@mere fills in the agreement, typing a child's name as the case reference by mistake")
         reply = drive.submit(MANAGER, view, {**AGREEMENT, Block.REFERENCE: "Jayden Smith"})
         assert reply.json is not None  # a modal's errors come back as JSON
-        out(f"    (the modal stays open) reference field: {reply.json['errors'][Block.REFERENCE]}")
+        label = next(b["label"]["text"] for b in view["blocks"] if b.get("block_id") == Block.REFERENCE)
+        out(f"    (the form stays open) {label}: {reply.json['errors'][Block.REFERENCE]}")
         show.narrate("@mere corrects the reference to CASE-2026-014 and saves")
         drive.submit(MANAGER, view, AGREEMENT)
         show.flush()
         card = box.emu.messages(CASE_CHANNEL)[-1]
+        show.scene("2. Alex (lead) and Sam (newly qualified) agree to work the case together")
         for person in (LEAD, DEVELOPING):
             agreement = box.emu.thread(CASE_CHANNEL, card["ts"])[1]
             show.narrate(f"@{box.emu.users[person].name} clicks Agree")
@@ -76,9 +79,11 @@ def run_demo(db_path: str | None = None, out=print) -> int:
             )
             drive.click(person, ActionId.AGREE, value=value, message=agreement, channel_id=CASE_CHANNEL)
             show.flush()
-        ask(DEVELOPING, "list")
+        show.scene("3. The first discussion falls due: reminders, then the manager, then a snooze")
         _reminders(box, clock, show)
+        show.scene("4. The reflective discussion, in the case thread")
         _discussion(box, show)
+        show.scene("5. Alex signs off the summary, Mere reads the note, Alex exports it")
         exported = _summary(box, show, path.parent)
         refused = box.emu.refusals
     if refused:  # something real Slack would have turned down: the demo shows a Slack that never says no
@@ -170,71 +175,49 @@ def _discussion(box: Sandbox, show: Printer) -> None:
     show.narrate(f'@alex types a focus question and keeps the default framework: "{FOCUS}"')
     box.driver.submit(LEAD, box.emu.open_views_for(LEAD)[-1], {Block.FOCUS: FOCUS})
     show.flush()
+    show.narrate("@sam and @alex reply in the thread")
     say(DEVELOPING, "I saw them at home on Monday with mum; the child was at school.")
     say(LEAD, "Health visitor saw the baby last week, reported by phone.")
     press(LEAD, ActionId.QUESTION_NEXT, "Next question")
+    show.narrate("They reply to the second question; @alex marks a decision")
     say(DEVELOPING, "Mum may be worried the plan is about taking the children, not supporting her.")
     say(LEAD, "Decision: we explain the plan to mum together, in her first language, before the core group.")
     press(DEVELOPING, ActionId.QUESTION_NEXT, "Next question")
+    show.narrate("Each of them takes on an action")
     say(DEVELOPING, f"Action: <@{DEVELOPING}> book an interpreter for the joint visit by Friday")
     call = say(LEAD, f"Action: <@{LEAD}> ask the school how attendance has been")
-    show.narrate("@alex edits the action to add a date")
-    people.edit(
+    show.narrate("@alex edits that action to add a date")
+    edited = people.edit(
         LEAD, CASE_CHANNEL, call, f"Action: <@{LEAD}> ask the school how attendance has been by 16 Dec"
     )
+    show.user_edit(edited, CASE_CHANNEL)
     show.flush()
+    show.narrate("@sam adds what they learnt")
     say(DEVELOPING, "Learning: asking mum what she already knew made the conversation easier.")
     press(LEAD, ActionId.QUESTION_WRAP_UP, "Wrap up")
-    _print_capture(box, show)
-
-
-def _print_capture(box: Sandbox, show: Printer) -> None:
-    from storage import discussions as store
-
-    with box.deps.sessions() as session:
-        (discussion,) = [d for d in (session.get(Discussion, 1),) if d]
-        asked = store.prompts_of(session, discussion_id=discussion.id)
-        found = store.captured(session, discussion_id=discussion.id)
-        show.out(
-            "\n    In the case-note store: discussion 1 "
-            f"({discussion.framework}, {discussion.status.value}), {len(asked)} questions asked, "
-            f"{len(found)} items captured:"
-        )
-        for item in found:
-            extra = ""
-            if item.kind.value == "action":
-                owners = ", ".join("@" + box.emu.users[u].name for u in item.owner_ids) or "no owner"
-                extra = f" (owner {owners}, due {item.due:%a %-d %b})" if item.due else f" (owner {owners})"
-            show.out(f"      - {item.kind.value}{extra}")
 
 
 PLANTED_DOB = "the child (DOB 14/03/2019) was at school"
 
 
 def _summary(box: Sandbox, show: Printer, folder: Path) -> Path:
-    """@alex records the summary: a planted date of birth is caught and fixed, the note saved, exported."""
+    """@alex records the summary: a planted date of birth is caught and fixed, the note saved and read
+    by the manager, then exported."""
     view = next(v for v in box.emu.open_views_for(LEAD) if v.get("callback_id") == CallbackId.SUMMARY)
-    happened_block = section_block("happened")
-    (field,) = [b for b in view["blocks"] if b.get("block_id") == happened_block]
-    happened = field["element"]["initial_value"]
-    boxes = sum(1 for b in view["blocks"] if b["type"] == "input")
-    show.narrate(
-        f"Wrap up opened the summary form for @alex, pre-filled from the discussion ({boxes} fields, "
-        "the two actions as rows with their owners and dates)"
-    )
-    observed = "Observed: (what was seen or heard first-hand)"
-    planted = happened.replace(observed, f"Observed: home visit on Monday with mum; {PLANTED_DOB}.")
+    block_id, label, before = _observed_field(view)
     show.narrate("@alex fills in what was observed, typing the child's date of birth by mistake, and saves")
-    reply = box.driver.submit(LEAD, view, {happened_block: planted})
+    planted = _with_observed(before, f"home visit on Monday with mum; {PLANTED_DOB}.")
+    reply = box.driver.submit(LEAD, view, {block_id: planted})
     assert reply.json is not None  # a modal's errors come back as JSON
-    show.out(f"    (the modal stays open) What happened: {reply.json['errors'][happened_block]}")
-    fixed = planted.replace(f"; {PLANTED_DOB}", "; the child was at school")
+    show.out(f"    (the form stays open) {label}: {reply.json['errors'][block_id]}")
     show.narrate("@alex takes the date of birth out, says what done looks like for one action, and saves")
-    box.driver.submit(
-        LEAD,
-        view,
-        {happened_block: fixed, action_block(1, "done"): "Interpreter booked, time confirmed with mum"},
-    )
+    fixed = _with_observed(before, "home visit on Monday with mum; the child was at school.")
+    done = {action_block(1, "done"): "Interpreter booked, time confirmed with mum"}
+    box.driver.submit(LEAD, view, {block_id: fixed, **done})
+    show.flush()
+    show.narrate("@mere reads the signed-off note: `/case notes 1` in #cases-north")
+    reply = box.driver.slash(MANAGER, "notes 1", CASE_CHANNEL)
+    show.ephemeral_reply(MANAGER, CASE_CHANNEL, reply.text)
     show.flush()
     show.narrate("@alex types `/case export md` in #cases-north")
     box.driver.slash(LEAD, "export md", CASE_CHANNEL)
@@ -244,3 +227,22 @@ def _summary(box: Sandbox, show: Printer, folder: Path) -> Path:
     content = sent["content"]
     path.write_bytes(content if isinstance(content, bytes) else str(content).encode("utf-8"))
     return path
+
+
+def _observed_field(view: dict) -> tuple[str, str, str]:
+    """(block id, label, pre-filled text) of the field for what was observed: a field of its own if
+    the form has one, else "What happened" (whose "Observed:" line the demo fills in)."""
+    inputs = [b for b in view["blocks"] if b["type"] == "input"]
+    block = next((b for b in inputs if "observ" in b["block_id"]), None) or next(
+        b for b in inputs if b["block_id"] == section_block("happened")
+    )
+    return block["block_id"], block["label"]["text"], block["element"].get("initial_value") or ""
+
+
+def _with_observed(text: str, observed: str) -> str:
+    lines = text.splitlines()
+    at = next((i for i, line in enumerate(lines) if line.lower().startswith("observed")), None)
+    if at is None:
+        return "\n".join([observed, *lines])
+    lines[at] = f"{lines[at].split(':', 1)[0]}: {observed}" if ":" in lines[at] else observed
+    return "\n".join(lines)

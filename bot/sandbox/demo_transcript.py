@@ -1,4 +1,8 @@
-"""Prints what people would see in Slack, from the emulator's transcript (for `casebot demo`)."""
+"""Prints what people would see in Slack, from the emulator's transcript (for `casebot demo`).
+
+A message is printed in full the first time; when the bot edits it in place, only what changed is
+printed, so a card updated ten times reads as ten short changes rather than ten copies.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,15 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.sandbox.demo_render import changes, emoji, form_lines, message_lines, repeated, title
 from bot.sandbox.emulator import SlackEmulator
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _CHANNEL = re.compile(r"<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>")
 _DATE = re.compile(r"<!date\^(\d+)\^[^|>]*\|[^>]*>")
 _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
+
+LEGEND = "A message the bot edits in place shows only what changed: + added or reworded, − removed."
 
 
 class Printer:
@@ -22,15 +29,25 @@ class Printer:
         self.out = out
         self.seen = 0
         self.tz = ZoneInfo(tz)  # Slack shows <!date> tokens in each reader's zone; the demo team's is this
+        self._shown: dict[tuple[str, str], list[str]] = {}  # (channel or view id, ts): lines last printed
+        self._posted: dict[tuple[str, str], list[list[str]]] = {}  # per thread, channel or "DMs": messages
+
+    def scene(self, text: str) -> None:
+        self.out(f"\n=== {text} ===")
 
     def narrate(self, text: str) -> None:
-        self.out(f"\n>>> {text}")
+        self.out(f">>> {self.humanise(text)}")
 
     def ephemeral_reply(self, user_id: str, channel: str, text: str | None) -> None:
         if text:
             self._say(
-                f"[#{self._channel(channel)}] (only visible to @{self._name(user_id)})", "casebot", text
+                f"[#{self._channel(channel)}] (only visible to @{self._name(user_id)})", "casebot", [text]
             )
+
+    def user_edit(self, message: dict[str, Any], channel: str) -> None:
+        """A person's own edit: Slack sends the bot an event but shows the people the new text."""
+        where = self._where(channel, message.get("thread_ts"), message["ts"])
+        self._say(where, f"{self._name(message['user'])} (edited)", [message["text"]])
 
     def flush(self) -> None:
         """Print everything Slack showed since the last flush."""
@@ -44,42 +61,81 @@ class Printer:
         author = (
             "casebot" if entry.get("user") == self.emu.bot_user_id else self._name(entry.get("user") or "")
         )
-        body = _render(entry.get("blocks"), entry.get("text", ""))
-        if kind == "post":
-            where = f"#{self._channel(entry['channel'])}" + (
-                " › thread" if entry.get("thread_ts") and entry["thread_ts"] != entry["ts"] else ""
-            )
-            self._say(f"[{where}]", author, body)
-        elif kind == "user_post":
-            where = f"#{self._channel(entry['channel'])}" + (" › thread" if entry.get("thread_ts") else "")
-            self._say(f"[{where}]", author, body)
-        elif kind == "dm":
-            self._say("[DM]", author, body)
-        elif kind == "update":
-            self._say(f"[#{self._channel(entry['channel'])}] (message updated in place)", author, body)
+        if kind in ("post", "user_post", "dm", "update"):
+            lines = [
+                self.humanise(line) for line in message_lines(entry.get("blocks"), entry.get("text", ""))
+            ]
+            key = (entry["channel"], entry["ts"])
+            before, self._shown[key] = self._shown.get(key), lines
+            where = self._where(entry["channel"], entry.get("thread_ts"), entry["ts"])
+            if kind != "update" and (again := self._again(entry, lines)):
+                if again[1]:
+                    self._say(where, f"{author} again «{title(again[0])}»", again[1])
+                else:
+                    self.out(f"{where} {author}: the same message as above")
+            elif kind != "update" or before is None:
+                self._say(where, author, lines)
+            elif changed := changes(before, lines):
+                self._say(where, f"{author} edited «{title(before)}»", changed)
         elif kind == "ephemeral":
-            self._say(
-                f"[#{self._channel(entry['channel'])}] (only visible to @{self._name(entry['user'])})",
-                "casebot",
-                body,
-            )
+            where = f"[#{self._channel(entry['channel'])}] (only visible to @{self._name(entry['user'])})"
+            self._say(where, "casebot", message_lines(entry.get("blocks"), entry.get("text", "")))
         elif kind == "view":
-            self._say(
-                f"[modal {entry['action']} for @{self._name(entry['user'])}]",
-                "casebot",
-                f"« {entry['title']} »",
-            )
+            self._view(entry)
+        elif kind == "file":
+            where = self._where(entry.get("channel_id") or "", entry.get("thread_ts"), entry.get("ts") or "")
+            comment = (entry.get("initial_comment") or "").splitlines()
+            self._say(where, "casebot", [*comment, f"📎 {entry['filename']} ({entry['title']})"])
+        elif kind == "delete":
+            gone = self._shown.pop((entry["channel"], entry["ts"]), [])
+            self.out(f"[#{self._channel(entry['channel'])}] casebot deleted «{title(gone)}»")
 
-    def _say(self, where: str, author: str, body: str) -> None:
-        self.out(f"{where} {author}:")
-        self.out(textwrap.indent(self._humanise(body), "    "))
+    def _again(self, entry: dict[str, Any], lines: list[str]) -> tuple[list[str], list[str]] | None:
+        """A message posted before in the same place (a thread, a channel, or anyone's DMs), now for
+        another person or date: the earlier message and what is new, so the demo prints only that."""
+        dm = bool(getattr(self.emu.channels.get(entry["channel"]), "dm_user", None))
+        place = ("DMs", "") if dm else (entry["channel"], entry.get("thread_ts") or "")
+        earlier = self._posted.setdefault(place, [])
+        found = repeated(earlier, lines) if len(lines) > 1 or dm else None
+        earlier.append(lines)
+        return found
 
-    def _humanise(self, text: str) -> str:
+    def _view(self, entry: dict[str, Any]) -> None:
+        lines = [self.humanise(line) for line in form_lines(entry.get("blocks") or [])]
+        key = (entry["view_id"], "")
+        before, self._shown[key] = self._shown.get(key), lines
+        who = f"@{self._name(entry['user'])}"
+        if entry["action"] == "publish":
+            where = f"[Home tab of {who}]"
+        else:
+            where = f"[form «{entry['title']}» {'opens' if before is None else 'changes'} for {who}]"
+        if before is None:
+            self._say(where, "casebot", lines)
+        elif changed := changes(before, lines):
+            self._say(where, "casebot", changed)
+
+    def _where(self, channel_id: str, thread_ts: str | None, ts: str) -> str:
+        dm_user = getattr(self.emu.channels.get(channel_id), "dm_user", None)
+        if dm_user:
+            return f"[DM to @{self._name(dm_user)}]"
+        thread = " › thread" if thread_ts and thread_ts != ts else ""
+        return f"[#{self._channel(channel_id)}{thread}]"
+
+    def _say(self, where: str, author: str, lines: list[str]) -> None:
+        """A one-line message on the line of who wrote it, a longer one indented below."""
+        body = [self.humanise(line) for line in lines]
+        if len(body) == 1:
+            self.out(f"{where} {author}: {body[0]}")
+        else:
+            self.out(f"{where} {author}:")
+            self.out(textwrap.indent("\n".join(body), "    "))
+
+    def humanise(self, text: str) -> str:
         text = _MENTION.sub(lambda m: "@" + self._name(m.group(1)), text)
         text = _CHANNEL.sub(lambda m: "#" + self._channel(m.group(1)), text)
         text = _DATE.sub(lambda m: self._date(int(m.group(1))), text)
         text = _LINK.sub(lambda m: f"{m.group(2)} ↗", text)
-        return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        return emoji(text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
 
     def _date(self, epoch: int) -> str:
         return datetime.fromtimestamp(epoch, self.tz).strftime("%a %-d %b %H:%M")
@@ -91,30 +147,3 @@ class Printer:
     def _channel(self, channel_id: str) -> str:
         channel = self.emu.channels.get(channel_id)
         return channel.name if channel else channel_id
-
-
-def _render(blocks: list[dict[str, Any]] | None, fallback: str) -> str:
-    if not blocks:
-        return fallback
-    lines: list[str] = []
-    for block in blocks:
-        kind = block.get("type")
-        if kind == "header":
-            lines.append(f"== {block['text']['text']} ==")
-        elif kind == "section":
-            line = block.get("text", {}).get("text", "")
-            if accessory := block.get("accessory"):
-                line += f"  [{accessory.get('text', {}).get('text', '')}]"
-            lines.append(line)
-        elif kind == "context":
-            lines.append(" ".join(e.get("text", "") for e in block.get("elements", [])))
-        elif kind == "actions":
-            lines.append(
-                "  ".join(
-                    f"[{(e.get('text') or e.get('placeholder') or {}).get('text', '')}]"
-                    for e in block.get("elements", [])
-                )
-            )
-        elif kind == "divider":
-            lines.append("—" * 20)
-    return "\n".join(lines)
