@@ -110,7 +110,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             f"casebot: looked at {done.sweep.looked_at} due items, queued {done.sweep.reminders} reminders, "
             f"marked {done.sweep.expired} missed; "
             f"queued {done.actions.dms if done.actions else 0} action follow-ups; sent {done.delivery.sent}, "
-            f"waiting {done.delivery.deferred}, "
+            f"waiting {done.delivery.deferred + done.delivery.paced}, "
             f"retrying {done.delivery.retried}, dead-lettered {done.delivery.dead}."
         )
         return 0

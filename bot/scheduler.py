@@ -1,9 +1,10 @@
 """The in-process scheduler: a few sweep jobs, no business state.
 
-Everything that must survive a restart (schedules, reminder state, outbox rows) lives in the database;
-APScheduler only says "look now": one job sweeps due reminders, one delivers the outbox between
-sweeps. Its job store is in memory and never shared between processes (APScheduler's own advice), so
-a restart loses nothing and a second process simply sweeps the same table, guarded by claim rows.
+Everything that must survive a restart (schedules, reminder state, outbox rows) lives in the database.
+APScheduler only says "look now": one job sweeps due reminders; the outbox is delivered by its own
+loop (bot/outbox/loop.py), which runs while rows are due and sleeps until the next one's time. The job
+store is in memory and never shared between processes (APScheduler's own advice), so a restart loses
+nothing and a second process simply sweeps the same table, guarded by claim rows.
 """
 
 from __future__ import annotations
@@ -14,14 +15,12 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot import jobs, renderers
 from bot.deps import Deps
-from bot.outbox import delivery
+from bot.outbox.loop import DeliveryLoop
 
 log = logging.getLogger(__name__)
 
-DELIVERY_EVERY_SECONDS = 15
 
-
-def start(deps: Deps) -> BackgroundScheduler:
+def start(deps: Deps) -> tuple[BackgroundScheduler, DeliveryLoop]:
     renderers.wire()
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(
@@ -32,16 +31,8 @@ def start(deps: Deps) -> BackgroundScheduler:
         max_instances=1,
         coalesce=True,
     )
-    scheduler.add_job(
-        lambda: _safely(deps, lambda: delivery.deliver_due(deps)),
-        "interval",
-        seconds=DELIVERY_EVERY_SECONDS,
-        id="deliver_outbox",
-        max_instances=1,
-        coalesce=True,
-    )
     scheduler.start()
-    return scheduler
+    return scheduler, DeliveryLoop(deps).start()
 
 
 def _safely(deps: Deps, work) -> None:

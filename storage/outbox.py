@@ -95,3 +95,9 @@ def newest_confirmed_ts(
 def _ts_key(ts: str) -> tuple[int, int]:
     seconds, _, fraction = ts.partition(".")
     return int(seconds), int(fraction.ljust(6, "0")[:6] or 0)
+
+
+def next_due_at(session: Session) -> datetime | None:
+    """When the soonest row that may still be sent comes due (None: nothing is waiting)."""
+    soonest = select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status.in_(DUE))
+    return session.scalar(soonest)

@@ -20,6 +20,7 @@ from bot.notes.rules import (
     SectionText,
     VersionRecord,
     content_hash,
+    people_section,
 )
 from bot.notes.rules_drafting import SECTIONS
 from storage.models import (
@@ -47,6 +48,17 @@ TEXTS = {
 def sections(**changes: str) -> tuple[SectionText, ...]:
     texts = {**TEXTS, **changes}
     return tuple(SectionText(key, title, texts.get(key, "")) for key, title in SECTIONS)
+
+
+NAMES = {"USAM0001": "Sam (newly qualified)", "UALEX001": "Alex (social worker)"}
+ROLES = {"USAM0001": "co-worker", "UALEX001": "lead worker"}
+
+
+def named_sections(
+    participants: Sequence[str] = ("USAM0001", "UALEX001"), **changes: str
+) -> tuple[SectionText, ...]:
+    """The sections as a note signed since names are kept: who took part, named, then the text."""
+    return (people_section(participants, NAMES, ROLES), *sections(**changes))
 
 
 def actions(owner: str = "UALEX001") -> tuple[ActionText, ...]:

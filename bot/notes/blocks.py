@@ -10,22 +10,26 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as _field
 from datetime import date
 from typing import Any
 
 from bot.ids import Block, CallbackId
 from bot.kernel.blocks import MAX_TEXT, context, fit, input_block, option, section, title
 from bot.kernel.rules_text import mention, slack_date, slack_escape
+from bot.notes.blocks_sharing import read_sharing, sharing_rows
 from bot.notes.rules import ActionText
 from bot.notes.rules_drafting import MAX_FIELD, Draft
 
-ACTION_ROWS = 14  # captured actions shown as rows (4 blocks each); one blank row is always added
+ACTION_ROWS = 10  # captured actions shown as rows (4 blocks each); one blank row is always added
 DONE_MAX = 500
 KEEP = "keep"
 KEEP_LABEL = "Keep the wording a check warned about (tick after reading the warnings)"  # <= 75
 SECTION_PREFIX = "sec_"
 ACTION_PREFIX = "act_"
 ACTION_PARTS = ("text", "owner", "due", "done")
+METADATA_MAX = 3000  # a view's private_metadata
+REQUIRED = ("happened", "childs_voice")  # sections a note is never signed off without
 
 
 @dataclass(frozen=True)
@@ -34,16 +38,21 @@ class SummaryContext:
 
     case_id: int
     discussion_id: int | None  # None: a meeting held offline, recorded with /case record
+    # People's names as Slack gave them when the form opened: kept with the note, so it names people.
+    names: Mapping[str, str] = _field(default_factory=dict)
 
     def dumps(self) -> str:
-        return json.dumps({"case_id": self.case_id, "discussion_id": self.discussion_id})
+        data = {"case_id": self.case_id, "discussion_id": self.discussion_id, "names": dict(self.names)}
+        text = json.dumps(data, ensure_ascii=False)
+        return text if len(text) <= METADATA_MAX else json.dumps({**data, "names": {}})
 
     @classmethod
     def loads(cls, raw: str | None) -> SummaryContext | None:
         try:
             data = json.loads(raw or "")
             discussion = data.get("discussion_id")
-            return cls(int(data["case_id"]), int(discussion) if discussion is not None else None)
+            names = {str(k): str(v) for k, v in (data.get("names") or {}).items()}
+            return cls(int(data["case_id"]), int(discussion) if discussion is not None else None, names)
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
 
@@ -62,6 +71,7 @@ class Submitted:
     actions: tuple[tuple[int, ActionRow], ...]  # (row number, row) for rows with anything in them
     event_day: date | None
     keep: bool
+    sharing: tuple[tuple[int, dict[str, str]], ...] = ()  # (row number, rules_sharing entry)
 
 
 def section_block(key: str) -> str:
@@ -81,8 +91,10 @@ def summary_modal(
     context_: SummaryContext,
     offline_day: date | None,
     retention_days: int,
+    sharing: Sequence[Mapping[str, str]] = (),
 ) -> dict[str, Any]:
-    """The form, pre-filled. `offline_day`: ask when the meeting was (offline meetings only)."""
+    """The form, pre-filled. `offline_day`: ask when the meeting was (offline meetings only);
+    `sharing`: the decisions to share information marked in the discussion, read into their fields."""
     blocks: list[dict[str, Any]] = [
         section(
             f"Summary for case *{slack_escape(reference)}*. Edit each part so it says what happened, "
@@ -120,9 +132,11 @@ def summary_modal(
                     "max_length": MAX_FIELD,
                     "initial_value": part.text,
                 },
-                optional=part.key != "happened",
+                optional=part.key not in REQUIRED,
             )
         )
+        if part.key == "sharing":
+            blocks.extend(sharing_rows(sharing))
     rows = list(actions[:ACTION_ROWS]) + [ActionRow()]
     for number, row in enumerate(rows, start=1):
         blocks.extend(_action_row(number, row, blank=number == len(rows)))
@@ -210,7 +224,7 @@ def read_summary(values: Mapping[str, Mapping[str, Any]]) -> Submitted:
         )
         if row != ActionRow():
             actions.append((row_number, row))
-    return Submitted(sections, tuple(actions), event_day, keep)
+    return Submitted(sections, tuple(actions), event_day, keep, read_sharing(values))
 
 
 def _day(raw: Any) -> date | None:

@@ -8,9 +8,10 @@ from typing import Any
 from bot.ids import ActionId, Block, CallbackId
 from bot.kernel.blocks import actions, button, context, input_block, option, section, sections, title
 from bot.kernel.rules_text import mention, slack_date, slack_escape
-from bot.notes.blocks import KEEP, KEEP_LABEL, day_text, section_block
-from bot.notes.rules import NoteRecord, VersionRecord
+from bot.notes.blocks import KEEP, KEEP_LABEL, REQUIRED, day_text, section_block
+from bot.notes.rules import PEOPLE, NoteRecord, VersionRecord
 from bot.notes.rules_drafting import MAX_FIELD
+from bot.notes.rules_sharing import as_line
 
 REASON_MAX = 500
 LIST_MAX = 40  # notes listed in one message (50 blocks); older ones are counted, and exported in full
@@ -61,8 +62,10 @@ def note_modal(
     body: list[dict[str, Any]] = []
     if version.amendment_reason:
         body += sections(f"*Why it was amended*\n{slack_escape(version.amendment_reason)}")
-    for part in version.sections:
-        body += sections(f"*{slack_escape(part.title)}*\n{slack_escape(part.text)}")
+    for part in version.sections:  # the participants first, named once with their roles
+        lines = [part.text] if part.text else []
+        lines += [f"• {as_line(entry)}" for entry in part.entries if part.key != PEOPLE]
+        body += sections(f"*{slack_escape(part.title)}*\n{slack_escape(chr(10).join(lines))}")
     if version.actions:
         body += sections("\n".join(["*Actions*", *_action_lines(note, version, latest=latest)]))
     tail = _version_buttons(case_id, note, version, may_amend=may_amend and latest)
@@ -139,7 +142,7 @@ def amend_modal(
         element: dict[str, Any] = {"type": "plain_text_input", "multiline": True, "max_length": MAX_FIELD}
         if text:
             element["initial_value"] = text
-        blocks.append(input_block(section_block(key), heading, element, optional=key != "happened"))
+        blocks.append(input_block(section_block(key), heading, element, optional=key not in REQUIRED))
     blocks.append(
         input_block(
             Block.KEEP_CHECKED,

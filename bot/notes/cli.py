@@ -8,15 +8,19 @@ Exit codes: 0 done, 1 nothing found or refused (the reason on stderr), 2 a usage
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot import logs
 from bot.config import Settings
 from bot.deps import Deps, build_deps
 from bot.notes import flows_admin as note_admin
 from bot.notes import rules_export as export
+from bot.notes.rules import CaseNotes
 from storage import migrate
 
 
@@ -30,9 +34,16 @@ def add_commands(commands) -> None:
             "--team", metavar="TEAM_ID", help="the Slack workspace (team id), where a reference is in several"
         )
 
-    case_options(actions.add_parser("list", help="the case's notes, one line each"))
+    listing = actions.add_parser(
+        "list", help="the case's notes, one line each (times in the case's time zone)"
+    )
+    case_options(listing)
+    listing.add_argument("--json", action="store_true", help="a JSON array, one object per note, for scripts")
     show = actions.add_parser("show", help="one note in Markdown: every version, or --version V")
     case_options(show)
+    show.add_argument(
+        "--json", action="store_true", help="the note as JSON (the export's schema), for scripts"
+    )
     show.add_argument("--note", type=int, required=True, metavar="N", help="the note's number in the case")
     show.add_argument("--version", type=int, metavar="V", help="only this version")
     out = actions.add_parser("export", help="the case's notes as a Markdown or JSON file")
@@ -92,13 +103,27 @@ def _run(deps: Deps, args: argparse.Namespace) -> int:
     if command == "list":
         found, lines = note_admin.list_notes(deps, **case)
         count = len(found.notes.notes)
-        print(f"Case {found.which}: {count} note{'' if count == 1 else 's'}")
+        assert found.zone is not None
+        if args.json:
+            print(f"casebot: case {found.which}", file=sys.stderr)
+            print(json.dumps(list_json(found.notes, found.zone), indent=2, ensure_ascii=False))
+            return 0
+        print(
+            f"Case {found.which}: {count} note{'' if count == 1 else 's'} "
+            f"(times in {note_admin.zone_words(found.zone)})"
+        )
         for line in lines:
             print(line)
         return 0
     if command == "show":
         found, text = note_admin.show_note(deps, **case, number=args.note, version=args.version)
         print(f"casebot: case {found.which}", file=sys.stderr)
+        if args.json:
+            document = export.to_json(found.notes, exported_at=deps.clock(), exported_by=note_admin.CLI)
+            if args.version is not None:
+                for note in document["notes"]:
+                    note["versions"] = [v for v in note["versions"] if v["version"] == args.version]
+            text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
         sys.stdout.write(text)
         return 0
     found, path, text = note_admin.export_notes(deps, **case, fmt=args.format, out=args.out)
@@ -108,6 +133,30 @@ def _run(deps: Deps, args: argparse.Namespace) -> int:
     else:
         print(path)
     return 0
+
+
+def list_json(notes: CaseNotes, here: ZoneInfo) -> list[dict[str, Any]]:
+    """`notes list --json`: one object per note; times in UTC and in the case's zone (named)."""
+    found = []
+    for note in notes.notes:
+        current = note.current
+        states = [s.status for s in note.action_states]
+        found.append(
+            {
+                "number": note.number,
+                "note_type": note.note_type,
+                "type_title": note.type_title,
+                "event_at": export.utc_iso(note.event_at),
+                "event_at_local": note.event_at.astimezone(here).isoformat(),
+                "time_zone": here.key,
+                "version": current.version,
+                "amended": current.version > 1,
+                "recorder_id": current.recorder_id,
+                "recorder_name": current.names.get(current.recorder_id),
+                "actions": {state: states.count(state) for state in export.STATE_WORDS},
+            }
+        )
+    return found
 
 
 def _purge(deps: Deps, *, closed_before: date, out_dir: Path, yes: bool) -> int:

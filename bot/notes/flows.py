@@ -23,9 +23,11 @@ from bot.ids import Block
 from bot.kernel import access, thread
 from bot.kernel import people as people_flow
 from bot.kernel.blocks_limits import slack_length
-from bot.notes import blocks
+from bot.notes import blocks, rules_sharing
 from bot.notes import flows_draft as summary_draft
 from bot.notes import rules_drafting as drafting
+from bot.notes import rules_signoff as signoff
+from bot.notes.blocks_sharing import sharing_block
 from bot.notes.flows_checks import findings, kept, unconfirmed_errors
 from bot.notes.flows_save import save
 from bot.reminders import flows_buttons as occurrences
@@ -40,6 +42,13 @@ STILL_ACTIVE = (
 )
 FIRST_FIELD = blocks.section_block("happened")
 FURTHEST_DUE = timedelta(days=366)
+SHARING_MISSING = {
+    "with_whom": "Say who it was shared with: a role or agency, not a name.",
+    "why": "Say why it was shared.",
+    "basis": "Say on what basis, e.g. consent, child protection, a legal duty.",
+    "consent": "Choose whether consent was given, not sought or overridden.",
+    "decided_by": "Say who decided to share it.",
+}
 
 
 # ---------------------------------------------------------------- opening the form
@@ -154,9 +163,10 @@ def _form(
         draft=draft,
         actions=rows,
         more_actions=max(0, len(rows) - blocks.ACTION_ROWS),
-        context_=blocks.SummaryContext(case.id, discussion.id if discussion else None),
+        context_=blocks.SummaryContext(case.id, discussion.id if discussion else None, names),
         offline_day=(discussion.started_at if discussion else now).astimezone(tz).date() if offline else None,
         retention_days=deps.settings.raw_text_retention_days,
+        sharing=summary_draft.sharing_entries(facts, names),
     )
 
 
@@ -198,7 +208,18 @@ def submit(deps: Deps, body: dict[str, Any]) -> dict[str, str] | None:
             return {FIRST_FIELD: problem}
         if not repo.claim_once(session, team_id=team_id, key=claim, kind="view", now=now):
             return None
-        save(deps, session, case, discussion, form, user_id=user_id, tz=tz, kept=kept(found), now=now)
+        save(
+            deps,
+            session,
+            case,
+            discussion,
+            form,
+            user_id=user_id,
+            tz=tz,
+            kept=kept(found),
+            now=now,
+            names=context.names,
+        )
     return None
 
 
@@ -213,6 +234,17 @@ def _form_errors(form: blocks.Submitted, today: date, *, offline: bool) -> dict[
             errors[blocks.action_block(number, "text")] = "Describe the action, or clear its other fields."
         elif row.due is not None and not today <= row.due <= today + FURTHEST_DUE:
             errors[blocks.action_block(number, "due")] = "Pick a date from today to a year ahead."
+    for number, entry in form.sharing:
+        if not entry["what"]:
+            errors[sharing_block(number, "what")] = (
+                "Say what was shared, or clear this decision's other fields."
+            )
+            continue
+        for part in rules_sharing.missing(entry):
+            errors[sharing_block(number, part)] = SHARING_MISSING[part]
+    typed = {key: summary_draft.without_prompts(text) for key, text in form.sections.items()}
+    for key, problem in signoff.problems(typed).items():
+        errors.setdefault(blocks.section_block(key), problem)
     for key, text in form.sections.items():
         if slack_length(text) > drafting.MAX_FIELD:
             errors[blocks.section_block(key)] = f"Keep this under {drafting.MAX_FIELD} characters."

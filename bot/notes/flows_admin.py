@@ -28,6 +28,7 @@ from bot.deps import Deps
 from bot.notes import rules_export as export
 from bot.notes.flows_export import audit_export, frameworks, render
 from bot.notes.rules import CaseNotes
+from bot.reminders import flows_schedule as schedule
 from storage import note_admin as store
 from storage import notes as note_store
 from storage import repository as repo
@@ -44,10 +45,20 @@ class NotesProblem(Exception):
 class Found:
     notes: CaseNotes
     which: str  # which case was used, for the person running the command
+    zone: ZoneInfo | None = None  # the case's time zone, the times were given in
 
 
 def zone(deps: Deps) -> ZoneInfo:
     return ZoneInfo(deps.settings.default_timezone)
+
+
+def case_zone(deps: Deps, case: Case) -> ZoneInfo:
+    """The case's time zone: its lead worker's (as its reminders use), else the configured default."""
+    return schedule.zone(deps, schedule.lead_of(case))
+
+
+def zone_words(here: ZoneInfo) -> str:
+    return f"{here.key}, the case's time zone"
 
 
 def _choose(session: Session, *, reference: str, team_id: str | None) -> tuple[Case, str]:
@@ -79,9 +90,10 @@ def _audit(session: Session, case: Case, action: str, now: datetime, **detail) -
 
 
 def list_notes(deps: Deps, *, reference: str, team_id: str | None) -> tuple[Found, list[str]]:
-    now, here = deps.clock(), zone(deps)
+    now = deps.clock()
     with deps.sessions.begin() as session:
         case, which = _choose(session, reference=reference, team_id=team_id)
+        here = case_zone(deps, case)
         notes = note_store.case_notes(session, case, frameworks=frameworks(deps))
         _audit(session, case, "notes.list", now, notes=len(notes.notes))
     lines = []
@@ -94,18 +106,20 @@ def list_notes(deps: Deps, *, reference: str, team_id: str | None) -> tuple[Foun
         lines.append(
             f"{note.number:>4}  {export.when(note.event_at, here)}  {note.type_title}  "
             f"version {current.version}{' (amended)' if current.version > 1 else ''}  "
-            f"recorded by {current.recorder_id}  actions: {actions or 'none'}"
+            f"recorded by {current.names.get(current.recorder_id) or current.recorder_id}  "
+            f"actions: {actions or 'none'}"
         )
-    return Found(notes, which), lines
+    return Found(notes, which, here), lines
 
 
 def show_note(
     deps: Deps, *, reference: str, team_id: str | None, number: int, version: int | None
 ) -> tuple[Found, str]:
     """One note in Markdown (every version, current first), or just one version of it."""
-    now, here = deps.clock(), zone(deps)
+    now = deps.clock()
     with deps.sessions.begin() as session:
         case, which = _choose(session, reference=reference, team_id=team_id)
+        here = case_zone(deps, case)
         note = note_store.note_by_number(session, case_id=case.id, number=number)
         if note is None:
             raise NotesProblem(f"case {case.reference} has no note {number}.")
@@ -114,12 +128,12 @@ def show_note(
             raise NotesProblem(f"note {number} of case {case.reference} has no version {version}.")
         _audit(session, case, "notes.view", now, note=number, version=version)
         one = CaseNotes(case.reference, case.status.value, (record,))
-    plain = {"zone": here, "zone_name": here.key, "render": _plain(deps)}
+    plain = {"zone": here, "zone_name": zone_words(here), "render": _plain(deps)}
     if version is None:
         text = export.to_markdown(one, exported_at=now, exported_by=CLI, **plain)
     else:
         text = export.version_to_markdown(one.reference, record, version, **plain)
-    return Found(one, which), text
+    return Found(one, which, here), text
 
 
 def _plain(deps: Deps):
@@ -130,15 +144,16 @@ def export_notes(
     deps: Deps, *, reference: str, team_id: str | None, fmt: str, out: str | None
 ) -> tuple[Found, Path | None, str]:
     """Write the export to `out` (a new file, or a new file inside a folder; "-": return the text)."""
-    now, here = deps.clock(), zone(deps)
+    now = deps.clock()
     with deps.sessions.begin() as session:
         case, which = _choose(session, reference=reference, team_id=team_id)
+        here = case_zone(deps, case)
         notes = note_store.case_notes(session, case, frameworks=frameworks(deps))
         if not notes.notes:
             raise NotesProblem(
                 f"case {case.reference} has no signed-off notes, so there is nothing to export."
             )
-        text = render(deps, notes, fmt, at=now, by=CLI, zone=here, zone_name=here.key)
+        text = render(deps, notes, fmt, at=now, by=CLI, zone=here, zone_name=zone_words(here))
         path = None
         if out != "-":
             target = Path(out) if out else Path.cwd()
@@ -153,7 +168,7 @@ def export_notes(
             now=now,
             via="cli_stdout" if path is None else "cli_file",
         )
-    return Found(notes, which), path, text
+    return Found(notes, which, here), path, text
 
 
 def write_new(path: Path, text: str) -> None:

@@ -20,7 +20,10 @@ from bot.deps import Deps
 from bot.discussions import flows_questions as questions
 from bot.kernel.blocks_limits import slack_length
 from bot.notes import rules_drafting as drafting
+from bot.notes import rules_drafting_texts as texts
+from bot.notes import rules_sharing
 from bot.notes.blocks import ActionRow
+from bot.notes.rules_actions import bare_action
 from bot.reminders import flows_schedule as schedule
 from storage import discussions as store
 from storage import repository as repo
@@ -39,7 +42,8 @@ OFFLINE = "Met outside Slack"
 # seen …)"): left as they are, they are not part of the note.
 _PROMPT_LINE = re.compile(
     r"^(?:(?:Observed|Reported|Judgement): \((?:what|professional)[^()]*\)"
-    r"|\((?:nothing recorded yet|none recorded|no focus question was set|not set yet)[^()]*\))$"
+    r"|\((?:nothing recorded yet|none recorded|no focus question was set|not set yet|sorted by casebot)"
+    r"[^()]*\))$"
 )
 
 
@@ -62,10 +66,7 @@ def facts(
     recorder_id: str,
     now: datetime,
 ) -> drafting.DiscussionFacts:
-    roles = {
-        m.person.slack_user_id: "lead worker" if m.role == MemberRole.LEAD else "co-worker"
-        for m in case.members
-    }
+    roles = roles_of(case)
     members = tuple(m.person.slack_user_id for m in case.members)
     following = repo.open_item_of_kind(session, case_id=case.id, kind=ItemKind.DISCUSSION)
     base: dict[str, Any] = {
@@ -85,7 +86,10 @@ def facts(
             mode="outside Slack",
             **base,
         )
-    replies = _replies(session, discussion.id)
+    captured = store.captured(session, discussion_id=discussion.id)
+    # A message marked whole (a reaction, the shortcut) is drafted as its item, not again as a reply.
+    marked = {item.message_id for item in captured if item.source != "prefix" and item.message_id}
+    replies = _replies(session, discussion.id, marked)
     asked = []
     for prompt in store.prompts_of(session, discussion_id=discussion.id):
         title, scaling = questions.heading(deps, discussion.framework, prompt)
@@ -106,7 +110,7 @@ def facts(
             owner_ids=tuple(item.owner_ids or ()),
             due=item.due,
         )
-        for item in store.captured(session, discussion_id=discussion.id)
+        for item in captured
         if item.text
     )
     framework = deps.content.banks.frameworks.get(discussion.framework)
@@ -122,7 +126,7 @@ def facts(
     )
 
 
-def _replies(session: Session, discussion_id: int) -> Mapping[int, list[drafting.Reply]]:
+def _replies(session: Session, discussion_id: int, marked: set[int]) -> Mapping[int, list[drafting.Reply]]:
     rows = session.scalars(
         select(ThreadMessage)
         .where(
@@ -135,15 +139,38 @@ def _replies(session: Session, discussion_id: int) -> Mapping[int, list[drafting
     found: dict[int, list[drafting.Reply]] = {}
     for row in rows:
         if row.prompt_id is not None and row.text:
-            found.setdefault(row.prompt_id, []).append(drafting.Reply(row.author_id, row.text))
+            reply = drafting.Reply(row.author_id, row.text, marked=row.id in marked)
+            found.setdefault(row.prompt_id, []).append(reply)
     return found
+
+
+def sharing_entries(facts_: drafting.DiscussionFacts, names: Mapping[str, str]) -> list[dict[str, str]]:
+    """Each marked Shared: item read into the fields of an information-sharing decision."""
+    short = {user: texts.short_name(name) for user, name in names.items()}
+    return [
+        rules_sharing.parse_shared(texts.plain(item.text, short))
+        for item in facts_.items
+        if item.kind == CaptureKind.SHARED.value
+    ]
+
+
+def roles_of(case: Case) -> dict[str, str]:
+    """Each member's role in the case, as a note says it."""
+    return {
+        m.person.slack_user_id: "lead worker" if m.role == MemberRole.LEAD else "co-worker"
+        for m in case.members
+    }
 
 
 def action_rows(facts_: drafting.DiscussionFacts, names: Mapping[str, str]) -> list[ActionRow]:
     """Each marked action as a row of the form: what, the first owner named, the date read."""
+    short = {user: texts.short_name(name) for user, name in names.items()}
     return [
         ActionRow(
-            text=_plain_action(item.text, names),
+            # The owner and the date have fields of their own: the words say only what is to be done.
+            text=_plain_action(
+                bare_action(item.text, has_owner=bool(item.owner_ids), has_due=item.due is not None), short
+            ),
             owner_id=item.owner_ids[0] if item.owner_ids else None,
             due=item.due,
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from datetime import date, datetime, time
 
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ from bot.notes import blocks
 from bot.notes import flows_draft as summary_draft
 from bot.notes import flows_timeliness as timeliness
 from bot.notes import rules_drafting as drafting
-from bot.notes.rules import ActionText, SectionText, actions_json, content_hash
+from bot.notes.rules import ActionText, SectionText, actions_json, content_hash, people_section, section_json
 from bot.reminders import flows_schedule as schedule
 from bot.reminders.flows_offline import offline_discussion
 from storage import discussions as store
@@ -56,6 +57,7 @@ def save(
     tz,
     kept: list[dict[str, str]],
     now: datetime,
+    names: Mapping[str, str] | None = None,
 ) -> Note:
     if discussion is None:
         discussion = _offline_discussion(
@@ -63,11 +65,6 @@ def save(
         )
     elif discussion.mode == "offline" and form.event_day is not None:
         discussion.started_at = _event_at(form.event_day, tz, now)
-    sections = tuple(
-        SectionText(key, title, summary_draft.without_prompts(form.sections.get(key, "")))
-        for key, title in drafting.SECTIONS
-        if key != "actions" and summary_draft.without_prompts(form.sections.get(key, ""))
-    )
     actions = tuple(
         ActionText(index, row.text, row.owner_id, row.due, row.done_looks_like or None)
         for index, (_number, row) in enumerate(form.actions, start=1)
@@ -76,6 +73,10 @@ def save(
     # As the draft showed them: the members, then anyone else who replied in the discussion.
     authors = store.reply_authors(session, discussion_id=discussion.id) if discussion.mode == "slack" else []
     participants = members + tuple(a for a in authors if a not in members)
+    sections = (
+        people_section(participants, names or {}, summary_draft.roles_of(case)),
+        *typed_sections(form),
+    )
     note = Note(
         team_id=case.team_id,
         case_id=case.id,
@@ -148,6 +149,19 @@ def save(
     return note
 
 
+def typed_sections(form: blocks.Submitted) -> tuple[SectionText, ...]:
+    """The form's sections as signed: prompts taken out, empty ones left out, and the decisions to share
+    information as the sharing section's entries."""
+    sharing = tuple(entry for _number, entry in form.sharing)
+    found = []
+    for key, title in drafting.SECTIONS:
+        text = summary_draft.without_prompts(form.sections.get(key, ""))
+        entries = sharing if key == "sharing" else ()
+        if key != "actions" and (text or entries):
+            found.append(SectionText(key, title, text, entries))
+    return tuple(found)
+
+
 def signed_version(
     case: Case,
     note: Note,
@@ -179,7 +193,7 @@ def signed_version(
         recorder_id=user_id,
         amendment_reason=reason,
         participants=list(participants),
-        sections=[{"key": s.key, "title": s.title, "text": s.text} for s in sections],
+        sections=[section_json(s) for s in sections],
         actions=actions_json(actions),
         confirmations=kept,
         content_hash=digest,

@@ -20,11 +20,12 @@ from bot.kernel import access, thread
 from bot.notes import blocks_views as blocks
 from bot.notes import flows_draft as summary_draft
 from bot.notes import rules_drafting as drafting
+from bot.notes import rules_signoff as signoff
 from bot.notes.blocks import Submitted, read_summary, section_block
 from bot.notes.flows_checks import findings, kept, unconfirmed_errors
 from bot.notes.flows_export import frameworks as _frameworks
 from bot.notes.flows_save import signed_version
-from bot.notes.rules import NoteRecord, SectionText
+from bot.notes.rules import PEOPLE, NoteRecord, SectionText, VersionRecord
 from storage import notes as note_store
 from storage import repository as repo
 from storage.models import Case, Note
@@ -151,12 +152,10 @@ def submit_amend(deps: Deps, body: dict[str, Any]) -> dict[str, str] | None:
             }
         if not summary_draft.without_prompts(typed.get("happened", "")):
             return {section_block("happened"): "Say what happened: what was discussed, observed or reported."}
+        if problems := signoff.problems(typed):
+            return {section_block(key): problem for key, problem in problems.items()}
         record = note_store.note_record(session, note)
-        sections = tuple(
-            SectionText(key, title, typed[key])
-            for key, title in drafting.SECTIONS
-            if key != "actions" and typed.get(key)
-        )
+        sections = _amended_sections(record.current, typed)
         if sections == record.current.sections:
             return {Block.AMEND_REASON: "Nothing in the note has changed. Edit a section, or press Back."}
         today = now.astimezone(summary_draft.tz_for(deps, session, case, user_id)).date()
@@ -173,6 +172,19 @@ def submit_amend(deps: Deps, body: dict[str, Any]) -> dict[str, str] | None:
             return None
         _add_version(session, case, note, record, sections, reason, kept(found), user_id=user_id, now=now)
     return None
+
+
+def _amended_sections(current: VersionRecord, typed: dict[str, str]) -> tuple[SectionText, ...]:
+    """The typed sections, with what the amendment form does not show carried over as signed: who took
+    part, and the decisions to share information."""
+    people, shared = current.section(PEOPLE), current.section("sharing")
+    entries = shared.entries if shared else ()
+    typed_ = tuple(
+        SectionText(key, title, typed.get(key, ""), entries if key == "sharing" else ())
+        for key, title in drafting.SECTIONS
+        if key != "actions" and (typed.get(key) or (key == "sharing" and entries))
+    )
+    return ((people,) if people else ()) + typed_
 
 
 def _add_version(

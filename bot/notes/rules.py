@@ -7,7 +7,8 @@ views and the command line all render these records, so they cannot disagree abo
 
 The content hash is sha256 over a canonical JSON form of what the recorder signed (type, event time,
 recorder, participants, sections, actions, amendment reason). Anyone holding an export can recompute
-it: `content_hash` documents the exact form, and the export's JSON schema says so.
+it: `content_hash` documents the exact form, and the export's JSON schema says so. A section's
+structured "entries" (information-sharing decisions, the participants) are in the hash when present.
 """
 
 from __future__ import annotations
@@ -21,12 +22,40 @@ from typing import Any
 
 NOTE_TYPE_TITLES = {"discussion_with_colleague": "Discussion with colleague"}
 
+# A version's first section row: who took part, their names as Slack gave them at sign-off and their
+# role in the case (entries {"id", "name", "role"}), so a note names people without asking Slack.
+PEOPLE = "people"
+PEOPLE_TITLE = "Participants"
+
 
 @dataclass(frozen=True)
 class SectionText:
-    key: str  # one of bot.notes.rules_drafting.SECTIONS' keys
+    key: str  # one of bot.notes.rules_drafting.SECTIONS' keys, or PEOPLE
     title: str
     text: str
+    # Structured fields, for a section that has them: each information-sharing decision
+    # (rules_sharing.FIELDS), each participant (PEOPLE). Part of the signed content when present.
+    entries: tuple[Mapping[str, str], ...] = ()
+
+
+def section_json(section: SectionText) -> dict[str, Any]:
+    """A section as stored, exported and hashed: "entries" only when it has any (so older notes hash
+    exactly as they did)."""
+    row: dict[str, Any] = {"key": section.key, "title": section.title, "text": section.text}
+    if section.entries:
+        row["entries"] = [dict(e) for e in section.entries]
+    return row
+
+
+def people_section(
+    participants: Sequence[str], names: Mapping[str, str], roles: Mapping[str, str]
+) -> SectionText:
+    """Who took part, named and with their role in the case, once."""
+    entries = tuple(
+        {"id": p, "name": names.get(p) or p, "role": roles.get(p) or "took part"} for p in participants
+    )
+    text = "; ".join(f"{e['name']}, {e['role']}" for e in entries)
+    return SectionText(PEOPLE, PEOPLE_TITLE, text, entries)
 
 
 @dataclass(frozen=True)
@@ -73,6 +102,21 @@ class VersionRecord:
     actions: tuple[ActionText, ...]
     confirmations: tuple[Confirmation, ...]
     content_hash: str
+
+    @property
+    def names(self) -> dict[str, str]:
+        """People's names as recorded at sign-off (empty for notes signed before names were kept)."""
+        return {
+            e["id"]: e["name"] for s in self.sections if s.key == PEOPLE for e in s.entries if e.get("name")
+        }
+
+    @property
+    def record_sections(self) -> tuple[SectionText, ...]:
+        """The sections a reader reads: everything but the participants row (shown on its own)."""
+        return tuple(s for s in self.sections if s.key != PEOPLE)
+
+    def section(self, key: str) -> SectionText | None:
+        return next((s for s in self.sections if s.key == key), None)
 
 
 @dataclass(frozen=True)
@@ -130,7 +174,7 @@ def canonical_content(
         "event_at": event_at.isoformat(),
         "recorder_id": recorder_id,
         "participants": list(participants),
-        "sections": [{"key": s.key, "title": s.title, "text": s.text} for s in sections],
+        "sections": [section_json(s) for s in sections],
         "actions": [_action_json(a) for a in actions],
         "amendment_reason": amendment_reason,
     }
@@ -156,7 +200,10 @@ def hash_matches(note: NoteRecord, version: VersionRecord) -> bool:
 
 
 def sections_from(rows: Sequence[Mapping[str, Any]]) -> tuple[SectionText, ...]:
-    return tuple(SectionText(r["key"], r["title"], r["text"]) for r in rows)
+    return tuple(
+        SectionText(r["key"], r["title"], r["text"], tuple(dict(e) for e in r.get("entries") or ()))
+        for r in rows
+    )
 
 
 def actions_from(rows: Sequence[Mapping[str, Any]]) -> tuple[ActionText, ...]:

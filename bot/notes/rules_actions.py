@@ -84,3 +84,25 @@ def check_action(text: str, *, owners: Sequence[str], due: date | None) -> list[
             key = finding_key("vague_verb", f"{verb}|{normalised}")
             vague.append(Finding("vague_verb", message, m.start(), m.end(), key))
     return findings + sorted(vague, key=lambda f: f.start)
+
+
+_LEADING_OWNERS = re.compile(
+    r"^\s*(?:(?:,|&amp;|&|\+|/|\band\b)?\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>\s*)+(?:to\s+)?"
+)
+_DUE_PHRASE = re.compile(
+    r"(?:^|[\s,]+)(?:by|before|due|on)\s+(?:(?!(?:by|before|due|on)\b)[\w'’-]+\s*){1,6}[.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def bare_action(text: str, *, has_owner: bool, has_due: bool) -> str:
+    """A marked action's words without what the form holds in fields of its own: the owners mentioned
+    at its start (when an owner was read) and its final "by Friday" (when a date was read). Slack text
+    in, Slack text out; never empty: the text as it was if nothing would be left."""
+    bare = text.strip()
+    if has_owner:
+        bare = _LEADING_OWNERS.sub("", bare)
+    if has_due:
+        bare = _DUE_PHRASE.sub("", bare)
+    bare = bare.strip(" ,;:-")
+    return bare if bare else text.strip()

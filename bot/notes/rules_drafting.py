@@ -47,6 +47,7 @@ clipping, scales).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import tzinfo
 
 from bot.kernel.blocks_limits import slack_length
@@ -103,6 +104,8 @@ __all__ = [
 def draft(facts: DiscussionFacts, *, names: Mapping[str, str], tz: tzinfo, render: Render) -> Draft:
     """The summary modal's first draft: every section at most MAX_FIELD long, condensed if it must be."""
     header, contents = sections.section_contents(facts, names, tz)
+    # In the form, sharing decisions are rows of their own fields, not lines of the sharing text box.
+    contents = {key: replace(c, common={**c.common, "form": True}) for key, c in contents.items()}
     return Draft(
         header=fitting.fit(HEADER, header, render),
         sections=tuple(fitting.fit((key, title), contents[key], render) for key, title in SECTIONS),

@@ -12,7 +12,7 @@ from bot.capture.rules import Kind
 from bot.kernel.blocks_limits import INPUT_MAX_LENGTH
 
 MAX_FIELD = INPUT_MAX_LENGTH  # a plain_text_input's max_length
-MAX_SECTIONS = 12  # text boxes in the summary modal (Slack allows 100 blocks)
+MAX_SECTIONS = 13  # sections of the draft (12 text boxes and the action rows; Slack allows 100 blocks)
 REPLY_CHARS = 160  # a condensed reply: its first sentence, at most this long
 QUESTION_CHARS = 100
 ITEM_CHARS = 300
@@ -34,6 +34,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("happened", "What happened"),
     ("analysis", "Analysis"),
     ("childs_voice", "The child's voice and lived experience"),
+    ("told", "What we told the child or family"),
     ("risk", "Risk and safety"),
     ("culture", "Cultural considerations"),
     ("differences", "Differences of view"),
@@ -50,7 +51,7 @@ SECTION_FOR_KIND: Mapping[Kind, str] = {
     Kind.ACTION: "actions",
     Kind.SHARED: "sharing",
     Kind.LEARNING: "learning",
-    Kind.TOLD: "happened",  # until the record has its own section for it
+    Kind.TOLD: "told",
     Kind.URGENT: "risk",
 }
 SECTION_FOR_LENS: Mapping[str, str] = {
@@ -68,6 +69,7 @@ SECTION_FOR_LENS: Mapping[str, str] = {
 class Reply:
     author_id: str
     text: str  # as Slack sent it: mentions as <@U…>, & < > as entities
+    marked: bool = False  # the whole message was marked for the record (a reaction, the shortcut)
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ class QuestionAsked:
 
 @dataclass(frozen=True)
 class Item:
-    kind: str  # a capture Kind: decision, action, concern, learning, disagree, shared
+    kind: str  # a capture Kind: decision, action, concern, learning, disagree, shared, told, urgent
     text: str
     author_id: str
     owner_ids: tuple[str, ...] = ()

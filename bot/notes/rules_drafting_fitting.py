@@ -144,6 +144,7 @@ def build_section(key: str, content: Content, plan: Plan, render: Render) -> str
                 "by": e.by,
                 "owners": list(e.owners),
                 "due": e.due,
+                "kind": e.kind,
             }
             for e in entries
         ],

@@ -1,5 +1,12 @@
 """What goes where in a draft: each question with its replies, each marked item, the scales, the
-focus and the next date, sorted into the draft's sections (see rules_drafting). Pure."""
+focus and the next date, sorted into the draft's sections (see rules_drafting). Pure.
+
+A reply's marked lines (and a whole message marked by a reaction) are drafted as items in their own
+sections, never again under the question they answered. What is left of replies to a question with no
+lens is pre-sorted under "What happened" into observed, reported (with its source) and views (whose),
+for the recorder to confirm; a question with a lens keeps its replies together in that lens's section.
+Every question asked is listed once, under the purpose. People are named by their short name ("@Sam"),
+and their case role is given once, in the participants."""
 
 from __future__ import annotations
 
@@ -9,6 +16,7 @@ from datetime import tzinfo
 from typing import Any
 
 from bot.capture.rules import Kind
+from bot.notes import rules_drafting_sorting as sorting
 from bot.notes import rules_drafting_texts as texts
 from bot.notes.rules_drafting_facts import (
     ITEM_CHARS,
@@ -42,6 +50,16 @@ class _Entry:
     by: str
     owners: tuple[str, ...]
     due: str | None
+    kind: str = ""
+
+
+# The groups of "What happened", in order: (sort, heading).
+GROUPS: tuple[tuple[sorting.Sort, str], ...] = (
+    ("observed", "Observed first-hand"),
+    ("reported", "Reported, and who told us"),
+    ("view", "Views, and whose"),
+    ("unsorted", "To sort (observed, reported or a view?)"),
+)
 
 
 @dataclass(frozen=True)
@@ -62,27 +80,42 @@ def section_contents(
     if facts.started_at.tzinfo is None or (facts.ended_at and facts.ended_at.tzinfo is None):
         raise ValueError("discussion times must be aware datetimes")
 
+    full_names = names
+    names = {user: texts.short_name(name) for user, name in names.items()}
+
     def who(user_id: str) -> str:
         return "@" + (names.get(user_id) or user_id)
 
+    def line(author_id: str, raw: str, label: str = "") -> _Line:
+        return _Line(
+            who(author_id) + label, texts.plain(raw, names), texts.plain(texts.first_sentence(raw), names)
+        )
+
     questions: dict[str, list[_Question]] = {key: [] for key, _ in SECTIONS}
+    grouped: dict[str, list[_Line]] = {group: [] for group, _ in GROUPS}
+    asked: list[str] = []
     for q in facts.questions:
-        replies = tuple(
-            _Line(
-                who(r.author_id), texts.plain(r.text, names), texts.plain(texts.first_sentence(r.text), names)
-            )
-            for r in q.replies
-            if r.text.strip()
-        )
+        asked.append(f"{q.heading.strip()}: {texts.plain(texts.clip(q.text, QUESTION_CHARS), names)}")
+        left = [(r.author_id, sorting.unmarked(r.text)) for r in q.replies if not r.marked]
+        left = [(author, text) for author, text in left if text]
         section = SECTION_FOR_LENS.get(q.lens or "", "happened")
-        questions[section].append(
-            _Question(
-                q.heading.strip(),
-                texts.plain(q.text, names),
-                texts.plain(texts.clip(q.text, QUESTION_CHARS), names),
-                replies,
+        if section == "happened":
+            for author, text in left:
+                found = sorting.sort_reply(text)
+                label = f" (source: {found.source or '…'})" if found.sort == "reported" else ""
+                grouped[found.sort].append(line(author, text, label))
+        elif left:
+            questions[section].append(
+                _Question(
+                    q.heading.strip(),
+                    texts.plain(q.text, names),
+                    texts.plain(texts.clip(q.text, QUESTION_CHARS), names),
+                    tuple(line(author, text) for author, text in left),
+                )
             )
-        )
+    questions["happened"] = [
+        _Question(heading, "", "", tuple(grouped[group])) for group, heading in GROUPS if grouped[group]
+    ]
     entries: dict[str, list[_Entry]] = {key: [] for key, _ in SECTIONS}
     for item in facts.items:
         entries[SECTION_FOR_KIND[Kind(item.kind)]].append(
@@ -92,6 +125,7 @@ def section_contents(
                 by=who(item.author_id),
                 owners=tuple(who(o) for o in item.owner_ids),
                 due=texts.day_text(item.due) if item.due else None,
+                kind=item.kind,
             )
         )
 
@@ -108,15 +142,17 @@ def section_contents(
         else (f"{end:%H:%M}" if end.date() == start.date() else texts.when_text(end)),
         "zone": start.strftime("%Z"),
         "participants": [
-            who(p) + (f" ({facts.roles[p]})" if facts.roles.get(p) else "") for p in facts.participant_ids
+            "@" + (full_names.get(p) or p) + (f", {facts.roles[p]}" if facts.roles.get(p) else "")
+            for p in facts.participant_ids
         ],
         "recorder": who(facts.recorder_id) if facts.recorder_id else None,
         "focus": texts.plain(facts.focus, names).strip() if facts.focus and facts.focus.strip() else None,
         "scales": [{"who": who(s.author_id), "value": s.value} for s in scales],
         "next": texts.when_zoned(facts.next_discussion.astimezone(tz)) if facts.next_discussion else None,
+        "questions_asked": asked,
     }
     extra = {
-        "purpose": common["focus"] is not None,
+        "purpose": common["focus"] is not None or bool(asked),
         "risk": bool(scales),
         "next": common["next"] is not None,
     }

@@ -27,6 +27,14 @@ def when_zoned(at: datetime) -> str:
     return f"{when_text(at)} {at:%Z}".rstrip()
 
 
+_TRAILING_ASIDE = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def short_name(name: str) -> str:
+    """A name without a trailing aside: "Sam (newly qualified)" is "Sam" on every line but one."""
+    return _TRAILING_ASIDE.sub("", name).strip() or name
+
+
 _TOKEN = re.compile(r"<([^<>\n]*)>")
 _ATOM = re.compile(r"<[^<>\n]*>|&(?:amp|lt|gt);")  # never cut inside one of these
 _ENTITY_END = re.compile(r"&(?:amp|lt|gt);$")

@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from bot.notes.rules import (
+    PEOPLE,
     ActionState,
     ActionText,
     CaseNotes,
@@ -29,7 +30,9 @@ from bot.notes.rules import (
     VersionRecord,
     actions_json,
     hash_matches,
+    section_json,
 )
+from bot.notes.rules_sharing import as_line
 
 SCHEMA_ID = "urn:casebot:schema:notes-export:1"
 SCHEMA_VERSION = 1
@@ -86,7 +89,7 @@ def _version_json(note: NoteRecord, version: VersionRecord) -> dict[str, Any]:
         "recorder_id": version.recorder_id,
         "amendment_reason": version.amendment_reason,
         "participants": list(version.participants),
-        "sections": [{"key": s.key, "title": s.title, "text": s.text} for s in version.sections],
+        "sections": [section_json(s) for s in version.sections],
         "actions": actions_json(version.actions),
         "confirmations": [
             {"key": c.key, "kind": c.kind, "message": c.message, "field": c.field}
@@ -131,13 +134,18 @@ def md_text(text: str) -> str:
 
 @dataclass(frozen=True)
 class _People:
+    """People by name: as recorded with the note, else as Slack says now; the Slack id only when
+    neither knows them (a deleted account, say)."""
+
     names: Mapping[str, str]
 
     def __call__(self, user_id: str | None) -> str:
         if not user_id:
             return "nobody named"
-        name = self.names.get(user_id)
-        return f"{name} ({user_id})" if name else user_id
+        return self.names.get(user_id) or user_id
+
+    def knowing(self, more: Mapping[str, str]) -> _People:
+        return _People({**self.names, **more})
 
 
 def to_markdown(
@@ -191,6 +199,7 @@ def version_to_markdown(
 
 
 def _note_view(note: NoteRecord, zone: tzinfo, person: _People) -> dict[str, Any]:
+    person = person.knowing(note.current.names)
     agreed = {a.number: a for a in note.current.actions}
     return {
         "number": note.number,
@@ -211,14 +220,21 @@ def _note_view(note: NoteRecord, zone: tzinfo, person: _People) -> dict[str, Any
 def _version_view(
     note: NoteRecord, version: VersionRecord, zone: tzinfo, person: _People, *, current: bool
 ) -> dict[str, Any]:
+    person = person.knowing(version.names)
+    people = version.section(PEOPLE)
     return {
         "version": version.version,
         "current": current,
         "recorded_at": when(version.recorded_at, zone),
         "recorder": person(version.recorder_id),
         "amendment_reason": md_text(version.amendment_reason) if version.amendment_reason else None,
-        "participants": [person(p) for p in version.participants],
-        "sections": [{"title": s.title, "text": md_text(s.text)} for s in version.sections],
+        "participants": [f"{e['name']}, {e['role']}" for e in people.entries]
+        if people
+        else [person(p) for p in version.participants],
+        "sections": [
+            {"title": s.title, "text": md_text(s.text), "entries": [md_text(as_line(e)) for e in s.entries]}
+            for s in version.record_sections
+        ],
         "actions": [_action_view(a, person) for a in version.actions],
         "confirmations": [md_text(c.message) for c in version.confirmations],
         "content_hash": version.content_hash,

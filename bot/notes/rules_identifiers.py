@@ -4,7 +4,8 @@ Messages never repeat an identifier in full. They show it masked ("07•••�
 line it is on ("Line 3 seems to have a date of birth").
 
 What is looked for (see `find_identifiers` for the exact rules):
-- dates of birth, UK and NZ phone numbers, email addresses;
+- dates of birth, email addresses, phone numbers (the `phonenumbers` library's metadata: national
+  numbers of the configured country, the UK and NZ, and any number written with + or 00);
 - NHS numbers (mod-11 check digit), UK National Insurance numbers (HMRC prefix rules),
   NZ NHI numbers (old format mod 11, new format mod 23);
 - UK postcodes.
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
+
+import phonenumbers
 
 from bot.notes.rules_birth_dates import dates_of_birth
 from bot.notes.rules_checks import MASK, Finding, Kind, finding_key
@@ -93,23 +96,14 @@ _NHS = re.compile(r"(?<![\w+])\d{3}([ -]?)\d{3}\1\d{4}(?!\w|-\d)")
 _NI = re.compile(r"(?<!\w)([A-Z]{2}) ?(\d{2}) ?(\d{2}) ?(\d{2}) ?([A-D])(?!\w)", re.IGNORECASE)
 _NHI = re.compile(r"(?<!\w)[A-HJ-NP-Z]{3}(?:\d{4}|\d{2}[A-HJ-NP-Z]{2})(?!\w)", re.IGNORECASE)
 
-_SEP = r"(?:[ -]|\) ?| ?\()?"  # between digits: one space or dash, or a bracket round an area code
-
-
-def _more_digits(low: int, high: int) -> str:
-    return rf"(?:{_SEP}\d){{{low},{high}}}"
-
-
-_UK = r"(?:\+|00)44 ?(?:\(0\) ?)?"
-_NZ = r"(?:\+|00)64 ?(?:\(0\) ?)?"
-_PHONE = re.compile(
-    r"(?<![\w+])(?:"
-    + rf"(?:{_UK}|0)7{_more_digits(9, 9)}"  # UK mobile: 07xxx xxxxxx
-    + rf"|(?:{_UK}|\(?0)[123]{_more_digits(8, 9)}"  # UK 01/02/03: 10 or 11 digits
-    + rf"|(?:{_NZ}|\(?0)2{_more_digits(7, 9)}"  # NZ mobile: 020-029, 9 to 11 digits
-    + rf"|(?:{_NZ}|\(?0)[34679]{_more_digits(7, 7)}"  # NZ landline: 09 xxx xxxx
-    + r")(?!\w|-\d)"
-)
+# Phone numbers: Google's libphonenumber metadata (the `phonenumbers` package) says which digit strings
+# can be a number of a country. National numbers are read for the configured country first, then the
+# UK and New Zealand; a number written with + (or 00) is read for whichever country it names.
+PHONE_COUNTRIES = ("GB", "NZ")
+_NATIONAL_DIGITS = 8  # "0800 1111" is the shortest number worth flagging; "01234" is a code
+_DATE_SHAPED = re.compile(r"\d{1,4}([-./])\d{1,2}(?:\1\d{2,4})?")  # 05-12-2026, 2026-12-10, 09-11
+_INSIDE = re.compile(r"[\w+£$€#@]$")  # just before a match: it is inside a longer token (or an amount)
+_GOES_ON = re.compile(r"^(?:\w|[-/.]\d)")  # just after a match: the token goes on ("07700-900-123-4")
 
 _POSTCODE = re.compile(
     r"(?<!\w)(?:"
@@ -137,12 +131,42 @@ def _line(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def _phone_national(value: str) -> str:
-    """One form for every way of writing the same number: +44 (0)7700 900123 -> 07700900123."""
-    digits = re.sub(r"\D", "", value)
-    if value.startswith("+") or digits.startswith("00"):
-        return "0" + digits.removeprefix("00")[2:].removeprefix("0")
-    return digits
+def _phones(text: str, country: str | None) -> list[tuple[int, int, str]]:
+    """(start, end, the number in E.164) for each likely phone number, earlier countries first. A
+    number read as a valid one of some country is keyed as that one ("0061 …" read in Australia is
+    not an Australian number; read in the UK, where 00 dials abroad, it is)."""
+    home = country.upper() if country else None
+    best: dict[tuple[int, int], tuple[bool, str]] = {}
+    for region in dict.fromkeys([*([home] if home else []), *PHONE_COUNTRIES]):
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            continue
+        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
+            valid = phonenumbers.is_valid_number(match.number)
+            if not _looks_like_a_phone(text, match.start, match.end, region, valid and region == home):
+                continue
+            span = (match.start, match.end)
+            if span not in best or (valid and not best[span][0]):
+                best[span] = (
+                    valid,
+                    phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164),
+                )
+    return [(start, end, e164) for (start, end), (_valid, e164) in best.items()]
+
+
+def _looks_like_a_phone(text: str, start: int, end: int, region: str, valid_at_home: bool) -> bool:
+    """A possible number of 8 digits or more, not a date, not inside a longer token, and either
+    international (+ or 00), or national with the country's trunk prefix (0: so amounts and years
+    never are), or a valid number of the configured country ("1800 123 456" in Australia)."""
+    raw = text[start:end]
+    if _DATE_SHAPED.fullmatch(raw) or sum(c.isdigit() for c in raw) < _NATIONAL_DIGITS:
+        return False
+    if _INSIDE.search(text[max(0, start - 1) : start]) or _GOES_ON.match(text[end : end + 2]):
+        return False
+    if raw.startswith(("+", "00")) or valid_at_home:
+        return True
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    trunk = metadata.national_prefix if metadata and metadata.national_prefix else ""
+    return not trunk or raw.lstrip("(").startswith(trunk)
 
 
 # ------------------------------------------------------------------ identifiers
@@ -174,7 +198,7 @@ def _mask_for(kind: str, value: str) -> str:
     return _mask(value, 1)
 
 
-def _candidates(text: str, today: date) -> list[tuple[Kind, int, int, str]]:
+def _candidates(text: str, today: date, country: str | None) -> list[tuple[Kind, int, int, str]]:
     """(kind, start, end, normalised value), in priority order: a later candidate that overlaps an
     earlier one is dropped. A valid NHS number is reported as one, except that one starting with 0
     that is also shaped like a phone number ("021 123 4567") is reported as a phone number:
@@ -196,7 +220,7 @@ def _candidates(text: str, today: date) -> list[tuple[Kind, int, int, str]]:
         ("nhi", m.start(), m.end(), m.group().upper()) for m in _NHI.finditer(text) if nhi_check_ok(m.group())
     ]
     found += [("date_of_birth", s, e, iso) for s, e, iso in dates_of_birth(text, today)]
-    found += [("phone", m.start(), m.end(), _phone_national(m.group())) for m in _PHONE.finditer(text)]
+    found += [("phone", start, end, e164) for start, end, e164 in _phones(text, country)]
     found += [c for c in nhs if c[3].startswith("0")]
     found += [
         ("postcode", m.start(), m.end(), _compact(m.group()))
@@ -227,7 +251,9 @@ def _cuts_into(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e and not (start <= s and e <= end) for s, e in spans)
 
 
-def find_identifiers(text: str, *, today: date, reference_pattern: str | None = None) -> list[Finding]:
+def find_identifiers(
+    text: str, *, today: date, reference_pattern: str | None = None, country: str | None = None
+) -> list[Finding]:
     """Likely identifiers in `text`, in order of position. Overlapping matches are reported once.
 
     Dates of birth. A full date (with a year) counts when either rule holds:
@@ -249,11 +275,16 @@ def find_identifiers(text: str, *, today: date, reference_pattern: str | None = 
       3 March 2015, 3rd of Mar 2015, March 3rd, 2015. Dates are read day first, and a two-digit
       year is 20yy up to this year, 19yy after it.
 
-    Phone numbers. UK: 07xxx xxxxxx, +44 7…, and 01/02/03 numbers with 10 or 11 digits, e.g.
-    "020 7946 0958" or "(0161) 496 0000". NZ: 020–029 mobiles with 9 to 11 digits, 03/04/06/07/09
-    landlines with 9 digits, and +64 …. Digits may be grouped with single spaces or dashes, never
-    with '/', '.' or ':'. So dates and times ("10:30") are never phone numbers, and neither are
-    amounts, which never start with 0.
+    Phone numbers. Whatever libphonenumber's matcher (the `phonenumbers` package, leniency
+    POSSIBLE: the right length for its country and number type) finds, read for `country` (the
+    configured one, e.g. "AU") first, then the UK and New Zealand: "07700 900123", "(0161) 496 0000",
+    "0800 83 83 83", "021 123 4567", "09 123 4567". A number written with + or 00 is read for the
+    country it names: "+61 412 345 678", "+1 (202) 555-0143", "0044 7700 900123". A national
+    number must start with the country's trunk prefix (0 in the UK, NZ and Australia) and have at
+    least 8 digits, so amounts, years, counts and codes ("01234") are not phones; the library skips
+    dates with '/' and times, and dates with '-' or '.' ("05-12-2026") are skipped here, as is a
+    number inside a longer word or number ("X07700900123", "£0800 …"). The key is the number in
+    E.164, so every way of writing it is one finding.
 
     Email addresses. NHS numbers: 10 digits, bare or 3-3-4 with spaces or dashes, with a valid
     mod-11 check digit (one that starts with 0 and is shaped like a phone number is reported as
@@ -270,7 +301,7 @@ def find_identifiers(text: str, *, today: date, reference_pattern: str | None = 
     """
     protected = _reference_spans(text, reference_pattern) if reference_pattern else []
     accepted: list[tuple[Kind, int, int, str]] = []
-    for kind, start, end, value in _candidates(text, today):
+    for kind, start, end, value in _candidates(text, today, country):
         if _cuts_into(start, end, protected):
             continue
         if any(s < end and start < e for _k, s, e, _v in accepted):

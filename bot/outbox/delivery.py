@@ -13,8 +13,9 @@ against the channel before it is sent again; a row whose check cannot be made is
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -26,6 +27,7 @@ from bot.deps import Deps
 from bot.outbox.calls import Call, Cancel, Defer, prepare
 from bot.outbox.dead_letter import INVALID, UNBUILDABLE, forget_words, to_dead_letter
 from bot.outbox.recovery import Unsure, already_posted, hold_uncertain, read_from, retry_after_seconds
+from bot.outbox.rules_pacing import Key, Pacer, Rate, key_for, rate_for
 from storage import outbox as outbox_store
 from storage import repository as repo
 from storage.models import Case, OutboxMessage, OutboxStatus, SlackPost
@@ -54,6 +56,7 @@ class Report:
     deferred: int = 0
     cancelled: int = 0
     uncertain: int = 0
+    paced: int = 0  # held back to their turn within Slack's rate limit, before any call
     errors: list[str] = field(default_factory=list)
 
 
@@ -109,6 +112,12 @@ def _deliver_one(deps: Deps, client: WebClient, message_id: int, report: Report)
             report.errors.append(error)
             return
         building.commit()
+        key, rate = key_for(message.team_id, call.method, call.kwargs.get("channel")), rate_for(call.method)
+        if (turn := _pacing(deps).turn(key, rate, message_id, now)) is not None:
+            message.status, message.next_attempt_at = OutboxStatus.PENDING, turn
+            message.attempts -= 1  # waiting for its turn is not an attempt
+            report.paced += 1
+            return
         # An earlier attempt may have reached Slack (it timed out, or its sender died after posting).
         check_first = message.attempts > 1 or message.recovery is not None
         recovery = dict(message.recovery or {})
@@ -122,7 +131,7 @@ def _deliver_one(deps: Deps, client: WebClient, message_id: int, report: Report)
     try:
         response = recovered or client.api_call(call.method, json=call.kwargs).data
     except SlackApiError as exc:
-        _failed(deps, message_id, exc, report)
+        _failed(deps, message_id, exc, report, pacing=(key, rate))
         return
     except OSError as exc:  # timeouts, refused connections: transient
         _retry_later(deps, message_id, type(exc).__name__, report)
@@ -178,11 +187,42 @@ def _uncertain(deps: Deps, message_id: int, unsure: Unsure, report: Report) -> N
     report.errors.append(f"uncertain:{unsure.reason}")
 
 
-def _failed(deps: Deps, message_id: int, exc: SlackApiError, report: Report) -> None:
+class _Pacing:
+    """This process's pacer, shared by every thread that delivers (listeners' post-ack work, the loop)."""
+
+    def __init__(self) -> None:
+        self._pacer = Pacer()
+        self._lock = threading.Lock()
+
+    def turn(self, key: Key, rate: Rate, row_id: int, now: datetime) -> datetime | None:
+        with self._lock:
+            return self._pacer.turn(key, rate, row_id, now)
+
+    def hold(self, key: Key, rate: Rate, until: datetime, now: datetime, *, refused: int) -> None:
+        with self._lock:
+            self._pacer.hold(key, rate, until, now, refused=refused)
+
+
+_PACING_LOCK = threading.Lock()
+
+
+def _pacing(deps: Deps) -> _Pacing:
+    with _PACING_LOCK:
+        pacing = deps.slack_cache.get("outbox.pacing")
+        if not isinstance(pacing, _Pacing):
+            pacing = deps.slack_cache["outbox.pacing"] = _Pacing()
+        return pacing
+
+
+def _failed(
+    deps: Deps, message_id: int, exc: SlackApiError, report: Report, *, pacing: tuple[Key, Rate]
+) -> None:
     status = exc.response.status_code
     error = str(exc.response.get("error") or f"http_{status}")
     retry_after = retry_after_seconds(exc)
     if retry_after is not None:
+        now = deps.clock()
+        _pacing(deps).hold(*pacing, now + timedelta(seconds=retry_after), now, refused=message_id)
         _retry_later(
             deps, message_id, "ratelimited", report, after=timedelta(seconds=retry_after), counts=False
         )

@@ -19,9 +19,12 @@ from storage.models import (
     ActionStatus,
     AuditEntry,
     Case,
+    CaseMember,
     CaseStatus,
+    Experience,
     FollowUpClaim,
     LearningEvidence,
+    MemberRole,
     Note,
     NoteAction,
     NoteVersion,
@@ -29,7 +32,7 @@ from storage.models import (
     Workspace,
 )
 from tests.notes.test_rules_export import errors, recompute
-from tests.notes_builder import EVENT, Version, add_note, sections
+from tests.notes_builder import EVENT, Version, add_note, named_sections, sections
 
 NOW = "2027-02-01 03:00:00"  # UTC
 TEAM, OTHER_TEAM = "T0CASE01", "T0OTHER1"
@@ -110,7 +113,10 @@ def test_list_prints_each_note_on_a_line_and_is_audited_without_a_slack_token(en
 
     assert code == 0, err
     header, first, second = out.splitlines()
-    assert header == f"Case {REFERENCE} (team {TEAM}, open, opened 2026-12-01, id 1): 2 notes"
+    assert header == (
+        f"Case {REFERENCE} (team {TEAM}, open, opened 2026-12-01, id 1): 2 notes "
+        "(times in Pacific/Auckland, the case's time zone)"
+    )
     assert first.split()[:1] == ["1"]
     assert "Wed 2 Dec 2026, 10:00 NZDT" in first and "version 2 (amended)" in first
     assert "recorded by UALEX001" in first and "actions: 1 open, 1 done" in first
@@ -176,7 +182,8 @@ def test_a_reference_in_two_workspaces_and_reused_after_closing_uses_the_newest_
     _, out, _ = casebot(capsys, "list", "--case", REFERENCE.lower())
     assert out.splitlines()[0] == (
         f"Case {REFERENCE} (team {OTHER_TEAM}, open, opened 2026-12-31, id 3), the newest of 3 cases with "
-        "this reference; add --team to choose another workspace: 0 notes"
+        "this reference; add --team to choose another workspace: 0 notes "
+        "(times in Pacific/Auckland, the case's time zone)"
     )
     _, out, _ = casebot(capsys, "list", "--case", REFERENCE, "--team", TEAM)
     assert out.splitlines()[0].startswith(
@@ -362,3 +369,65 @@ def test_a_bad_date_is_a_usage_error(env, closed, capsys, tmp_path):
 def rows(sessions, model) -> list:
     with sessions() as session:
         return list(session.scalars(select(model).order_by(model.id)))
+
+
+# ---------------------------------------------------- the case's zone, names, --json
+@pytest.fixture
+def london_case(sessions):
+    """A case led from London (the configured default is Auckland), its note signed with names kept."""
+    with sessions.begin() as session:
+        case = make_case(session, TEAM, "CASE-LDN-1")
+        lead = Person(team_id=TEAM, slack_user_id="UALEX001", tz="Europe/London")
+        session.add(lead)
+        session.flush()
+        session.add(
+            CaseMember(
+                team_id=TEAM,
+                case_id=case.id,
+                person_id=lead.id,
+                role=MemberRole.LEAD,
+                experience=Experience.EXPERIENCED,
+            )
+        )
+        add_note(session, case, Version(recorder_id="UALEX001", sections=named_sections()))
+    return sessions
+
+
+def test_list_uses_the_case_time_zone_says_which_and_names_the_recorder(env, london_case, capsys):
+    code, out, err = casebot(capsys, "list", "--case", "CASE-LDN-1")
+
+    assert code == 0, err
+    header, line = out.splitlines()
+    assert header.endswith("1 note (times in Europe/London, the case's time zone)")
+    assert "Tue 1 Dec 2026, 21:00 GMT" in line  # Wed 2 Dec 10:00 in Auckland
+    assert "recorded by Alex (social worker)" in line and "UALEX001" not in line
+
+
+def test_show_names_people_without_their_slack_ids(env, london_case, capsys):
+    code, out, err = casebot(capsys, "show", "--case", "CASE-LDN-1", "--note", "1")
+
+    assert code == 0, err
+    assert "Times are shown in Europe/London, the case's time zone." in out
+    assert "Recorded Tue 1 Dec 2026, 23:00 GMT by Alex (social worker)." in out
+    assert "**Participants:** Sam (newly qualified), co-worker, Alex (social worker), lead worker" in out
+    assert "UALEX001" not in out and "USAM0001" not in out
+
+
+def test_list_and_show_as_json_for_scripts(env, london_case, capsys):
+    code, out, err = casebot(capsys, "list", "--case", "CASE-LDN-1", "--json")
+
+    assert code == 0, err
+    (note,) = json.loads(out)
+    assert note["event_at"] == "2026-12-01T21:00:00+00:00"
+    assert note["event_at_local"] == "2026-12-01T21:00:00+00:00" and note["time_zone"] == "Europe/London"
+    assert (note["recorder_id"], note["recorder_name"]) == ("UALEX001", "Alex (social worker)")
+    assert note["actions"] == {"open": 2, "done": 0, "cannot": 0}
+
+    code, out, err = casebot(capsys, "show", "--case", "CASE-LDN-1", "--note", "1", "--json")
+
+    assert code == 0, err
+    document = json.loads(out)
+    assert errors(document) == []
+    (shown,) = document["notes"]
+    people = shown["versions"][0]["sections"][0]
+    assert people["key"] == "people" and people["entries"][1]["name"] == "Alex (social worker)"

@@ -301,7 +301,8 @@ def test_markdown_shows_the_current_version_first_then_earlier_versions_with_ame
     assert "Scaled 5/10 by Sam, 6/10 by Alex." in note_one[current:earlier]
     assert "Scaled 6/10 by both." in note_one[earlier:], "the earlier wording is still readable"
     assert "Looks like a phone number: 021 *** 567" in note_one[earlier:]
-    assert "Recorded Thu 3 Dec 2026, 12:00 NZDT by Alex (UALEX001)." in note_one[current:earlier]
+    # people by name, never "Alex (UALEX001)"; an id only for someone Slack cannot name
+    assert "Recorded Thu 3 Dec 2026, 12:00 NZDT by Alex." in note_one[current:earlier]
     assert "## Note 1: Discussion with colleague, Wed 2 Dec 2026, 10:00 NZDT" in text
     assert "Held in Slack, framework: Critical friend. 2 versions" in note_one
     assert "Times are shown in Pacific/Auckland." in text
