@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from bot.cases import rules_agreements as terms
+from bot.cases.blocks_schedule import ScheduleView, schedule_lines
+from bot.concerns.blocks import UrgentOnCard
+from bot.concerns.blocks import card_lines as urgent_lines
 from bot.content import Content
 from bot.follow_ups.blocks import CardNotes, card_lines
 from bot.ids import ActionId
@@ -43,37 +46,7 @@ class AgreementView:
     review_date: date
 
 
-@dataclass(frozen=True)
-class ScheduleView:
-    next_discussion: datetime | None
-    next_supervision: datetime | None
-    overdue: tuple[tuple[str, datetime], ...]  # (kind, due at), earliest first
-
-
-OVERDUE_SHOWN = 10  # overdue items named on the card and in the case list; the rest are counted
 CADENCE_SHOWN = 300  # a custom cadence on the card (the agreement in the thread has all of it)
-
-OVERDUE_LABEL = {
-    "discussion": "reflective discussion",
-    "supervision": "joint supervision check-in",
-    "review": "agreement review",
-}
-
-
-def schedule_lines(schedule: ScheduleView) -> str:
-    lines = [
-        "*Next discussion:* "
-        + (slack_date(schedule.next_discussion) if schedule.next_discussion else "not planned"),
-        "*Next supervision:* "
-        + (slack_date(schedule.next_supervision) if schedule.next_supervision else "not planned"),
-    ]
-    if schedule.overdue:
-        due = "; ".join(
-            f"{OVERDUE_LABEL[kind]} due {slack_date(at)}" for kind, at in schedule.overdue[:OVERDUE_SHOWN]
-        )
-        more = len(schedule.overdue) - OVERDUE_SHOWN
-        lines.append(f":warning: *Overdue:* {due}" + (f"; + {more} more" if more > 0 else ""))
-    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -93,7 +66,7 @@ class CaseView:
         return all(m.agreed for m in self.members)
 
 
-def case_card(case: CaseView) -> tuple[str, list[dict[str, Any]]]:
+def case_card(case: CaseView, urgent: tuple[UrgentOnCard, ...] = ()) -> tuple[str, list[dict[str, Any]]]:
     """The thread's root message; re-rendered in place on every change. Returns (fallback text, blocks)."""
     ref = slack_escape(case.reference)
     people = "\n".join(
@@ -113,6 +86,7 @@ def case_card(case: CaseView) -> tuple[str, list[dict[str, Any]]]:
         cadence = f"weekly until {until.day} {until:%b %Y} (induction), then {cadence}"
     blocks = [
         header(f"Case {case.reference}"),
+        *urgent_lines(urgent),  # open urgent concerns (bot/concerns), first
         section(f"*Co-workers*\n{people}\n*Manager:* {mention(case.manager_id)}"),
         section(
             f"*{status}*\nDiscussions: {cadence} (recorder: "
@@ -247,7 +221,7 @@ def _list_schedule(schedule: ScheduleView | None) -> str:
         return ""
     text = f". Next discussion {slack_date(schedule.next_discussion)}" if schedule.next_discussion else ""
     if schedule.overdue:
-        text += f". :warning: {len(schedule.overdue)} overdue"
+        text += f". {len(schedule.overdue)} not held yet"
     return text
 
 

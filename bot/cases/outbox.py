@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.cases.blocks import agreement_post, case_card
 from bot.cases.presenters import card_notes, case_view
+from bot.concerns.presenters import urgent_on_card
 from bot.outbox.calls import Call, Renderers, Row, in_thread, post, update
 from bot.reminders import flows_schedule as schedule
 from storage import repository as repo
 from storage.models import OutboxKind
+
+MISSED_WITHIN = timedelta(days=91)  # how far back the card looks for discussions that were not held
 
 
 def register(renderers: Renderers) -> None:
@@ -20,8 +25,9 @@ def _card(row: Row) -> Call:
     notes = card_notes(row.deps, row.session, case, row.now)
     items = repo.open_items(row.session, case_ids=[case.id])
     induction = schedule.induction_until(row.deps, case, row.now)
-    view = case_view(case, items=items, now=row.now, notes=notes, induction_until=induction)
-    text, blocks = case_card(view)
+    recent = repo.items_since(row.session, case_id=case.id, since=row.now - MISSED_WITHIN)
+    view = case_view(case, items=items, now=row.now, notes=notes, induction_until=induction, recent=recent)
+    text, blocks = case_card(view, urgent_on_card(row.session, case.id))
     if row.kind == OutboxKind.POST_CARD:
         return Call("chat.postMessage", post(case.channel_id, text, blocks, row.metadata), remember_as="card")
     return update(row.session, case, "card", text, blocks)

@@ -7,13 +7,15 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.cases.blocks import AgreementView, CaseLine, CaseView, MemberView, ScheduleView
+from bot.cases.blocks import AgreementView, CaseLine, CaseView, MemberView
+from bot.cases.blocks_schedule import MISSED, NOT_HELD, DueItem, ScheduleView
 from bot.cases.rules_agreements import TERMS, expected_recorders
 from bot.deps import Deps
 from bot.follow_ups.blocks import CardNotes, OverdueAction, SummaryDue
 from bot.follow_ups.rules import is_overdue
 from bot.kernel.rules_working_time import local_datetime
 from bot.reminders import flows_schedule as schedule
+from bot.reminders.rules import ItemState, showing
 from storage import discussions as discussion_store
 from storage import follow_ups as store
 from storage import repository as repo
@@ -23,6 +25,7 @@ from storage.models import (
     DiscussionStatus,
     Experience,
     ItemKind,
+    ItemStatus,
     MemberRole,
     ScheduleItem,
 )
@@ -37,16 +40,44 @@ def agreement_view(agreement: Agreement) -> AgreementView:
     )
 
 
-def schedule_view(items: Sequence[ScheduleItem], now: datetime) -> ScheduleView:
-    """Next discussion and supervision, and what is overdue (due, not yet held), from a case's open items."""
+def schedule_view(
+    items: Sequence[ScheduleItem], now: datetime, recent: Sequence[ScheduleItem] = ()
+) -> ScheduleView:
+    """Next discussion and supervision, how due each open item is, and (from `recent`, items of any
+    status) the occurrences missed since the last one of their kind that was held."""
 
     def next_of(kind: ItemKind) -> datetime | None:
         return min((i.due_at for i in items if i.kind == kind), default=None)
 
-    overdue = tuple(
-        (i.kind.value, i.due_at) for i in sorted(items, key=lambda i: i.due_at) if i.due_at <= now
+    due = []
+    for item in sorted(items, key=lambda i: i.due_at):
+        state = ItemState(item.kind.value, item.status.value, item.due_at, item.expires_at, item.level_sent)
+        if shown := showing(state, now=now):
+            due.append(DueItem(item.kind.value, item.due_at, shown))
+    overdue = tuple((d.kind, d.due_at) for d in due if d.state == NOT_HELD)
+    return ScheduleView(
+        next_of(ItemKind.DISCUSSION), next_of(ItemKind.SUPERVISION), overdue, tuple(due), _missed(recent)
     )
-    return ScheduleView(next_of(ItemKind.DISCUSSION), next_of(ItemKind.SUPERVISION), overdue)
+
+
+_DAY = timedelta(days=1)
+
+
+def _missed(recent: Sequence[ScheduleItem]) -> tuple[DueItem, ...]:
+    """Missed occurrences after the latest held one of the same kind, in date order."""
+    held: dict[ItemKind, datetime] = {}
+    for item in recent:
+        if item.status == ItemStatus.HELD:
+            held[item.kind] = max(item.due_at, held.get(item.kind, item.due_at))
+    missed = sorted(
+        (
+            i
+            for i in recent
+            if i.status == ItemStatus.MISSED and (i.kind not in held or i.due_at > held[i.kind])
+        ),
+        key=lambda i: i.due_at,
+    )
+    return tuple(DueItem(i.kind.value, i.due_at, MISSED) for i in missed)
 
 
 def case_view(
@@ -56,6 +87,7 @@ def case_view(
     now: datetime | None = None,
     notes: CardNotes | None = None,
     induction_until: date | None = None,
+    recent: Sequence[ScheduleItem] = (),
 ) -> CaseView:
     agreement = schedule.current_agreement(case)
     agreed = {acceptance.person_id for acceptance in agreement.acceptances}
@@ -74,7 +106,7 @@ def case_view(
             for m in case.members
         ),
         agreement=agreement_view(agreement),
-        schedule=schedule_view(items, now) if now is not None else None,
+        schedule=schedule_view(items, now, recent) if now is not None else None,
         notes=notes,
         induction_until=induction_until,
     )

@@ -37,6 +37,11 @@ class ReminderView:
     permalink: str | None = None
     agenda: tuple[str, ...] = ()
     has_developing: bool = False
+    # Missed: its time passed unheld and the next occurrence (if any) took its place.
+    missed: bool = False
+    next_due: datetime | None = None
+    next_day: date | None = None  # the next occurrence's day in the case's calendar
+    next_value: str | None = None  # the next occurrence's "item_id:round"
 
 
 def reminder_message(view: ReminderView, content: Content) -> tuple[str, list[dict[str, Any]]]:
@@ -64,7 +69,36 @@ def reminder_message(view: ReminderView, content: Content) -> tuple[str, list[di
     )
     fallback = f"{TITLE[view.kind]} for case {slack_escape(view.reference)}"
     # A supervision agenda quotes the agreed learning goals (up to 3,000 characters, more escaped).
+    if view.missed:
+        return fallback, [*sections(body), context(missed_text(view)), missed_actions(view)]
     return fallback, [*sections(body), reminder_actions(view)]
+
+
+def missed_text(view: ReminderView) -> str:
+    """What a reminder about a missed occurrence adds: the next one has taken its place (as on the card)."""
+    held = f"If it was held outside Slack, *{HELD_LABEL[view.kind]}* records it."
+    if view.next_due is None:
+        return held
+    return (
+        f"The next one, planned for {slack_date(view.next_due)}, has taken its place in the case thread. "
+        f"{held} To catch up sooner, pick a new date for the next one."
+    )
+
+
+def missed_actions(view: ReminderView) -> dict[str, Any]:
+    """A missed occurrence cannot be snoozed or moved: it can be recorded as held after all, and the next
+    one (which took its place) can be moved for a catch-up. The date picker acts on the next occurrence."""
+    elements: list[dict[str, Any]] = [button(HELD_LABEL[view.kind], ActionId.REMINDER_MET, view.item_value)]
+    if view.next_value is not None and view.next_day is not None:
+        elements.append(
+            {
+                "type": "datepicker",
+                "action_id": ActionId.REMINDER_RESCHEDULE,
+                "initial_date": view.next_day.isoformat(),
+                "placeholder": plain("Move the next one"),
+            }
+        )
+    return actions(*elements, block_id=f"reminder:{view.next_value or view.item_value}")
 
 
 def reminder_actions(view: ReminderView) -> dict[str, Any]:
@@ -106,6 +140,14 @@ def answered(original_blocks: list[dict[str, Any]], note: str) -> list[dict[str,
 def note(text: str) -> tuple[str, list[dict[str, Any]]]:
     """A note in the case thread, split over sections if it is long (see elements.split_text)."""
     return text, sections(text)
+
+
+def held_after_all_text(user_id: str, kind: str, due_at: datetime) -> str:
+    """A missed occurrence recorded as held after all (it met outside Slack); the next one stays planned."""
+    return (
+        f":white_check_mark: {mention(user_id)} recorded that the {TITLE[kind].lower()} planned for "
+        f"{slack_date(due_at)} was held outside Slack."
+    )
 
 
 def moved_text(user_id: str, kind: str, to: datetime, how: str) -> str:

@@ -31,6 +31,10 @@ STALE = (
     "That reminder has already been dealt with (snoozed, moved or held). "
     "The latest one is in the case thread."
 )
+PASSED = (
+    "That one's time has passed and the next one has taken its place: its reminder is in the case thread. "
+    "If it was held outside Slack, *We met offline* on this reminder records it."
+)
 DENIED = "Only the case's co-workers, its manager and anyone covering for them can act on this reminder."
 SNOOZES = {"1d": 1, "3d": 3, "week": 5}  # working days
 FURTHEST = timedelta(days=190)
@@ -38,6 +42,7 @@ FURTHEST = timedelta(days=190)
 
 def held(deps: Deps, *, team_id: str, user_id: str, value: str, clicked: Clicked | None) -> str | None:
     def change(session: Session, case: Case, item: ScheduleItem, now: datetime) -> str:
+        missed = item.status == ItemStatus.MISSED
         item.status, item.held_at, item.next_check_at = ItemStatus.HELD, now, None
         if item.kind == ItemKind.DISCUSSION:
             # A discussion held outside Slack still needs its summary: it waits, and is chased, like one
@@ -47,12 +52,15 @@ def held(deps: Deps, *, team_id: str, user_id: str, value: str, clicked: Clicked
             session.add(met)
             session.flush()
             timeliness.start(deps, session, met, now)
+        if missed:  # held after all, outside Slack: the occurrence that took its place stays as planned
+            thread.note(session, case, blocks.held_after_all_text(user_id, item.kind.value, item.due_at), now)
+            return f"Recorded as held by <@{user_id}>."
         following = schedule.plan_next(deps, session, item, now)
         text = blocks.held_text(user_id, item.kind.value, following.due_at if following else None)
         thread.note(session, case, text, now)
         return f"Marked as held by <@{user_id}>."
 
-    return _act(deps, "held", team_id, user_id, value, clicked, change)
+    return _act(deps, "held", team_id, user_id, value, clicked, change, reopens=True)
 
 
 def snooze(deps: Deps, *, team_id: str, user_id: str, value: str, clicked: Clicked | None) -> str | None:
@@ -120,13 +128,16 @@ def _act(
     value: str,
     clicked: Clicked | None,
     change: Callable[[Session, Case, ScheduleItem, datetime], str],
+    *,
+    reopens: bool = False,
 ) -> str | None:
-    """Load, check permission and staleness, apply `change`, audit, and queue the Slack side."""
+    """Load, check permission and staleness, apply `change`, audit, and queue the Slack side. Only
+    `reopens` (We met offline) acts on a missed item: it may have been held outside Slack after all."""
     item_id, _, round_text = value.partition(":")
     if not item_id.isdigit() or not round_text.isdigit():
         return STALE
     try:
-        return _apply(deps, action, team_id, user_id, int(item_id), int(round_text), clicked, change)
+        return _apply(deps, action, team_id, user_id, int(item_id), int(round_text), clicked, change, reopens)
     except StaleDataError:
         # The sweep (or another click) changed the item at the same moment; nothing was saved.
         return "That reminder changed at the same moment. Please try again."
@@ -141,6 +152,7 @@ def _apply(
     round_number: int,
     clicked: Clicked | None,
     change: Callable[[Session, Case, ScheduleItem, datetime], str],
+    reopens: bool,
 ) -> str | None:
     now = deps.clock()
     with deps.sessions.begin() as session:
@@ -169,7 +181,10 @@ def _apply(
         if not allowed:
             audit(outcome="denied")
             return DENIED
-        if item.round != round_number or item.status not in repo.OPEN_ITEM:
+        if item.round == round_number and item.status == ItemStatus.MISSED and not reopens:
+            return PASSED
+        open_statuses = (*repo.OPEN_ITEM, ItemStatus.MISSED) if reopens else repo.OPEN_ITEM
+        if item.round != round_number or item.status not in open_statuses:
             return STALE
         try:
             outcome = change(session, case, item, now)

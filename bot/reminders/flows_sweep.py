@@ -94,8 +94,8 @@ def _advance(deps: Deps, item_id: int, now: datetime, report: SweepReport) -> No
                 not_before=timing(deps, session, case, payload, now),
             )
         item.level_sent, item.next_check_at = step.send.level, step.next_check_at
-        if step.send.level == 0:
-            repo.enqueue_card_update(session, case=case, now=now)  # the card shows it as due now
+        # The card shows it as due now (the first rung), then as not held yet (a follow-up rung).
+        repo.enqueue_card_update(session, case=case, now=now)
         report.reminders += 1
         log.info(
             "reminder claimed",

@@ -51,6 +51,10 @@ def _view(row: Row, item: ScheduleItem) -> ReminderView:
     agenda: tuple[str, ...] = ()
     if item.kind.value == "supervision" and payload["audience"] == "manager":
         agenda = _supervision_agenda(row.session, case, item, row.now)
+    tz = schedule.case_calendar(row.deps, case).tz
+    missed = item.status == ItemStatus.MISSED
+    # A missed item's last rung names the occurrence that took its place, as the card does.
+    following = repo.open_item_of_kind(row.session, case_id=case.id, kind=item.kind) if missed else None
     return ReminderView(
         kind=item.kind.value,
         level=payload["level"],
@@ -58,7 +62,7 @@ def _view(row: Row, item: ScheduleItem) -> ReminderView:
         reference=case.reference,
         channel_id=case.channel_id,
         due_at=item.due_at,
-        due_day=item.due_at.astimezone(schedule.case_calendar(row.deps, case).tz).date(),
+        due_day=item.due_at.astimezone(tz).date(),
         coworker_ids=tuple(m.person.slack_user_id for m in case.members),
         manager_id=case.manager.slack_user_id,
         item_value=f"{item.id}:{item.round}",
@@ -67,6 +71,10 @@ def _view(row: Row, item: ScheduleItem) -> ReminderView:
         permalink=card.permalink if card else None,
         agenda=agenda,
         has_developing=any(m.experience == Experience.DEVELOPING for m in case.members),
+        missed=missed,
+        next_due=following.due_at if following else None,
+        next_day=following.due_at.astimezone(tz).date() if following else None,
+        next_value=f"{following.id}:{following.round}" if following else None,
     )
 
 

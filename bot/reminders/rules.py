@@ -119,6 +119,17 @@ def decide(item: ItemState, *, now: datetime, calendar: WorkCalendar, thresholds
     return Step(send, skipped, False, min(later) if later else None)
 
 
+def showing(item: ItemState, *, now: datetime) -> str | None:
+    """How the card shows an open item: "due_now" from its due time, "under_way" once started, and
+    "not_held" once its first follow-up reminder has gone (the co-workers' nudge after a few working
+    days, or the manager's when that was skipped); None while it is still ahead or no longer open."""
+    if item.status == "started":
+        return "under_way"
+    if item.status != "scheduled" or item.due_at > now:
+        return None
+    return "not_held" if item.level_sent >= 1 else "due_now"
+
+
 @dataclass(frozen=True)
 class Person:
     """What routing needs to know about someone on the case."""

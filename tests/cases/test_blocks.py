@@ -10,8 +10,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.cases import rules_agreements as terms
-from bot.cases.blocks import AgreementView, CaseView, MemberView, ScheduleView, agreement_post, case_card
+from bot.cases.blocks import AgreementView, CaseView, MemberView, agreement_post, case_card
 from bot.cases.blocks_modals import agreement_modal
+from bot.cases.blocks_schedule import MISSED, NOT_HELD, DueItem, ScheduleView
 from bot.cases.rules_agreements import AgreementForm
 from bot.content import Content
 from bot.follow_ups.blocks import CardNotes, OverdueAction, SummaryDue
@@ -48,14 +49,22 @@ def full_case(**changes) -> CaseView:
     members = tuple(
         MemberView(u, "lead" if n == 0 else "co_worker", n % 2 == 1, n % 3 == 0) for n, u in enumerate(TEAM)
     )
-    overdue = tuple(("discussion", AT) for _ in range(30))
+    due = tuple(DueItem("review", AT, NOT_HELD) for _ in range(30))
+    missed = tuple(DueItem("discussion", AT, MISSED) for _ in range(30))
     notes = CardNotes(
         next_recorders=TEAM,
         summaries=tuple(SummaryDue(n, TEAM, AT, True) for n in range(20)),
         overdue_actions=tuple(OverdueAction(u, date(2026, 12, 4), AT) for u in TEAM * 20),
     )
     view = CaseView(
-        1, "CASE-2026-014", "open", "UMANAGER", members, agreement, ScheduleView(AT, AT, overdue), notes
+        1,
+        "CASE-2026-014",
+        "open",
+        "UMANAGER",
+        members,
+        agreement,
+        ScheduleView(AT, AT, (), due, missed),
+        notes,
     )
     return replace(view, **changes)
 
@@ -80,7 +89,9 @@ def test_the_card_of_a_full_case_is_one_slack_accepts():
     _, blocks = case_card(full_case())
     assert message_errors(blocks) == []
     assert "…" in section_texts(blocks)[1]  # a 2,000-character custom cadence is shortened, visibly
-    assert section_texts(blocks)[2].endswith("; + 20 more")  # 30 overdue items: ten named, the rest counted
+    schedule = section_texts(blocks)[2]
+    assert schedule.count("*Agreement review:*") == 10  # 30 not held yet: ten named
+    assert "*Not held:* 27 earlier and reflective discussion planned for" in schedule  # the latest 3 named
 
 
 def test_the_agreement_form_filled_to_its_limits_is_one_slack_accepts():

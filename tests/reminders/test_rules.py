@@ -10,7 +10,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.kernel.rules_working_time import WorkCalendar, add_working_days
-from bot.reminders.rules import Audience, ItemState, Person, Route, Thresholds, decide, ladder, routes
+from bot.reminders.rules import (
+    Audience,
+    ItemState,
+    Person,
+    Route,
+    Thresholds,
+    decide,
+    ladder,
+    routes,
+    showing,
+)
 
 AUCKLAND = WorkCalendar(
     tz=ZoneInfo("Pacific/Auckland"), holidays=holidays.country_holidays("NZ", subdiv="AUK")
@@ -136,3 +146,18 @@ def test_decide_sends_at_most_one_rung_above_what_was_sent_and_always_looks_agai
         assert step.next_check_at > now  # never a busy loop on the same item
     if status == "held":
         assert step.send is None and step.next_check_at is None
+
+
+def test_the_card_shows_an_item_due_now_from_its_time_until_its_first_follow_up_goes():
+    assert showing(item(), now=DUE - timedelta(minutes=1)) is None
+    assert showing(item(level_sent=0), now=DUE) == "due_now"
+    assert showing(item(), now=DUE) == "due_now"  # the sweep has not reached it yet
+
+
+def test_the_card_shows_it_not_held_once_a_follow_up_has_gone_and_under_way_once_started():
+    assert showing(item(level_sent=1), now=DUE + 2 * DAY) == "not_held"
+    assert showing(item(level_sent=2), now=DUE + 7 * DAY) == "not_held"  # the manager's, after downtime
+    assert showing(item("started", level_sent=0), now=DUE) == "under_way"
+    assert showing(item("started", level_sent=2), now=DUE + 7 * DAY) == "under_way"
+    assert showing(item("held", level_sent=0), now=DUE) is None
+    assert showing(item("missed", level_sent=2), now=DUE + 7 * DAY) is None

@@ -61,7 +61,7 @@ def test_opening_a_case_plans_a_discussion_a_supervision_and_a_review_and_the_ca
 
 
 # ---------------------------------------------------------- the due moment
-def test_at_the_due_time_one_thread_post_mentions_both_coworkers_and_the_card_shows_it_overdue(sandbox):
+def test_at_the_due_time_one_thread_post_mentions_both_coworkers_and_the_card_shows_it_due_now(sandbox):
     box = sandbox
     card = open_case(box)
     pass_at(box, nz(2, 9, 59))
@@ -76,9 +76,9 @@ def test_at_the_due_time_one_thread_post_mentions_both_coworkers_and_the_card_sh
         ActionId.REMINDER_RESCHEDULE,
         ActionId.REMINDER_MET,
     ]
-    assert f":warning: *Overdue:* reflective discussion due <!date^{int(FIRST_DUE.timestamp())}^" in (
-        schedule_lines(box, card)
-    )
+    lines = schedule_lines(box, card)
+    assert f"*Next discussion:* <!date^{int(FIRST_DUE.timestamp())}^" in lines and "· Due now" in lines
+    assert ":warning:" not in lines and "Overdue" not in lines
     posts_before = len(box.emu.calls_to("chat.postMessage"))
     pass_at(box, FIRST_DUE)
     assert len(box.emu.calls_to("chat.postMessage")) == posts_before, "a second pass sends nothing more"
