@@ -301,8 +301,8 @@ def _summary_line(summary: SummaryDue) -> str:
         return f":memo: *Summary to record:* {who}"
     if summary.late:
         return (
-            f":warning: *Summary to record:* {who}, was due by {slack_date(summary.due_at)}. "
-            "Late: it shows here for the manager until it's recorded."
+            f":memo: *Summary to record:* {who}, was due by {slack_date(summary.due_at)}. "
+            "It stays on this card until it's recorded."
         )
     return f":memo: *Summary to record:* {who}, due by {slack_date(summary.due_at)}"
 

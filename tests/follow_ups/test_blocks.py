@@ -173,11 +173,12 @@ def test_the_card_says_who_records_next_and_each_summary_waiting_with_its_deadli
     assert blocks[1]["accessory"]["value"] == "4"
 
 
-def test_a_summary_past_its_deadline_is_marked_late_for_the_manager():
+def test_a_summary_past_its_deadline_says_when_it_was_due_without_a_threat():
     (line,) = card_lines(CardNotes(summaries=(SummaryDue(4, ("USAM0001", "UALEX001"), DUE, late=True),)))
     text = line["text"]["text"]
-    assert text.startswith(":warning: *Summary to record:* <@USAM0001> or <@UALEX001>, was due by <!date^")
-    assert "Late: it shows here for the manager until it's recorded." in text
+    assert text.startswith(":memo: *Summary to record:* <@USAM0001> or <@UALEX001>, was due by <!date^")
+    assert "It stays on this card until it's recorded." in text
+    assert "Late" not in text and "for the manager" not in text and ":warning:" not in text
 
 
 def test_overdue_actions_show_owner_and_date_only():

@@ -476,4 +476,4 @@ def test_the_card_says_who_records_and_shows_a_wrapped_up_summary_with_its_deadl
     assert write["value"] == str(discussion.id)
     pass_at(box, discussion.record_due_at)
     assert f":warning: *Summary to record:* <@{LEAD}>, was due by <!date^" in card_text(box)
-    assert "Late: it shows here for the manager until it's recorded." in card_text(box)
+    assert "It stays on this card until it's recorded." in card_text(box)

@@ -49,6 +49,9 @@ def test_the_coworker_is_told_who_was_down_to_write_it(content):
     view = replace(VIEW, level=1, audience="coworkers", recipient_id="USAM0001")
     said = text_of(record_reminder(view, content)[1])
     assert said.startswith("Hi <@USAM0001>") and "<@UALEX001> was down to write it" in said
+    # 22.6: co-workers are not asked to chase each other
+    assert "If it helps, agree between you who finishes it." in said
+    assert "check in with them" not in said and "write it yourself" not in said
 
 
 def test_the_manager_is_offered_support_with_a_link_to_the_thread(content):
@@ -59,7 +62,7 @@ def test_the_manager_is_offered_support_with_a_link_to_the_thread(content):
     assert "the work is stretched rather than anything being wrong" in said
     assert "<@UALEX001> and <@USAM0001>" in said
     assert "<https://x/p?a=1&amp;b=2|Open the case thread>" in said
-    assert "shows the summary as late" in said
+    assert "The case card lists the summary until it's recorded." in said
 
 
 def test_a_cover_is_told_whose_reminder_it_carries_and_not_asked_to_check_in_with_them(content):
