@@ -13,6 +13,7 @@ from bot.capture import listeners as capture
 from bot.cases import listeners as actions
 from bot.cases import listeners_form as views
 from bot.commands import listeners as commands
+from bot.concerns import listeners as concerns
 from bot.deps import Deps
 from bot.discussions import listeners as discussions
 from bot.follow_ups import listeners as follow_ups
@@ -20,7 +21,18 @@ from bot.home import listeners as home
 from bot.notes import listeners as notes
 from bot.reminders import listeners as reminders
 
-LISTENER_MODULES = (commands, views, actions, reminders, discussions, capture, notes, follow_ups, home)
+LISTENER_MODULES = (
+    commands,
+    views,
+    actions,
+    reminders,
+    discussions,
+    capture,
+    concerns,
+    notes,
+    follow_ups,
+    home,
+)
 
 
 def create_app(deps: Deps) -> App:

@@ -49,6 +49,8 @@ class ActionId(StrEnum):
     ACTION_DONE = "action_done"
     ACTION_EXTEND = "action_extend"
     ACTION_CANNOT = "action_cannot"
+    # An urgent concern's alert DM; value: the concern id.
+    URGENT_ACKNOWLEDGE = "urgent_acknowledge"
 
 
 class Block(StrEnum):

@@ -1,5 +1,6 @@
-"""The scheduled work, one pass of it: refresh time zones, advance due reminders (and late-summary
-reminders, and agreed actions' follow-ups), delete raw thread text past its retention, deliver the outbox.
+"""The scheduled work, one pass of it: refresh time zones, pass unacknowledged urgent alerts on, advance
+due reminders (and late-summary reminders, and agreed actions' follow-ups), delete raw thread text past
+its retention, deliver the outbox.
 
 Run every minute by the in-process scheduler, or once by `casebot sweep` (e.g. from cron). Every
 step is safe to run twice at once, in one process or several, because the database decides.
@@ -14,6 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import renderers
+from bot.concerns import flows_sweep as concerns
 from bot.deps import Deps
 from bot.follow_ups import flows_sweep as follow_ups
 from bot.kernel import people
@@ -35,6 +37,7 @@ class PassReport:
     raw_text: retention.SweepReport | None = None
     actions: follow_ups.SweepReport | None = None
     export_files: export.FileSweepReport | None = None
+    urgent: concerns.SweepReport | None = None
 
 
 def run_pass(deps: Deps, client: WebClient | None = None) -> PassReport:
@@ -46,10 +49,11 @@ def run_pass(deps: Deps, client: WebClient | None = None) -> PassReport:
         # Cached zones are good enough for one more pass; reminders must not wait on users.info.
         log.warning("time zone refresh failed; using cached zones")
         refreshed = 0
+    urgent = concerns.sweep(deps)  # first: an unacknowledged urgent alert goes to the next person
     swept = reminders.sweep(deps)
     late = timeliness.sweep(deps)
     purged = retention.sweep(deps)
     followed = follow_ups.sweep(deps)
     files = export.sweep_files(deps, client)
     delivered = delivery.deliver_due(deps, client)
-    return PassReport(refreshed, swept, delivered, late, purged, followed, files)
+    return PassReport(refreshed, swept, delivered, late, purged, followed, files, urgent)

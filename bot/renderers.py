@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from bot.cases import outbox as cases
+from bot.concerns import outbox as concerns
 from bot.discussions import outbox as discussions
 from bot.follow_ups import outbox as follow_ups
 from bot.notes import outbox as notes
 from bot.outbox.calls import RENDERERS
 from bot.reminders import outbox as reminders
 
-FEATURES = (cases, discussions, reminders, notes, follow_ups)
+FEATURES = (cases, discussions, reminders, notes, follow_ups, concerns)
 
 
 def wire() -> None:

@@ -108,6 +108,8 @@ class OutboxKind(enum.StrEnum):
     # follow_ups: the owner's DM on an action's due date, and a co-worker's *Can't do it* notice
     ACTION_FOLLOW_UP = "action_follow_up"
     ACTION_CANNOT_NOTICE = "action_cannot_notice"
+    # concerns: an urgent concern's alert DM to one person in its chain
+    URGENT_ALERT = "urgent_alert"
 
 
 class ItemKind(enum.StrEnum):
@@ -607,7 +609,7 @@ class FollowUpClaim(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
-    subject: Mapped[str] = mapped_column(String(20))  # "action" | "record"
+    subject: Mapped[str] = mapped_column(String(20))  # "action" | "record" | "urgent" (an urgent alert)
     subject_id: Mapped[int] = mapped_column(Integer)
     level: Mapped[int] = mapped_column(Integer)
     round: Mapped[int] = mapped_column(Integer)
@@ -662,6 +664,38 @@ class ExportFile(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(60), default=None)
+
+
+class UrgentConcern(Base):
+    """A concern marked urgent in a case thread (``Urgent:``, or marked so by hand), and its alert chain.
+
+    One per Slack message (the unique key), so a retried event, an edit, a second mark or a second
+    replica never raises it twice; each alert in the chain is claimed once (FollowUpClaim, subject
+    "urgent"). Ids and times only: what the message said stays in the thread (and its captured item).
+    """
+
+    __tablename__ = "urgent_concerns"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", "message_ts"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    message_ts: Mapped[str] = mapped_column(String(32))
+    raised_by: Mapped[str] = mapped_column(String(32))
+    raised_at: Mapped[datetime]
+    # The chain worked out when it was raised: [[slack user id, "manager" | "cover" | "duty"], ...].
+    contacts: Mapped[list[Any]]
+    level_sent: Mapped[int] = mapped_column(Integer, default=-1)
+    # When the sweep next looks at it (the current alert's time to acknowledge runs out); NULL once
+    # acknowledged or nobody is left to alert.
+    next_check_at: Mapped[datetime | None] = mapped_column(index=True)
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[str | None] = mapped_column(String(32))
+    # Optimistic lock: an acknowledgement racing the sweep's next alert cannot overwrite it.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 APPEND_ONLY = (AuditEntry, Agreement, AgreementAcceptance, NoteVersion, LearningEvidence)

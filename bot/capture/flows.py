@@ -1,7 +1,8 @@
 """Capture: thread replies, their edits and deletions (reactions and the shortcut: flows_marking.py).
 
 Only replies in a case thread, by people taking part in the case, while the case has a current
-discussion are stored; everything else is dropped without keeping its text. Each Slack event is
+discussion are stored; everything else is dropped without keeping its text, except that an urgent
+concern in a case thread is raised even with no discussion under way (bot/concerns). Each Slack event is
 processed once (its event_id is claimed in the same transaction as its effects), and every item has
 a unique key per discussion, so a retried event or a second reaction of the same kind changes nothing.
 """
@@ -17,6 +18,8 @@ from bot.capture import flows_items as items
 from bot.capture import rules as capture
 from bot.capture.flows_items import Answer
 from bot.capture.rules import Captured, Kind
+from bot.concerns import flows as concerns
+from bot.concerns.blocks import not_on_case_answer
 from bot.deps import Deps
 from bot.kernel import access
 from bot.reminders import flows_schedule as schedule
@@ -65,14 +68,10 @@ def on_message(deps: Deps, *, team_id: str, event: dict[str, Any], event_id: str
             return None
         discussion = store.current_discussion(session, case_id=case.id)
         author = event["user"]
-        if discussion is None:
-            if _marks(deps, session, team_id, author, event.get("text") or "", now):
-                return Answer(event["channel"], author, NO_DISCUSSION, thread_ts)
-            return None
-        if not access.may_take_part(deps, session, case, user_id=author, now=now):
-            return None
-        store_reply(deps, session, case, discussion, event, now)
-    return None
+        if discussion is None or not access.may_take_part(deps, session, case, user_id=author, now=now):
+            return _not_stored(deps, session, case, event, now, no_discussion=discussion is None)
+        told = store_reply(deps, session, case, discussion, event, now)[1]
+    return Answer(event["channel"], author, told, thread_ts) if told else None
 
 
 def by_a_person(deps: Deps, message: dict[str, Any]) -> bool:
@@ -87,9 +86,41 @@ def _marks(
     return capture.parse_message(text, now=now, tz=schedule.zone(deps, person))
 
 
+def _not_stored(
+    deps: Deps, session: Session, case: Case, message: dict[str, Any], now: datetime, *, no_discussion: bool
+) -> Answer | None:
+    """A reply casebot does not keep (no discussion under way, or its author is not on the case). An
+    urgent concern in it is still raised, or, from someone not on the case, answered with the advice."""
+    author = message["user"]
+    marks = _marks(deps, session, case.team_id, author, message.get("text") or "", now)
+    told: list[str | None] = []
+    if any(m.kind is Kind.URGENT for m in marks):
+        if access.may_take_part(deps, session, case, user_id=author, now=now):
+            told.append(
+                concerns.raise_concern(
+                    deps,
+                    session,
+                    case,
+                    channel_id=case.channel_id,
+                    message_ts=message["ts"],
+                    raised_by=author,
+                    now=now,
+                    tell_again=False,
+                )
+            )
+        else:
+            told.append(not_on_case_answer())
+    if no_discussion and any(m.kind is not Kind.URGENT for m in marks):
+        told.append(NO_DISCUSSION)
+    text = "\n\n".join(t for t in told if t)
+    return Answer(case.channel_id, author, text, message.get("thread_ts")) if text else None
+
+
 def store_reply(
     deps: Deps, session: Session, case: Case, discussion: Discussion, message: dict[str, Any], now: datetime
-) -> ThreadMessage | None:
+) -> tuple[ThreadMessage | None, str | None]:
+    """Store a reply and capture its lines: the row (None if it was stored already) and what to tell its
+    author now (an urgent concern's advice), if anything."""
     row = ThreadMessage(
         team_id=case.team_id,
         case_id=case.id,
@@ -102,24 +133,26 @@ def store_reply(
         received_at=now,
     )
     if not repo.insert_once(session, row):
-        return None  # the same message again (e.g. also broadcast to the channel)
-    _capture_lines(deps, session, case, discussion, row, now)
-    return row
+        return None, None  # the same message again (e.g. also broadcast to the channel)
+    return row, _capture_lines(deps, session, case, discussion, row, now)
 
 
 def _capture_lines(
     deps: Deps, session: Session, case: Case, discussion: Discussion, row: ThreadMessage, now: datetime
-) -> None:
-    """Items from the message's prefixed lines; lines no longer there (after an edit) are withdrawn."""
+) -> str | None:
+    """Items from the message's prefixed lines; lines no longer there (after an edit) are withdrawn.
+    Returns what to tell the author now (an urgent concern's advice), if anything."""
     person = repo.get_person(session, team_id=case.team_id, slack_user_id=row.author_id)
     found = capture.parse_message(row.text or "", now=now, tz=schedule.zone(deps, person))
+    told = None
     for index, captured in enumerate(found):
-        items.upsert(
-            session, case, discussion, row, f"line:{row.ts}:{index}", "prefix", captured, row.author_id, now
-        )
+        key = f"line:{row.ts}:{index}"
+        said = items.upsert(deps, session, case, discussion, row, key, "prefix", captured, row.author_id, now)
+        told = told or said
     for item in store.items_of_message(session, message_id=row.id):
         if item.source == "prefix" and int(item.key.rsplit(":", 1)[1]) >= len(found):
             items.withdraw(item, now)
+    return told
 
 
 def _edited(deps: Deps, team_id: str, event: dict[str, Any], event_id: str) -> Answer | None:
@@ -136,14 +169,13 @@ def _edited(deps: Deps, team_id: str, event: dict[str, Any], event_id: str) -> A
             case = store.case_of_thread(
                 session, team_id=team_id, channel_id=event["channel"], thread_ts=message.get("thread_ts")
             )
-            discussion = store.current_discussion(session, case_id=case.id) if case else None
-            if (
-                case
-                and discussion
-                and access.may_take_part(deps, session, case, user_id=message["user"], now=now)
-            ):
-                store_reply(deps, session, case, discussion, message, now)
-            return None
+            if case is None:
+                return None
+            discussion = store.current_discussion(session, case_id=case.id)
+            if discussion and access.may_take_part(deps, session, case, user_id=message["user"], now=now):
+                told = store_reply(deps, session, case, discussion, message, now)[1]
+                return Answer(case.channel_id, message["user"], told, case.thread_ts) if told else None
+            return _not_stored(deps, session, case, message, now, no_discussion=False)
         if row.deleted_at is not None:
             return None
         case = repo.load_case(session, case_id=row.case_id)
@@ -154,7 +186,7 @@ def _edited(deps: Deps, team_id: str, event: dict[str, Any], event_id: str) -> A
             # kept (retention may already have deleted this reply's text).
             return None
         row.text, row.edited_at = message.get("text") or "", now
-        _capture_lines(deps, session, case, discussion, row, now)
+        told = _capture_lines(deps, session, case, discussion, row, now)
         person = repo.get_person(session, team_id=team_id, slack_user_id=row.author_id)
         for item in store.items_of_message(session, message_id=row.id):
             if item.source != "prefix" and item.withdrawn_at is None:
@@ -167,7 +199,7 @@ def _edited(deps: Deps, team_id: str, event: dict[str, Any], event_id: str) -> A
                     marked.due,
                     now,
                 )
-    return None
+    return Answer(case.channel_id, row.author_id, told, case.thread_ts) if told else None
 
 
 def _deleted(deps: Deps, team_id: str, event: dict[str, Any], event_id: str) -> Answer | None:

@@ -1,5 +1,7 @@
 """What a captured item is, kept up to date: created or updated by its key, withdrawn, or marked whole.
 
+An item marked urgent also raises an urgent concern (bot/concerns), once per message.
+
 Every item has a unique key per discussion ("line:<ts>:<n>" for a prefixed line, "mark:<ts>:<kind>" for a
 reaction or the shortcut), so a retried event or a second mark of the same kind finds the same row.
 """
@@ -13,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.capture import rules as capture
 from bot.capture.rules import Captured, Kind
+from bot.concerns import flows as concerns
 from bot.deps import Deps
 from bot.kernel import thread
 from bot.kernel.rules_text import mention
@@ -33,6 +36,7 @@ class Answer:
 
 
 def upsert(
+    deps: Deps,
     session: Session,
     case: Case,
     discussion: Discussion,
@@ -42,7 +46,8 @@ def upsert(
     captured: Captured,
     by: str,
     now: datetime,
-) -> CapturedItem:
+) -> str | None:
+    """Create or update the item at `key`; what to tell `by` now (an urgent concern's advice), if anything."""
     item = store.item_by_key(session, discussion_id=discussion.id, key=key)
     if item is None:
         item = CapturedItem(
@@ -74,7 +79,19 @@ def upsert(
         if mention(row.author_id) not in question:
             question = f"{mention(row.author_id)} {question}"
         thread.note(session, case, question, now)
-    return item
+    if captured.kind is not Kind.URGENT:
+        return None
+    # Raised once per message: an edit of the line says nothing again; a second mark by hand re-advises.
+    return concerns.raise_concern(
+        deps,
+        session,
+        case,
+        channel_id=row.channel_id,
+        message_ts=row.ts,
+        raised_by=by,
+        now=now,
+        tell_again=source != "prefix",
+    )
 
 
 def withdraw(item: CapturedItem, now: datetime) -> None:
@@ -91,7 +108,8 @@ def mark(
     source: str,
     by: str,
     now: datetime,
-) -> CapturedItem:
+) -> str | None:
     person = repo.get_person(session, team_id=case.team_id, slack_user_id=row.author_id)
     marked = capture.capture_as(kind, row.text or "", now=now, tz=schedule.zone(deps, person))
-    return upsert(session, case, discussion, row, f"mark:{row.ts}:{kind.value}", source, marked, by, now)
+    key = f"mark:{row.ts}:{kind.value}"
+    return upsert(deps, session, case, discussion, row, key, source, marked, by, now)

@@ -49,11 +49,11 @@ def on_reaction(
             return None
         key = f"mark:{row.ts}:{kind.value}"
         if added:
-            items.mark(deps, session, case, discussion, row, kind, "reaction", user_id, now)
-        elif (
-            item := store.item_by_key(session, discussion_id=discussion.id, key=key)
-        ) and item.source == "reaction":
-            items.withdraw(item, now)
+            told = items.mark(deps, session, case, discussion, row, kind, "reaction", user_id, now)
+            return Answer(case.channel_id, user_id, told, case.thread_ts) if told else None
+        item = store.item_by_key(session, discussion_id=discussion.id, key=key)
+        if item and item.source == "reaction":
+            items.withdraw(item, now)  # an urgent concern it raised stays raised: its alert is not unsent
     return None
 
 
@@ -85,7 +85,7 @@ def shortcut(deps: Deps, client: WebClient, body: dict[str, Any]) -> Answer | No
             return answer(NO_DISCUSSION)
         row = store.thread_message(session, team_id=team_id, channel_id=channel_id, ts=message["ts"])
         if row is None:
-            row = store_reply(deps, session, case, discussion, message, now)
+            row = store_reply(deps, session, case, discussion, message, now)[0]
         assert row is not None
         found = capture.parse_message(row.text or "", now=now, tz=schedule.zone(deps, None))
         row_id, preselected = row.id, found[0].kind.value if found else None
@@ -119,8 +119,7 @@ def submit_kind(deps: Deps, body: dict[str, Any]) -> tuple[dict[str, str] | None
             }, None
         if discussion.status == DiscussionStatus.RECORDED:
             return {Block.CAPTURE_KIND: "That discussion has already been recorded and signed off."}, None
-        items.mark(deps, session, case, discussion, row, kind, "shortcut", user_id, now)
-        label = capture.TITLES[kind].lower()
-        return None, Answer(
-            case.channel_id, user_id, f"Added to the case record as: {label}.", case.thread_ts
-        )
+        told = items.mark(deps, session, case, discussion, row, kind, "shortcut", user_id, now)
+        added = f"Added to the case record as: {capture.TITLES[kind].lower()}."
+        text = f"{added}\n\n{told}" if told else added
+        return None, Answer(case.channel_id, user_id, text, case.thread_ts)

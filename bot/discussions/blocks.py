@@ -28,6 +28,8 @@ KIND_LABELS = {
     "learning": "Learning point",
     "disagree": "Difference of view",
     "shared": "Information-sharing decision",
+    "told": "Told the child or family",
+    "urgent": "Urgent concern",
 }
 
 
