@@ -20,8 +20,10 @@ from bot.notes.blocks import (
     saved_text,
     summary_modal,
 )
+from bot.notes.blocks_sharing import sharing_block
 from bot.notes.rules import ActionText
 from bot.notes.rules_drafting import Item, QuestionAsked, Reply, draft
+from bot.notes.rules_sharing import parse_shared
 from bot.sandbox.validation import message_errors, view_errors
 from tests.notes.test_rules_drafting import AUCKLAND, NAMES, RENDER, facts
 
@@ -102,16 +104,20 @@ def test_the_summary_form_of_a_10000_message_discussion_with_200_actions_is_one_
     )
     drafted = draft(facts(questions=asked, items=items), names=NAMES, tz=AUCKLAND, render=RENDER)
     rows = [ActionRow("x" * 3000, "U2ALEX", date(2026, 12, 18), "y" * DONE_MAX) for _ in range(200)]
+    long_names = {f"U{n:07d}": "Someone with a long name (a long role) " * 3 for n in range(60)}
+    sharing = [parse_shared("records with the school, so they can plan, consent given " * 30)] * 50
     view = summary_modal(
         reference="CASE-2026-014",
         draft=drafted,
         actions=rows,
         more_actions=200 - ACTION_ROWS,
-        context_=SummaryContext(4, 9),
+        context_=SummaryContext(4, 9, long_names),
         offline_day=date(2026, 12, 15),
         retention_days=90,
+        sharing=sharing,
     )
     assert view_errors(view) == []
+    assert len(view["blocks"]) <= 100
     keep = view["blocks"][-1]["element"]["options"][0]
     assert keep == {"text": {"type": "plain_text", "text": KEEP_LABEL, "emoji": True}, "value": KEEP}
 
@@ -120,3 +126,48 @@ def test_the_confirmation_of_200_long_actions_and_decisions_is_a_message_slack_a
     text = saved_text(view(["& <" * 1000] * 200, [action(n, "& <" * 1000) for n in range(1, 201)]))
     assert message_errors([section(text)]) == []
     assert "• … and 195 more in the note" in text and text.count("more in the note") == 2
+
+
+def test_each_marked_sharing_decision_is_a_row_of_fields_read_back_as_typed():
+    drafted = draft(facts(), names=NAMES, tz=AUCKLAND, render=RENDER)
+    entry = parse_shared("the plan with the school, so they can support her, consent given, decided by @Mere")
+    view = summary_modal(
+        reference="CASE-2026-014",
+        draft=drafted,
+        actions=[],
+        more_actions=0,
+        context_=SummaryContext(4, 9, {"U1SAM": "Sam Taylor"}),
+        offline_day=None,
+        retention_days=90,
+        sharing=[entry],
+    )
+    assert view_errors(view) == []
+    ids = [b.get("block_id") for b in view["blocks"]]
+    # the rows follow the Information sharing box: the marked decision, then a blank one
+    assert ids.index(sharing_block(1, "what")) == ids.index("sec_sharing") + 1
+    assert sharing_block(2, "decided_by") in ids and sharing_block(3, "what") not in ids
+    consent = next(b for b in view["blocks"] if b.get("block_id") == sharing_block(1, "consent"))
+    assert consent["element"]["initial_option"]["value"] == "given"
+    values = {
+        sharing_block(1, "what"): {sharing_block(1, "what"): {"value": " the plan "}},
+        sharing_block(1, "with_whom"): {sharing_block(1, "with_whom"): {"value": "the school"}},
+        sharing_block(1, "consent"): {
+            sharing_block(1, "consent"): {"selected_option": {"value": "not_sought"}}
+        },
+        sharing_block(2, "what"): {sharing_block(2, "what"): {"value": ""}},
+    }
+    submitted = read_summary(values)
+    assert submitted.sharing == (
+        (
+            1,
+            {
+                "what": "the plan",
+                "with_whom": "the school",
+                "why": "",
+                "basis": "",
+                "consent": "not_sought",
+                "decided_by": "",
+            },
+        ),
+    )
+    assert SummaryContext.loads(view["private_metadata"]) == SummaryContext(4, 9, {"U1SAM": "Sam Taylor"})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,9 +27,11 @@ from bot.notes.rules import (
     SectionText,
     VersionRecord,
     content_hash,
+    hash_matches,
+    people_section,
 )
 from bot.notes.rules_drafting import SECTIONS
-from tests.notes_builder import EVENT, Version, record, sections
+from tests.notes_builder import EVENT, NAMES, ROLES, Version, record, sections
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "docs/notes-export.schema.json").read_text())
@@ -372,3 +375,61 @@ def test_one_version_of_a_note_says_whether_it_is_current():
 
 
 REASON_2 = "**Amendment reason:** Sam's scale was recorded as Alex's"
+
+
+# ------------------------------------------ names, told, structured sharing decisions
+SHARED = {
+    "what": "the contact plan",
+    "with_whom": "the school",
+    "why": "so they can support her on Mondays",
+    "basis": "consent",
+    "consent": "given",
+    "decided_by": "Mere (team manager)",
+}
+
+
+def signed_with_names_and_sharing() -> CaseNotes:
+    texts = sections(told="We told mum the plan is reviewed in 4 weeks.")
+    with_sharing = tuple(
+        SectionText(s.key, s.title, s.text, (SHARED,)) if s.key == "sharing" else s for s in texts
+    )
+    version = Version(
+        recorder_id="UALEX001",
+        sections=(people_section(("USAM0001", "UALEX001"), NAMES, ROLES), *with_sharing),
+    )
+    return CaseNotes("CASE-2026-014", "open", (record(version),))
+
+
+def test_markdown_names_people_as_signed_with_their_role_once_and_no_slack_ids():
+    text = markdown(signed_with_names_and_sharing())  # Slack names nobody: the note does
+    assert "Recorded Wed 2 Dec 2026, 12:00 NZDT by Alex (social worker)." in text
+    assert "**Participants:** Sam (newly qualified), co-worker, Alex (social worker), lead worker" in text
+    assert "UALEX001" not in text.replace("by UALEX001.", "") and "USAM0001" not in text
+    assert "#### Participants" not in text, "the participants row is not a section of text"
+
+
+def test_markdown_and_json_keep_the_told_section_and_each_sharing_decision_as_fields():
+    notes = signed_with_names_and_sharing()
+    text = markdown(notes)
+    told = text.index("#### What we told the child or family")
+    assert "We told mum the plan is reviewed in 4 weeks." in text[told:]
+    sharing = text[text.index("#### Information sharing") :]
+    assert (
+        "- the contact plan: with the school; why: so they can support her on Mondays; basis: consent; "
+        "consent: given; decided by: Mere (team manager)"
+    ) in sharing
+    document = export.to_json(notes, exported_at=AT, exported_by="UALEX001")
+    assert errors(document) == []
+    (version,) = document["notes"][0]["versions"]
+    (shared,) = [s for s in version["sections"] if s["key"] == "sharing"]
+    assert shared["entries"] == [SHARED]
+    assert version["content_hash_matches"] is True
+    # the entries are signed: changing one breaks the hash
+    tampered = copy.deepcopy(notes.notes[0].current)
+    changed = tuple(
+        SectionText(s.key, s.title, s.text, ({**SHARED, "consent": "overridden"},))
+        if s.key == "sharing"
+        else s
+        for s in tampered.sections
+    )
+    assert not hash_matches(notes.notes[0], replace(tampered, sections=changed))
