@@ -16,6 +16,11 @@ PREFIX_HINT = (
     "Reply in this thread. To mark something for the record, start a reply with `Decision:`, "
     "`Action: @name … by Friday`, `Concern:`, `Learning:`, `Disagree:` or `Shared:`."
 )
+# The opening post's reminder: the case thread is chat, not the record (PRACTICE.md section 6).
+NO_NAMES = (
+    "Describe relationships, not names: say mum, grandad or the class teacher, and leave out names, "
+    "addresses, schools and other families' details."
+)
 OUTCOME_NOTE = {
     "moved_on": "Moved on to the next question.",
     "skipped": "Skipped.",
@@ -165,6 +170,7 @@ def started_text(user_id: str, framework_name: str, focus: str | None, roles: tu
     if roles:
         lines.append(f"Agree who takes each role: {', '.join(roles)}.")
     lines.append("Questions come one at a time. Take your time; the discussion can run over several days.")
+    lines.append(NO_NAMES)
     return "\n".join(lines)
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import zlib
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.discussions import blocks
 from bot.discussions import rules_picker as picker
-from bot.discussions.rules_banks import LENS_TITLES, Stage
+from bot.discussions.rules_banks import DEFAULT_FRAMEWORK, LENS_TITLES, Stage
 from bot.kernel import access
 from storage import discussions as store
 from storage import repository as repo
@@ -27,6 +28,7 @@ from storage.models import (
     Experience,
     OutboxKind,
     PromptOutcome,
+    ThreadMessage,
 )
 
 USAGE = "Use `/case ask [REF] [lens]`, e.g. `/case ask CASE-1 risk`."
@@ -72,6 +74,54 @@ def _queue(session: Session, case: Case, kind: OutboxKind, prompt: DiscussionPro
     repo.enqueue(
         session, team_id=case.team_id, case_id=case.id, kind=kind, payload={"prompt_id": prompt.id}, now=now
     )
+
+
+# ---------------------------------------------------------------- in a discussion
+
+
+def ask_next(
+    deps: Deps, session: Session, case: Case, discussion: Discussion, *, how: str, user_id: str, now: datetime
+) -> DiscussionPrompt:
+    """Pick the discussion's next question (or one from another lens), record it and make it current."""
+    asked = store.prompts_of(session, discussion_id=discussion.id)
+    recent, lenses = store.case_history(session, case_id=case.id, excluding=discussion.id)
+    situation = picker.Situation(
+        framework_id=_framework_id(deps, discussion.framework),
+        asked=tuple(
+            picker.Asked(p.question_id, p.stage_id, p.lens, skipped=p.outcome == PromptOutcome.SKIPPED)
+            for p in asked
+        ),
+        recent_question_ids=recent,
+        lenses_in_case=lenses,
+        has_developing_worker=any(m.experience == Experience.DEVELOPING for m in case.members),
+        seed=discussion.seed,
+        has_focus=bool(discussion.focus),
+        scores_given=_scores_given(session, discussion),
+    )
+    banks = deps.content.banks
+    pick = (
+        picker.another_lens(banks, situation) if how == "another" else picker.next_question(banks, situation)
+    )
+    prompt = add(
+        session, case, pick, discussion_id=discussion.id, position=len(asked) + 1, user_id=user_id, now=now
+    )
+    discussion.current_prompt_id = prompt.id
+    return prompt
+
+
+def _scores_given(session: Session, discussion: Discussion) -> bool:
+    """Whether a reply in this discussion gave a 0-10 number (a question comparing numbers needs one)."""
+    replies = session.scalars(
+        select(ThreadMessage.text).where(
+            ThreadMessage.discussion_id == discussion.id, ThreadMessage.deleted_at.is_(None)
+        )
+    )
+    return any(picker.gives_a_score(text or "") for text in replies)
+
+
+def _framework_id(deps: Deps, framework: str) -> str:
+    # An organisation may have removed a framework since this discussion began: carry on with the default.
+    return framework if framework in deps.content.banks.frameworks else DEFAULT_FRAMEWORK
 
 
 # ---------------------------------------------------------------- a single question

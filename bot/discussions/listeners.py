@@ -1,6 +1,7 @@
 from bot.deps import Deps
 from bot.discussions import flows as discussions
 from bot.discussions import flows_questions as questions
+from bot.discussions import flows_start as starting
 from bot.ids import ActionId, CallbackId
 from bot.kernel import thread
 from bot.kernel.clicks import who
@@ -19,12 +20,12 @@ def register(app, deps: Deps) -> None:
     @app.action(ActionId.CARD_START_DISCUSSION)
     def on_card_start(ack, body, action, client):
         ack()
-        discussions.start_from_card(deps, client, body, action.get("value", ""))
+        starting.start_from_card(deps, client, body, action.get("value", ""))
 
     @app.action(ActionId.REMINDER_START)
     def on_reminder_start(ack, body, action, client):
         ack()
-        discussions.start_from_reminder(deps, client, body, action.get("value", ""))
+        starting.start_from_reminder(deps, client, body, action.get("value", ""))
 
     @app.action(ActionId.CARD_ASK)
     def on_card_ask(ack, body, action, client):
@@ -37,7 +38,7 @@ def register(app, deps: Deps) -> None:
 
     @app.view(CallbackId.DISCUSSION_START)
     def on_start_submitted(ack, body):
-        errors = discussions.submit_start(deps, body)
+        errors = starting.submit_start(deps, body)
         ack(response_action="errors", errors=errors) if errors else ack()
         delivery.deliver_due(deps)
 

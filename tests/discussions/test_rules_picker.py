@@ -12,17 +12,20 @@ from bot.discussions.rules_picker import (
     Pick,
     Situation,
     another_lens,
-    framework_from_text,
-    lens_from_text,
+    gives_a_score,
+    holding,
     next_question,
     one_question,
 )
+from bot.discussions.rules_picker_text import framework_from_text, lens_from_text
 
 CO, MGR, DEV = ("coworkers",), ("manager",), ("developing",)
 
 
-def q(qid: str, lens: str, *stages: str, audience: tuple[str, ...] = CO) -> Question:
-    return Question(id=qid, lens=lens, text=f"Question {qid}?", stages=stages, audience=audience)
+def q(qid: str, lens: str, *stages: str, audience: tuple[str, ...] = CO, requires=()) -> Question:
+    return Question(
+        id=qid, lens=lens, text=f"Question {qid}?", stages=stages, audience=audience, requires=requires
+    )
 
 
 CRITICAL_FRIEND = Framework(
@@ -30,7 +33,7 @@ CRITICAL_FRIEND = Framework(
     name="Critical friend",
     summary="",
     stages=(
-        Stage("focus", "Focus question", "What do you want help with today?"),
+        Stage("focus", "Focus question", "What do you want help with today?", requires=("no_focus",)),
         Stage("clarifying", "Clarifying", "What facts do we need first?", lenses=("clarifying",)),
         Stage("probing", "Another lens", "What else could explain this?", lenses=("assumptions",)),
         Stage("voice", "The child's voice", "What is it like to be this child?", lenses=("childs_voice",)),
@@ -45,13 +48,14 @@ THREE_QUESTIONS = Framework(
         Stage("worried", "What are we worried about?", "What worries us?", lenses=("risk",)),
         Stage("working", "What's working well?", "What is working well?"),
         Stage("needs", "What needs to happen?", "What needs to happen next?", lenses=("next_steps",)),
-        Stage("scaling", "Scaling", "Where are you on a scale of 0 to 10?", scaling=True),
+        Stage("scaling", "Scaling", "Where are you on a scale of 0 to 10?", ("risk",), scaling=True),
     ),
 )
 QUESTIONS = [
     q("cl1", "clarifying"),
     q("cl2", "clarifying"),
     q("cl3", "clarifying", "critical_friend.clarifying"),
+    q("cl_focus", "clarifying", requires=("no_focus",)),
     q("cl_mgr", "clarifying", audience=MGR),
     q("as1", "assumptions"),
     q("as2", "assumptions"),
@@ -63,6 +67,7 @@ QUESTIONS = [
     q("rk1", "risk"),
     q("rk2", "risk"),
     q("rk3", "risk", "three_questions.scaling"),
+    q("rk_differ", "risk", "three_questions.scaling", requires=("scores_given",)),
     q("cu1", "culture"),
     q("cu2", "culture"),
     q("cu3", "culture"),
@@ -103,12 +108,17 @@ def shape(picks: list[Pick]) -> list[str]:
     return [p.stage_id if p.reason == "stage" else p.reason for p in picks]
 
 
+def stage_of(framework: Framework, stage_id: str | None) -> Stage:
+    return next(s for s in framework.stages if s.id == stage_id)
+
+
 # ------------------------------------------------------------------ stages and gaps
 def test_stages_in_order_with_risk_and_roles_gaps_before_the_last_stage():
-    picks = discussion(steps=9)
+    picks = discussion(steps=10)
     assert shape(picks) == [
         "focus",
         "clarifying",
+        "follow_up",  # cl3: of the stage's lens and tagged with it
         "probing",
         "voice",
         "gap:risk",  # no stage of critical friend covers risk; its voice stage covers the child
@@ -117,19 +127,33 @@ def test_stages_in_order_with_risk_and_roles_gaps_before_the_last_stage():
         "extra",
         "extra",
     ]
-    assert [p.finished_stages for p in picks] == [False] * 6 + [True] * 3
-    assert picks[4].lens == "risk" and picks[5].lens == "roles"
-    assert picks[1].stage_title == "Clarifying" and picks[4].stage_id is None
+    assert [p.finished_stages for p in picks] == [False] * 7 + [True] * 3
+    assert picks[5].lens == "risk" and picks[6].lens == "roles"
+    assert picks[1].stage_title == "Clarifying" and picks[5].stage_id is None
+    assert (picks[2].question_id, picks[2].stage_id, picks[2].stage_title) == (
+        "cl3",
+        "clarifying",
+        "Clarifying",
+    )
 
 
 def test_no_roles_gap_once_roles_were_discussed_in_the_case():
-    picks = discussion(steps=7, lenses_in_case=frozenset({"roles", "risk"}))
+    picks = discussion(steps=8, lenses_in_case=frozenset({"roles", "risk"}))
     # risk was discussed in the case before, but not in this discussion: still a gap
-    assert shape(picks) == ["focus", "clarifying", "probing", "voice", "gap:risk", "next", "extra"]
+    assert shape(picks) == [
+        "focus",
+        "clarifying",
+        "follow_up",
+        "probing",
+        "voice",
+        "gap:risk",
+        "next",
+        "extra",
+    ]
 
 
 def test_gaps_follow_the_framework_childs_voice_is_a_gap_where_no_stage_covers_it():
-    picks = discussion(framework="three_questions", steps=7)
+    picks = discussion(framework="three_questions", steps=8)
     assert shape(picks) == [
         "worried",
         "working",
@@ -137,9 +161,10 @@ def test_gaps_follow_the_framework_childs_voice_is_a_gap_where_no_stage_covers_i
         "gap:childs_voice",
         "gap:roles",
         "scaling",
+        "follow_up",  # a risk question tagged for scaling, once the numbers are in
         "extra",
     ]
-    assert picks[5].scaling and not picks[0].scaling
+    assert picks[5].scaling and not picks[0].scaling and not picks[6].scaling
     assert picks[3].lens == "childs_voice"
 
 
@@ -191,10 +216,11 @@ def test_a_stage_listing_several_lenses_covers_only_the_one_it_asked(probing_len
 
 def test_a_developing_worker_gets_a_learning_question_meant_for_them():
     for seed in range(10):
-        picks = discussion(steps=8, has_developing_worker=True, seed=seed)
-        assert shape(picks)[:8] == [
+        picks = discussion(steps=9, has_developing_worker=True, seed=seed)
+        assert shape(picks)[:9] == [
             "focus",
             "clarifying",
+            "follow_up",
             "probing",
             "voice",
             "gap:risk",
@@ -202,8 +228,8 @@ def test_a_developing_worker_gets_a_learning_question_meant_for_them():
             "learning",
             "next",
         ]
-        assert "developing" in picks[6].audience and picks[6].lens == "learning"
-        assert picks[6].question_id in {"le_dev1", "le_dev2", "wk_dev"}
+        assert "developing" in picks[7].audience and picks[7].lens == "learning"
+        assert picks[7].question_id in {"le_dev1", "le_dev2", "wk_dev"}
 
 
 def test_no_learning_question_and_no_developing_only_questions_without_a_developing_worker():
@@ -222,21 +248,79 @@ def test_manager_only_questions_are_never_picked():
             assert not [p.question_id for p in picks if p.question_id and p.question_id.endswith("_mgr")]
 
 
-def test_the_stage_prompt_is_used_when_nothing_fits_and_repeats_across_discussions():
-    first = discussion(steps=7)
-    assert first[0].question_id is None and first[0].text == "What do you want help with today?"
+def test_every_stage_asks_its_own_prompt_and_it_repeats_across_discussions():
+    first = discussion(steps=10)
+    stages = [p for p in first if p.reason == "stage"]
+    assert [p.text for p in stages] == [s.prompt for s in CRITICAL_FRIEND.stages]
+    assert all(p.question_id is None for p in stages)
     recent = frozenset(p.question_id for p in first if p.question_id)
-    second = discussion(steps=7, recent_question_ids=recent, seed=1)
-    assert second[0].question_id is None and second[0].text == first[0].text
+    second = discussion(steps=10, recent_question_ids=recent, seed=1)
+    assert [p.text for p in second if p.reason == "stage"] == [p.text for p in stages]
 
 
-def test_a_stage_never_reuses_a_recent_question_it_falls_back_to_the_prompt():
-    recent = frozenset({"cl1", "cl2"})
-    picks = discussion(steps=2, recent_question_ids=recent)
-    assert picks[1].question_id == "cl3"
-    picks = discussion(steps=2, recent_question_ids=recent | {"cl3"})
+def test_a_follow_up_is_never_a_recent_question_without_one_the_discussion_moves_on():
+    picks = discussion(steps=3, recent_question_ids=frozenset({"cl1", "cl2"}))
+    assert picks[2].question_id == "cl3" and picks[2].reason == "follow_up"
+    picks = discussion(steps=3, recent_question_ids=frozenset({"cl3"}))
     assert picks[1].question_id is None and picks[1].text == "What facts do we need first?"
     assert picks[1].lens == "clarifying" and picks[1].stage_id == "clarifying"
+    assert (picks[2].reason, picks[2].stage_id) == ("stage", "probing")
+
+
+def test_a_skipped_stage_prompt_gets_no_follow_up():
+    asked = [Asked(None, "focus", None), Asked(None, "clarifying", "clarifying", skipped=True)]
+    pick = next_question(BANKS, Situation("critical_friend", tuple(asked)))
+    assert (pick.reason, pick.stage_id) == ("stage", "probing")
+
+
+# ------------------------------------------------------------------ preconditions (issue 14)
+def test_a_question_needing_a_number_waits_for_the_scaling_stage_or_a_number_in_a_reply():
+    for seed in range(20):
+        for framework in ("critical_friend", "three_questions"):
+            picks = discussion(framework=framework, steps=40, seed=seed, has_developing_worker=True)
+            ids = [p.question_id for p in picks]
+            if framework == "critical_friend":
+                assert "rk_differ" not in ids  # nobody gave a number
+            else:
+                scaling = shape(picks).index("scaling")
+                assert "rk_differ" not in ids[:scaling]
+    picks = discussion(framework="three_questions", steps=8)
+    assert shape(picks)[5:7] == ["scaling", "follow_up"] and picks[6].question_id in {"rk3", "rk_differ"}
+    told = [p.question_id for p in discussion(steps=40, scores_given=True)]
+    assert "rk_differ" in told
+
+
+def test_a_skipped_scaling_stage_gives_no_numbers():
+    asked = (Asked(None, "scaling", None, skipped=True),)
+    pick = another_lens(BANKS, Situation("three_questions", asked, frozenset(), frozenset({"roles"})))
+    assert pick.question_id != "rk_differ"
+    assert "scores_given" not in holding(THREE_QUESTIONS, Situation("three_questions", asked))
+    assert "scores_given" in holding(
+        THREE_QUESTIONS, Situation("three_questions", (Asked(None, "scaling", None),))
+    )
+
+
+def test_with_a_focus_the_focus_stage_and_focus_questions_are_passed_over():
+    picks = discussion(steps=40, has_focus=True, has_developing_worker=True)
+    assert "focus" not in shape(picks) and picks[0].stage_id == "clarifying"
+    assert "cl_focus" not in [p.question_id for p in picks]
+    without = discussion(steps=40, has_developing_worker=True)
+    assert without[0].stage_id == "focus" and "cl_focus" in [p.question_id for p in without]
+
+
+@pytest.mark.parametrize(
+    ("text", "scored"),
+    [
+        ("I'd say 6/10", True),
+        ("7 out of 10 for me", True),
+        ("My number is 4, because school sees her daily", True),
+        ("I'd scale it a 5", True),
+        ("We visited on 3 December with 2 workers", False),
+        ("Decision: we visit together next week", False),
+    ],
+)
+def test_a_reply_gives_a_score(text, scored):
+    assert gives_a_score(text) is scored
 
 
 def test_with_an_empty_bank_stages_use_prompts_and_gaps_and_extras_use_generic_questions():
@@ -266,7 +350,7 @@ def eligible(x: Question, dev: bool) -> bool:
 
 
 def fits(x: Question, framework: Framework, stage: Stage) -> bool:
-    return f"{framework.id}.{stage.id}" in x.stages or x.lens in stage.lenses
+    return f"{framework.id}.{stage.id}" in x.stages and x.lens in stage.lenses
 
 
 @settings(max_examples=150, deadline=None)
@@ -291,12 +375,15 @@ def test_a_whole_discussion_never_repeats_and_prefers_unused_questions(
         assert pick.question_id not in used
         unused = [x for x in QUESTIONS if x.id not in used and x.id not in recent and eligible(x, dev)]
         if pick.reason == "stage":
-            stage = next(s for s in framework.stages if s.id == pick.stage_id)
-            assert pick.question_id not in recent
-            if pick.question_id is None:
-                assert not [x for x in unused if fits(x, framework, stage)], (
-                    "a fitting unused question existed"
-                )
+            stage = stage_of(framework, pick.stage_id)
+            assert pick.question_id is None and pick.text == stage.prompt
+            assert pick.stage_id not in {a.stage_id for a in asked}
+        elif pick.reason == "follow_up":
+            stage = stage_of(framework, pick.stage_id)
+            assert asked[-1] == Asked(None, stage.id, asked[-1].lens)
+            assert pick.question_id not in recent and fits(
+                BANKS.questions[pick.question_id], framework, stage
+            )
         elif pick.question_id in recent or pick.question_id is None:
             if pick.reason.startswith("gap:"):
                 pool = [x for x in unused if x.lens == pick.lens]
@@ -336,7 +423,7 @@ def test_another_lens_uses_an_unused_gap_lens_and_leaves_the_stage_pending():
     assert (pick.reason, pick.stage_id) == ("stage", "clarifying")
     # risk and roles were covered by *Another lens*: no gap fills before next steps
     situation = Situation("critical_friend", tuple(asked))
-    for stage_id in ("clarifying", "probing", "voice"):
+    for stage_id in ("clarifying", "clarifying", "probing", "voice"):  # clarifying has a follow-up
         pick = next_question(BANKS, situation)
         assert pick.stage_id == stage_id
         situation = Situation("critical_friend", (*situation.asked, pick.asked()))
