@@ -11,7 +11,7 @@ from bot.cases.blocks_schedule import ScheduleView, schedule_lines
 from bot.concerns.blocks import UrgentOnCard
 from bot.concerns.blocks import card_lines as urgent_lines
 from bot.content import Content
-from bot.follow_ups.blocks import CardNotes, card_lines
+from bot.follow_ups.blocks_card import CardNotes, card_lines
 from bot.ids import ActionId
 from bot.kernel.blocks import actions, button, context, divider, fit, header, section, sections
 from bot.kernel.rules_text import mention, slack_date, slack_escape

@@ -1,4 +1,4 @@
-from bot.cases import flows as cases
+from bot.cases import flows_agreement as cases
 from bot.deps import Deps
 from bot.ids import ActionId
 from bot.kernel import thread

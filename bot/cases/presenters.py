@@ -11,7 +11,7 @@ from bot.cases.blocks import AgreementView, CaseLine, CaseView, MemberView
 from bot.cases.blocks_schedule import MISSED, NOT_HELD, DueItem, ScheduleView
 from bot.cases.rules_agreements import TERMS, expected_recorders
 from bot.deps import Deps
-from bot.follow_ups.blocks import CardNotes, OverdueAction, SummaryDue
+from bot.follow_ups.blocks_card import CardNotes, OverdueAction, SummaryDue
 from bot.follow_ups.rules import is_overdue
 from bot.kernel.rules_working_time import local_datetime
 from bot.reminders import flows_schedule as schedule

@@ -21,24 +21,18 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.deps import Deps
 from bot.follow_ups import blocks, rules
+from bot.follow_ups import flows_answer_finding as finding
 from bot.follow_ups import flows_sweep as follow_ups
 from bot.ids import Block
 from bot.kernel import access, thread
 from bot.kernel.clicks import Clicked
 from bot.kernel.rules_text import mention
-from bot.reminders import flows_schedule as schedule
 from bot.reminders import flows_sweep as reminders
 from bot.reminders.blocks import answered
 from storage import follow_ups as store
 from storage import repository as repo
-from storage.models import ActionStatus, Case, CaseStatus, NoteAction, OutboxKind
+from storage.models import ActionStatus, Case, NoteAction, OutboxKind
 
-STALE = (
-    "That action has already been dealt with (done, given a new date or handed back). "
-    "The latest is in the case thread."
-)
-GONE = "I can't find that action any more."
-CLOSED = "That case is closed, so its actions are no longer followed up."
 RACE = "That action changed at the same moment. Please try again."
 EXPIRED = "This form has expired. Close it and press the button on the DM again."
 
@@ -57,7 +51,7 @@ def done(deps: Deps, *, team_id: str, user_id: str, value: str, clicked: Clicked
     try:
         with deps.sessions.begin() as session:
             now = deps.clock()
-            found = _still_open(deps, session, team_id, user_id, value, "done", now)
+            found = finding.still_open(deps, session, team_id, user_id, value, "done", now)
             if isinstance(found, str):
                 return found
             _apply(deps, session, "done", user_id, *found, clicked, change, now)
@@ -111,7 +105,7 @@ def submit_extend(deps: Deps, body: dict[str, Any]) -> dict[str, str] | None:
     user_id = body["user"]["id"]
 
     def check(session: Session, action: NoteAction, now: datetime) -> str | None:
-        return rules.extension_problem(chosen, today=_owner_today(deps, session, action, now))
+        return rules.extension_problem(chosen, today=finding.owner_today(deps, session, action, now))
 
     def change(session: Session, case: Case, action: NoteAction, now: datetime) -> str:
         assert chosen is not None
@@ -144,63 +138,6 @@ def submit_cannot(deps: Deps, body: dict[str, Any]) -> dict[str, str] | None:
     return _submit(deps, "cannot", Block.ACTION_REASON, body, lambda *_: rules.reason_problem(reason), change)
 
 
-# ---------------------------------------------------------------- shared steps
-
-
-def _parse(value: str) -> tuple[int, int] | None:
-    action_id, _, round_text = value.partition(":")
-    return (int(action_id), int(round_text)) if action_id.isdigit() and round_text.isdigit() else None
-
-
-def _find(
-    deps: Deps, session: Session, team_id: str, user_id: str, action_id: int, how: str, now: datetime
-) -> tuple[Case, NoteAction] | str:
-    """The action and its case, or what to tell someone who may not answer it (audited)."""
-    action = session.get(NoteAction, action_id)
-    case = repo.load_case(session, case_id=action.case_id) if action else None
-    if action is None or case is None or case.team_id != team_id or not action.owner_id or not action.due:
-        return GONE  # (only actions with an owner and a due date are followed up)
-    covering = repo.covered_by(
-        session, cover_slack_user_id=user_id, team_id=team_id, day=schedule.today_for(deps, None, now)
-    )
-    takes_part = access.may_take_part(deps, session, case, user_id=user_id, now=now)
-    if not rules.can_answer(user_id, owner_id=action.owner_id, takes_part=takes_part, covering_for=covering):
-        return access.deny(
-            session,
-            case,
-            user_id=user_id,
-            action=f"action.{how}",
-            now=now,
-            object_type="note_action",
-            object_id=action.id,
-        )
-    return case, action
-
-
-def _closed(case: Case, action: NoteAction, round_number: int) -> str | None:
-    if action.round != round_number or action.status != ActionStatus.OPEN:
-        return STALE
-    return CLOSED if case.status != CaseStatus.OPEN else None
-
-
-def _still_open(
-    deps: Deps, session: Session, team_id: str, user_id: str, value: str, how: str, now: datetime
-) -> tuple[Case, NoteAction] | str:
-    """The action a button's "action_id:round" names, if this person may answer it and it is still open
-    in that round; otherwise what to tell them."""
-    parsed = _parse(value)
-    if parsed is None:
-        return STALE
-    found = _find(deps, session, team_id, user_id, parsed[0], how, now)
-    if isinstance(found, str):
-        return found
-    return _closed(*found, parsed[1]) or found
-
-
-def _owner_today(deps: Deps, session: Session, action: NoteAction, now: datetime) -> date:
-    return now.astimezone(follow_ups.owner_calendar(deps, session, action).tz).date()
-
-
 Modal = Callable[[blocks.FollowUpView, blocks.AnswerContext, date], dict[str, Any]]
 
 
@@ -218,7 +155,7 @@ def _open(
     """Check, then open the modal for *Need more time* or *Can't do it* (it changes nothing yet)."""
     with deps.sessions.begin() as session:
         now = deps.clock()
-        found = _still_open(deps, session, team_id, user_id, value, how, now)
+        found = finding.still_open(deps, session, team_id, user_id, value, how, now)
         if isinstance(found, str):
             return found
         case, action = found
@@ -226,7 +163,7 @@ def _open(
             action.id, action.round, clicked.channel_id if clicked else None, clicked.ts if clicked else None
         )
         shown = follow_ups.view(deps, session, case, action, now, recipient_id=user_id)
-        spec = modal(shown, answer, _owner_today(deps, session, action, now))
+        spec = modal(shown, answer, finding.owner_today(deps, session, action, now))
     client.views_open(trigger_id=trigger_id, view=spec)
     return None
 
@@ -247,7 +184,7 @@ def _submit(
     try:
         with deps.sessions.begin() as session:
             now = deps.clock()
-            found = _find(deps, session, team_id, user_id, answer.action_id, how, now)
+            found = finding.find(deps, session, team_id, user_id, answer.action_id, how, now)
             if isinstance(found, str):
                 return {field: found}
             case, action = found
@@ -257,7 +194,7 @@ def _submit(
                 session, team_id=team_id, key=f"action.{how}:{view['id']}", kind="view", now=now
             ):
                 return None  # submitted twice: the first one did it
-            if problem := _closed(case, action, answer.round):
+            if problem := finding.closed(case, action, answer.round):
                 return {field: problem}
             clicked = Clicked(answer.channel_id, answer.ts) if answer.channel_id and answer.ts else None
             _apply(deps, session, how, user_id, case, action, clicked, change, now)

@@ -15,7 +15,7 @@ from bot.cases.blocks_modals import agreement_modal
 from bot.cases.blocks_schedule import MISSED, NOT_HELD, DueItem, ScheduleView
 from bot.cases.rules_agreements import AgreementForm
 from bot.content import Content
-from bot.follow_ups.blocks import CardNotes, OverdueAction, SummaryDue
+from bot.follow_ups.blocks_card import CardNotes, OverdueAction, SummaryDue
 from bot.ids import ActionId
 from bot.kernel.rules_text import slack_escape
 from bot.sandbox.validation import message_errors, view_errors

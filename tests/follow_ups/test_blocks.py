@@ -9,23 +9,25 @@ from datetime import UTC, date, datetime
 
 from bot.cases.blocks import AgreementView, CaseView, MemberView, case_card
 from bot.follow_ups.blocks import (
-    CARD_ACTIONS,
-    CARD_SUMMARIES,
     DONE_SHOWN,
     TEXT_SHOWN,
     AnswerContext,
-    CardNotes,
     FollowUpView,
-    OverdueAction,
-    SummaryDue,
     cannot_modal,
     cannot_notice,
     cannot_text,
-    card_lines,
     extend_modal,
     follow_up_message,
     read_due,
     read_reason,
+)
+from bot.follow_ups.blocks_card import (
+    CARD_ACTIONS,
+    CARD_SUMMARIES,
+    CardNotes,
+    OverdueAction,
+    SummaryDue,
+    card_lines,
 )
 from bot.follow_ups.rules import REASON_MAX
 from bot.ids import ActionId, Block, CallbackId
