@@ -96,7 +96,7 @@ def ask_next(
         has_developing_worker=any(m.experience == Experience.DEVELOPING for m in case.members),
         seed=discussion.seed,
         has_focus=bool(discussion.focus),
-        scores_given=_scores_given(session, discussion),
+        scores_given=scores_given(session, discussion),
     )
     banks = deps.content.banks
     pick = (
@@ -109,7 +109,7 @@ def ask_next(
     return prompt
 
 
-def _scores_given(session: Session, discussion: Discussion) -> bool:
+def scores_given(session: Session, discussion: Discussion) -> bool:
     """Whether a reply in this discussion gave a 0-10 number (a question comparing numbers needs one)."""
     replies = session.scalars(
         select(ThreadMessage.text).where(
