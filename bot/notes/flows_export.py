@@ -35,8 +35,6 @@ USAGE = (
     "Use `/case export [case reference] [md|json]`: `md` (the default) to read, "
     "`json` to import into a case-management system."
 )
-
-
 SLACK_EXPORTS_OFF = (
     "Your organisation has turned off exports through Slack, so the notes stay in the case-note store. "
     "An administrator can export them with `casebot notes export`."
