@@ -193,12 +193,14 @@ def submit(deps: Deps, body: dict[str, Any]) -> dict[str, str] | None:
             return {FIRST_FIELD: refusal}
         tz = summary_draft.tz_for(deps, session, case, user_id)
         today = now.astimezone(tz).date()
-        if errors := _form_errors(form, today, offline=discussion is None or discussion.mode == "offline"):
-            return errors
-        if errors := _owner_errors(form, case):
-            return errors
-        found = findings(form, today, deps.settings.reference_pattern)
-        if errors := unconfirmed_errors(session, team_id, view["id"], found, keep=form.keep, now=now):
+        # Everything to fix is shown at once, each next to its field.
+        errors = _form_errors(form, today, offline=discussion is None or discussion.mode == "offline")
+        errors |= {b: e for b, e in _owner_errors(form, case).items() if b not in errors}
+        found = findings(form, today, deps.settings.reference_pattern, deps.settings.holiday_country)
+        warned = unconfirmed_errors(session, team_id, view["id"], found, keep=form.keep, now=now)
+        for block_id, warning in warned.items():
+            errors[block_id] = f"{errors[block_id]} {warning}" if block_id in errors else warning
+        if errors:
             return errors
         claim = f"summary:{view['id']}"
         if repo.was_claimed(session, team_id=team_id, key=claim):

@@ -18,16 +18,23 @@ ERROR_MAX = 600
 KEEP_HINT = " If it should stay as written, tick *Keep* under Checks and save again."
 
 
-def findings(form: blocks.Submitted, today: date, pattern: str) -> dict[str, list[checks.Finding]]:
-    """Every check's findings, by the block they belong next to."""
+def findings(
+    form: blocks.Submitted, today: date, pattern: str, country: str | None = None
+) -> dict[str, list[checks.Finding]]:
+    """Every check's findings, by the block they belong next to. `country` (the configured one) is
+    where phone numbers written without + are read first."""
     found: dict[str, list[checks.Finding]] = defaultdict(list)
     for key, text in form.sections.items():
-        found[blocks.section_block(key)] += find_identifiers(text, today=today, reference_pattern=pattern)
+        found[blocks.section_block(key)] += find_identifiers(
+            text, today=today, reference_pattern=pattern, country=country
+        )
     for number, row in form.actions:
         text_block = blocks.action_block(number, "text")
-        found[text_block] += find_identifiers(row.text, today=today, reference_pattern=pattern)
+        found[text_block] += find_identifiers(
+            row.text, today=today, reference_pattern=pattern, country=country
+        )
         found[blocks.action_block(number, "done")] += find_identifiers(
-            row.done_looks_like, today=today, reference_pattern=pattern
+            row.done_looks_like, today=today, reference_pattern=pattern, country=country
         )
         for finding in check_action(row.text, owners=[row.owner_id or ""], due=row.due):
             part = {"action_owner": "owner", "action_due": "due"}.get(finding.kind, "text")

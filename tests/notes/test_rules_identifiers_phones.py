@@ -111,3 +111,13 @@ def test_a_number_inside_a_longer_token_is_not_a_phone():
 def test_the_message_masks_the_number():
     (finding,) = find_identifiers("aunt +61 412 345 678", today=TODAY)
     assert "+61•••••••78" in finding.message and "412" not in finding.message
+
+
+def test_the_summary_form_checks_read_numbers_for_the_configured_country():
+    from bot.notes.blocks import Submitted, section_block
+    from bot.notes.flows_checks import findings
+
+    form = Submitted({"happened": "aunt: 1800 123 456"}, (), None, False)
+    assert findings(form, TODAY, REFERENCE) == {}
+    (found,) = findings(form, TODAY, REFERENCE, "AU")[section_block("happened")]
+    assert found.kind == "phone"
