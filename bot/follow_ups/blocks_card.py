@@ -78,5 +78,5 @@ def card_lines(notes: CardNotes) -> list[dict[str, Any]]:
         ]
         if len(notes.overdue_actions) > CARD_ACTIONS:
             lines.append(f"+ {len(notes.overdue_actions) - CARD_ACTIONS} more")
-        blocks.append(section(":warning: *Overdue actions:*\n" + "\n".join(lines)))
+        blocks.append(section(":pushpin: *Actions past their due date:*\n" + "\n".join(lines)))
     return blocks

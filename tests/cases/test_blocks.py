@@ -3,6 +3,7 @@ every free-text field at the form's 3,000 characters, full of characters that gr
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -12,7 +13,7 @@ import pytest
 from bot.cases import rules_agreements as terms
 from bot.cases.blocks import AgreementView, CaseView, MemberView, agreement_post, case_card
 from bot.cases.blocks_modals import agreement_modal
-from bot.cases.blocks_schedule import MISSED, NOT_HELD, DueItem, ScheduleView
+from bot.cases.blocks_schedule import DUE_NOW, MISSED, NOT_HELD, UNDER_WAY, DueItem, ScheduleView
 from bot.cases.rules_agreements import AgreementForm
 from bot.content import Content
 from bot.follow_ups.blocks_card import CardNotes, OverdueAction, SummaryDue
@@ -134,3 +135,17 @@ def test_the_card_says_discussions_come_weekly_through_induction_then_as_agreed(
     _, after = case_card(full_case(agreement=fortnightly))
     assert "Discussions: fortnightly on Wednesdays at 10:00" in section_texts(after)[1]
     assert "induction" not in section_texts(after)[1]
+
+
+def test_nothing_on_a_busy_card_reads_as_an_alarm_to_the_channel():
+    """Due, under way, not held, missed, late summaries and past-due actions: facts, no warning sign."""
+    due = (
+        DueItem("discussion", AT, DUE_NOW),
+        DueItem("supervision", AT, UNDER_WAY),
+        DueItem("review", AT, NOT_HELD),
+    )
+    schedule = ScheduleView(AT, AT, (), due, (DueItem("discussion", AT, MISSED),))
+    _, blocks = case_card(full_case(schedule=schedule))
+    text = json.dumps(blocks)
+    assert "Due now" in text and "Under way" in text and "Not held yet" in text and "*Not held:*" in text
+    assert ":warning:" not in text and "Overdue" not in text and "Late" not in text

@@ -192,7 +192,7 @@ def test_overdue_actions_show_owner_and_date_only():
     )
     (line,) = card_lines(notes)
     assert line["text"]["text"] == (
-        ":warning: *Overdue actions:*\n"
+        ":pushpin: *Actions past their due date:*\n"
         f"• <@UALEX001>, due <!date^{int(NOON.timestamp())}^{{date_short_pretty}}|2026-12-04>\n"
         f"• no owner, due <!date^{int(NOON.timestamp())}^{{date_short_pretty}}|2026-12-05>"
     )

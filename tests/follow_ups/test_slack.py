@@ -194,7 +194,8 @@ def test_after_downtime_the_dm_goes_once_saying_it_was_due_and_the_card_shows_it
     (dm,) = action_dms(box, LEAD)
     assert "is due today" not in body(dm) and "was due <!date^" in body(dm) and "|2026-11-30>:" in body(dm)
     card = card_text(box)
-    assert f":warning: *Overdue actions:*\n• <@{LEAD}>, due <!date^" in card and "|2026-11-30>" in card
+    assert f":pushpin: *Actions past their due date:*\n• <@{LEAD}>, due <!date^" in card
+    assert "|2026-11-30>" in card and ":warning:" not in card
     assert TEXT not in card and DONE not in card
 
 
@@ -202,11 +203,11 @@ def test_the_card_shows_an_open_action_overdue_from_the_owners_midnight_after_th
     box = http_sandbox
     followed(box)
     pass_at(box, DUE_AT)
-    assert "Overdue actions" not in card_text(box)
+    assert "Actions past their due date" not in card_text(box)
     pass_at(box, nz(30, 23, 59, month=11))
-    assert "Overdue actions" not in card_text(box)
+    assert "Actions past their due date" not in card_text(box)
     pass_at(box, OVERDUE_AT)
-    assert f"*Overdue actions:*\n• <@{LEAD}>" in card_text(box)
+    assert f"*Actions past their due date:*\n• <@{LEAD}>" in card_text(box)
 
 
 def test_an_action_without_an_owner_gets_no_dm_but_shows_overdue_on_the_card(http_sandbox):
@@ -215,7 +216,7 @@ def test_an_action_without_an_owner_gets_no_dm_but_shows_overdue_on_the_card(htt
     pass_at(box, DUE_AT)
     assert all(box.emu.dms(u) == [] for u in (LEAD, DEVELOPING, MANAGER))
     pass_at(box, OVERDUE_AT)
-    assert "*Overdue actions:*\n• no owner, due" in card_text(box)
+    assert "*Actions past their due date:*\n• no owner, due" in card_text(box)
 
 
 def test_a_queued_dm_is_cancelled_once_the_action_is_done(http_sandbox):
@@ -290,7 +291,7 @@ def test_done_closes_the_action_notes_it_in_the_thread_replaces_the_buttons_and_
         "ok",
     )
     pass_at(box, OVERDUE_AT)
-    assert "Overdue actions" not in card_text(box)
+    assert "Actions past their due date" not in card_text(box)
 
 
 def test_pressing_done_twice_acts_once_and_says_so(http_sandbox):
@@ -328,7 +329,7 @@ def test_need_more_time_sets_a_new_date_starts_a_new_round_and_asks_again_on_tha
     assert audit.detail == {"round": 1, "note_id": action.note_id, "due": "2026-12-07"}
 
     pass_at(box, OVERDUE_AT)
-    assert "Overdue actions" not in card_text(box)
+    assert "Actions past their due date" not in card_text(box)
     pass_at(box, nz(7, 9, month=12))
     assert len(action_dms(box, LEAD)) == 2
     assert claims(box) == [("action", action_id, 0, 0), ("action", action_id, 0, 1)]
@@ -408,7 +409,7 @@ def test_cant_do_it_needs_a_reason_then_tells_the_coworker_why(sandbox):
     (audit,) = audits(box, "action.cannot")
     assert REASON not in str(audit.detail) and TEXT not in str(audit.detail)
     pass_at(box, OVERDUE_AT)
-    assert "Overdue actions" not in card_text(box)
+    assert "Actions past their due date" not in card_text(box)
 
 
 def test_a_reason_over_the_limit_is_refused_next_to_the_field(http_sandbox):
@@ -475,5 +476,6 @@ def test_the_card_says_who_records_and_shows_a_wrapped_up_summary_with_its_deadl
     (discussion,) = rows(box, Discussion)
     assert write["value"] == str(discussion.id)
     pass_at(box, discussion.record_due_at)
-    assert f":warning: *Summary to record:* <@{LEAD}>, was due by <!date^" in card_text(box)
+    assert f":memo: *Summary to record:* <@{LEAD}>, was due by <!date^" in card_text(box)
+    assert ":warning:" not in card_text(box)
     assert "It stays on this card until it's recorded." in card_text(box)
