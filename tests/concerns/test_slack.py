@@ -211,3 +211,44 @@ def test_marking_a_reply_urgent_with_the_shortcut_raises_it(http_sandbox):
     assert "Added to the case record as: urgent concern." in told and PROCEDURE in told
     (dm,) = alerts(box, MANAGER)
     assert f"raised by <@{LEAD}>" in body(dm)
+
+
+def test_a_second_replica_that_missed_the_first_ones_row_still_raises_nothing(http_sandbox, monkeypatch):
+    """Two processes handling the same message at once: the one whose look-up ran before the other's row
+    was committed loses on the unique key, sends nothing, and only advises."""
+    from bot.concerns import flows as concerns_flows
+    from storage import concerns as concern_store
+    from storage import repository as repo
+
+    box = http_sandbox
+    card = discussing(box)
+    message = say(box, card, DEVELOPING, URGENT)
+    monkeypatch.setattr(
+        concern_store, "concern_for_message", _first_time_nothing(concern_store.concern_for_message)
+    )
+    with box.deps.sessions.begin() as session:
+        (concern,) = session.query(UrgentConcern).all()
+        case = repo.load_case(session, case_id=concern.case_id)
+        told = concerns_flows.raise_concern(
+            box.deps,
+            session,
+            case,
+            channel_id=CASE_CHANNEL,
+            message_ts=message["ts"],
+            raised_by=LEAD,
+            now=box.deps.clock(),
+        )
+    assert told is not None and "already went out" in told
+    assert len(concerns(box)) == 1 and len(rows(box, FollowUpClaim, subject="urgent")) == 1
+    assert len(rows(box, OutboxMessage, kind=OutboxKind.URGENT_ALERT)) == 1
+    assert len(audits(box, "urgent.raise")) == 1
+
+
+def _first_time_nothing(look_up):
+    calls = []
+
+    def racing(session, **where):
+        calls.append(where)
+        return None if len(calls) == 1 else look_up(session, **where)
+
+    return racing
