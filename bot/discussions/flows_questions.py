@@ -17,6 +17,7 @@ from bot.deps import Deps
 from bot.discussions import blocks
 from bot.discussions import rules_picker as picker
 from bot.discussions.rules_banks import DEFAULT_FRAMEWORK, LENS_TITLES, Stage
+from bot.discussions.rules_banks_vocabulary import in_words
 from bot.kernel import access
 from storage import discussions as store
 from storage import repository as repo
@@ -35,6 +36,7 @@ USAGE = "Use `/case ask [REF] [lens]`, e.g. `/case ask CASE-1 risk`."
 
 
 def add(
+    deps: Deps,
     session: Session,
     case: Case,
     pick: picker.Pick,
@@ -44,7 +46,7 @@ def add(
     user_id: str,
     now: datetime,
 ) -> DiscussionPrompt:
-    """Record the picked question and queue its post in the case thread."""
+    """Record the picked question, in the organisation's words, and queue its post in the case thread."""
     prompt = DiscussionPrompt(
         team_id=case.team_id,
         case_id=case.id,
@@ -54,7 +56,7 @@ def add(
         stage_id=pick.stage_id,
         lens=pick.lens,
         reason=pick.reason[:40],
-        text=pick.text,
+        text=in_words(pick.text, deps.content.banks.vocabulary),
         outcome=PromptOutcome.CURRENT if discussion_id else PromptOutcome.SINGLE,
         asked_by=user_id,
         asked_at=now,
@@ -103,7 +105,14 @@ def ask_next(
         picker.another_lens(banks, situation) if how == "another" else picker.next_question(banks, situation)
     )
     prompt = add(
-        session, case, pick, discussion_id=discussion.id, position=len(asked) + 1, user_id=user_id, now=now
+        deps,
+        session,
+        case,
+        pick,
+        discussion_id=discussion.id,
+        position=len(asked) + 1,
+        user_id=user_id,
+        now=now,
     )
     discussion.current_prompt_id = prompt.id
     return prompt
@@ -163,7 +172,7 @@ def _single(
         )
     except ValueError as exc:
         return f"{exc} {USAGE}"
-    prompt = add(session, case, pick, discussion_id=None, position=0, user_id=user_id, now=now)
+    prompt = add(deps, session, case, pick, discussion_id=None, position=0, user_id=user_id, now=now)
     access.audit(session, case, user_id, "question.ask", None, now, {"question": prompt.id})
     return "I've posted a question in the case thread."
 
@@ -178,7 +187,7 @@ def prompt_view(deps: Deps, session: Session, case: Case, prompt: DiscussionProm
         prompt_id=prompt.id,
         number=prompt.position,
         text=prompt.text,
-        heading=_heading(stage, prompt),
+        heading=_heading(deps, stage, prompt),
         coworker_ids=tuple(m.person.slack_user_id for m in case.members),
         for_ids=developing if prompt.reason == "learning" else (),
         current=bool(
@@ -197,11 +206,12 @@ def prompt_view(deps: Deps, session: Session, case: Case, prompt: DiscussionProm
 def heading(deps: Deps, framework: str | None, prompt: DiscussionPrompt) -> tuple[str, bool]:
     """A question's heading (its stage, else its lens) and whether it is a 0-10 scaling stage."""
     stage = _stage(deps, framework, prompt.stage_id)
-    return _heading(stage, prompt), bool(stage and stage.scaling)
+    return _heading(deps, stage, prompt), bool(stage and stage.scaling)
 
 
-def _heading(stage: Stage | None, prompt: DiscussionPrompt) -> str:
-    return stage.title if stage else LENS_TITLES.get(prompt.lens or "", "Reflective question")
+def _heading(deps: Deps, stage: Stage | None, prompt: DiscussionPrompt) -> str:
+    title = stage.title if stage else LENS_TITLES.get(prompt.lens or "", "Reflective question")
+    return in_words(title, deps.content.banks.vocabulary)
 
 
 def _stage(deps: Deps, framework: str | None, stage_id: str | None) -> Stage | None:

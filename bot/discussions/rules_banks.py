@@ -119,7 +119,15 @@ def combine(*banks: Banks) -> Banks:
     """The files of one folder: together, but an id defined in two of them is an error."""
     questions: dict[str, Question] = {}
     frameworks: dict[str, Framework] = {}
+    vocabulary: dict[str, str] = {}
+    sources: dict[str, str] = {}
     for bank in banks:
+        for word, chosen in bank.vocabulary.items():
+            if word in vocabulary:
+                raise BankError(
+                    f"{bank.vocabulary_source}: [vocabulary] {word} is also set in {sources[word]}; keep one"
+                )
+            vocabulary[word], sources[word] = chosen, bank.vocabulary_source
         for question in bank.questions.values():
             if question.id in questions:
                 raise BankError(
@@ -134,17 +142,21 @@ def combine(*banks: Banks) -> Banks:
                     f"{frameworks[framework.id].source}; keep one, or move the replacement to a later folder"
                 )
             frameworks[framework.id] = framework
-    return Banks(questions, frameworks)
+    return Banks(
+        questions, frameworks, vocabulary, vocabulary_source=" and ".join(sorted(set(sources.values())))
+    )
 
 
 def merge(*banks: Banks) -> Banks:
-    """Layers in order: a later bank adds questions and frameworks, and replaces earlier ones by id."""
+    """Layers in order: a later bank adds questions, frameworks and words, and replaces earlier ones."""
     questions: dict[str, Question] = {}
     frameworks: dict[str, Framework] = {}
+    vocabulary: dict[str, str] = {}
     for bank in banks:
         questions.update(bank.questions)
         frameworks.update(bank.frameworks)
-    return Banks(questions, frameworks)
+        vocabulary.update(bank.vocabulary)
+    return Banks(questions, frameworks, vocabulary)
 
 
 def validate(banks: Banks) -> None:

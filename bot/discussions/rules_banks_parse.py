@@ -27,11 +27,12 @@ from bot.discussions.rules_banks_shapes import (
     plural,
     quoted,
 )
+from bot.discussions.rules_banks_vocabulary import parse_vocabulary
 
 QUESTION_KEYS = ("id", "lens", "text", "stages", "audience", "requires")
 FRAMEWORK_KEYS = ("id", "name", "summary", "roles", "stage")
 STAGE_KEYS = ("id", "title", "prompt", "lenses", "scaling", "requires")
-TOP_LEVEL_KEYS = ("question", "framework")
+TOP_LEVEL_KEYS = ("question", "framework", "vocabulary")
 
 _QUESTION_ID = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)*")  # clarifying.last_seen
 _NAME_ID = re.compile(r"[a-z0-9_]+")  # framework and stage ids: no dots, they are joined by one
@@ -39,14 +40,20 @@ _STAGE_REF = re.compile(r"([a-z0-9_]+)\.([a-z0-9_]+)")  # critical_friend.clarif
 
 
 def parse_bank(source: str, data: Mapping[str, Any]) -> Banks:
-    """One parsed TOML file: its ``[[question]]`` and ``[[framework]]`` tables, nothing else."""
+    """One parsed TOML file: its ``[[question]]`` and ``[[framework]]`` tables and its ``[vocabulary]``."""
     unknown = [key for key in data if key not in TOP_LEVEL_KEYS]
     if unknown:
         raise BankError(
             f"{source}: unknown top-level {plural('key', unknown)} {quoted(unknown)} "
-            f"(a bank file holds [[question]] and [[framework]] tables)"
+            f"(a bank file holds [[question]] and [[framework]] tables, and a [vocabulary] table)"
         )
-    return Banks(parse_questions(source, data), parse_frameworks(source, data))
+    vocabulary = parse_vocabulary(source, data)
+    return Banks(
+        parse_questions(source, data),
+        parse_frameworks(source, data),
+        vocabulary,
+        vocabulary_source=source if vocabulary else "",
+    )
 
 
 def parse_questions(source: str, data: Mapping[str, Any]) -> dict[str, Question]:

@@ -110,6 +110,10 @@ class Framework:
 class Banks:
     questions: Mapping[str, Question] = field(default_factory=dict)
     frameworks: Mapping[str, Framework] = field(default_factory=dict)
+    vocabulary: Mapping[str, str] = field(
+        default_factory=dict
+    )  # "child" -> "mokopuna" (rules_banks_vocabulary)
+    vocabulary_source: str = field(default="", compare=False, repr=False)  # one file's, for errors
 
     def framework(self, framework_id: str) -> Framework:
         try:
