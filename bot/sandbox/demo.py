@@ -205,15 +205,19 @@ def _summary(box: Sandbox, show: Printer, folder: Path) -> Path:
     by the manager, then exported."""
     view = next(v for v in box.emu.open_views_for(LEAD) if v.get("callback_id") == CallbackId.SUMMARY)
     block_id, label, before = _observed_field(view)
-    show.narrate("@alex fills in what was observed, typing the child's date of birth by mistake, and saves")
+    signed = _signed(view)
+    show.narrate(
+        "@alex fills in what was observed, typing the child's date of birth by mistake, writes the "
+        "child's voice and who decided, and saves"
+    )
     planted = _with_observed(before, f"home visit on Monday with mum; {PLANTED_DOB}.")
-    reply = box.driver.submit(LEAD, view, {block_id: planted})
+    reply = box.driver.submit(LEAD, view, {**signed, block_id: planted})
     assert reply.json is not None  # a modal's errors come back as JSON
     show.out(f"    (the form stays open) {label}: {reply.json['errors'][block_id]}")
     show.narrate("@alex takes the date of birth out, says what done looks like for one action, and saves")
     fixed = _with_observed(before, "home visit on Monday with mum; the child was at school.")
     done = {action_block(1, "done"): "Interpreter booked, time confirmed with mum"}
-    box.driver.submit(LEAD, view, {block_id: fixed, **done})
+    box.driver.submit(LEAD, view, {**signed, block_id: fixed, **done})
     show.flush()
     show.narrate("@mere reads the signed-off note: `/case notes 1` in #cases-north")
     reply = box.driver.slash(MANAGER, "notes 1", CASE_CHANNEL)
@@ -227,6 +231,19 @@ def _summary(box: Sandbox, show: Printer, folder: Path) -> Path:
     content = sent["content"]
     path.write_bytes(content if isinstance(content, bytes) else str(content).encode("utf-8"))
     return path
+
+
+CHILDS_VOICE = "Not seen this week: at school during the home visit. To be seen alone at school by 16 Dec."
+
+
+def _signed(view: dict) -> dict[str, str]:
+    """What sign-off needs besides what happened: the child's voice, and who made each decision."""
+    decisions = section_block("decisions")
+    drafted = next(b for b in view["blocks"] if b.get("block_id") == decisions)["element"]
+    return {
+        section_block("childs_voice"): CHILDS_VOICE,
+        decisions: drafted.get("initial_value", "").replace("Decided by: …", "Decided by: @alex and @sam"),
+    }
 
 
 def _observed_field(view: dict) -> tuple[str, str, str]:

@@ -409,7 +409,7 @@ def test_show_names_people_without_their_slack_ids(env, london_case, capsys):
     assert code == 0, err
     assert "Times are shown in Europe/London, the case's time zone." in out
     assert "Recorded Tue 1 Dec 2026, 23:00 GMT by Alex (social worker)." in out
-    assert "**Participants:** Sam (newly qualified), co-worker, Alex (social worker), lead worker" in out
+    assert "**Participants:** Sam (newly qualified), co-worker; Alex (social worker), lead worker" in out
     assert "UALEX001" not in out and "USAM0001" not in out
 
 

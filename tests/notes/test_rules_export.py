@@ -403,7 +403,7 @@ def signed_with_names_and_sharing() -> CaseNotes:
 def test_markdown_names_people_as_signed_with_their_role_once_and_no_slack_ids():
     text = markdown(signed_with_names_and_sharing())  # Slack names nobody: the note does
     assert "Recorded Wed 2 Dec 2026, 12:00 NZDT by Alex (social worker)." in text
-    assert "**Participants:** Sam (newly qualified), co-worker, Alex (social worker), lead worker" in text
+    assert "**Participants:** Sam (newly qualified), co-worker; Alex (social worker), lead worker" in text
     assert "UALEX001" not in text.replace("by UALEX001.", "") and "USAM0001" not in text
     assert "#### Participants" not in text, "the participants row is not a section of text"
 

@@ -3,11 +3,14 @@ pre-filled from the discussion; checks shown next to their fields; saved once, i
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from bot.ids import ActionId, Block, CallbackId
 from bot.notes.blocks import KEEP, action_block, section_block
+from bot.notes.blocks_sharing import sharing_block
 from bot.notes.rules import content_hash, sections_from
+from bot.notes.rules_signoff import placeholders
 from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD, MANAGER, OUTSIDER
 from storage.models import (
     Discussion,
@@ -38,6 +41,26 @@ from tests.reminder_steps import (
 )
 
 PLANTED = "Met with mum. Child's DOB 14/03/2015 came up when we checked school records."
+
+
+CHILD = "Not seen this week; to be seen alone at school by 16 Dec."
+
+
+def signable(view: dict, answers: dict) -> dict:
+    """What a recorder fills in before signing off, then `answers`: the child's voice, and each of the
+    draft's "…" placeholders (and its "To sort" heading) replaced."""
+    filled = {section_block("childs_voice"): CHILD}
+    for b in view["blocks"]:
+        text = (b.get("element") or {}).get("initial_value") or ""
+        if b["type"] == "input" and b["block_id"].startswith("sec_") and placeholders(text):
+            text = re.sub(r"(?m)^To sort \(observed, reported or a view\?\):?$", "Also said:", text)
+            filled[b["block_id"]] = text.replace(": …", ": agreed together")
+    return {**filled, **answers}
+
+
+def sign(box, user: str, view: dict, answers: dict):
+    """Submit the summary form as a recorder who has filled in what sign-off needs."""
+    return box.driver.submit(user, view, signable(view, answers))
 
 
 def summary_form(box, user: str) -> dict:
@@ -76,11 +99,12 @@ def test_wrap_up_opens_the_form_prefilled_from_the_discussion(sandbox):
     )
     happened = block(view, section_block("happened"))["element"]["initial_value"]
     assert "Weekends look calmer since the family plan started." in happened
-    # Each question is drafted under the heading it was asked with in the thread.
+    # Each question is listed under the purpose with the heading it was asked with in the thread.
     first = body(questions(box, card)[0]).splitlines()[0]
     heading = first.split(" · ", 1)[1].rstrip("*")
     asked = next(p for p in rows(box, DiscussionPrompt) if p.position == 1)
-    assert f"{heading}: {asked.text}" in happened
+    assert f"• {heading}: {asked.text}" in purpose
+    assert "Decision" not in happened and "Action" not in happened, "marked lines are in their sections"
     action = block(view, action_block(1, "text"))["element"]
     assert "ask school about attendance" in action["initial_value"]
     assert block(view, action_block(1, "owner"))["element"]["initial_user"] == DEVELOPING
@@ -96,7 +120,7 @@ def test_an_identifier_is_shown_next_to_its_field_and_nothing_is_saved_until_it_
     box = sandbox
     card = discussed(box)
     view = summary_form(box, DEVELOPING)
-    reply = box.driver.submit(DEVELOPING, view, {section_block("happened"): PLANTED})
+    reply = sign(box, DEVELOPING, view, {section_block("happened"): PLANTED})
     errors = reply.json["errors"]
     assert list(errors) == [section_block("happened")]
     assert "date of birth" in errors[section_block("happened")].lower()
@@ -105,7 +129,7 @@ def test_an_identifier_is_shown_next_to_its_field_and_nothing_is_saved_until_it_
     assert len(rows(box, SummaryCheck)) == 1
 
     fixed = "Met with mum. We checked school records."
-    reply = box.driver.submit(DEVELOPING, view, {section_block("happened"): fixed})
+    reply = sign(box, DEVELOPING, view, {section_block("happened"): fixed})
     assert reply.json is None or "errors" not in reply.json
     (note,) = rows(box, Note)
     (version,) = rows(box, NoteVersion)
@@ -140,7 +164,7 @@ def test_saving_writes_actions_learning_evidence_and_marks_the_discussion_record
     box = sandbox
     discussed(box)
     view = summary_form(box, DEVELOPING)
-    box.driver.submit(DEVELOPING, view, {action_block(1, "done"): "Attendance figures shared with Alex"})
+    sign(box, DEVELOPING, view, {action_block(1, "done"): "Attendance figures shared with Alex"})
     (action,) = rows(box, NoteAction)
     assert (action.owner_id, action.due, action.done_looks_like) == (
         DEVELOPING,
@@ -160,8 +184,8 @@ def test_a_double_submission_saves_one_note(sandbox):
     box = sandbox
     discussed(box)
     view = summary_form(box, DEVELOPING)
-    box.driver.submit(DEVELOPING, view, {})
-    box.driver.submit(DEVELOPING, view, {})
+    sign(box, DEVELOPING, view, {})
+    sign(box, DEVELOPING, view, {})
     assert len(rows(box, Note)) == 1 and len(rows(box, NoteVersion)) == 1 and len(rows(box, NoteAction)) == 1
 
 
@@ -169,8 +193,8 @@ def test_a_warning_can_be_kept_by_ticking_keep_and_the_confirmation_is_kept_with
     box = sandbox
     discussed(box)
     view = summary_form(box, DEVELOPING)
-    assert "errors" in box.driver.submit(DEVELOPING, view, {section_block("happened"): PLANTED}).json
-    box.driver.submit(DEVELOPING, view, {section_block("happened"): PLANTED, Block.KEEP_CHECKED: [KEEP]})
+    assert "errors" in sign(box, DEVELOPING, view, {section_block("happened"): PLANTED}).json
+    sign(box, DEVELOPING, view, {section_block("happened"): PLANTED, Block.KEEP_CHECKED: [KEEP]})
     (version,) = rows(box, NoteVersion)
     (kept,) = version.confirmations
     assert kept["field"] == section_block("happened") and kept["kind"] == "date_of_birth"
@@ -192,7 +216,7 @@ def test_an_action_without_owner_or_date_and_with_a_vague_verb_is_flagged_next_t
     box = sandbox
     discussed(box)
     view = summary_form(box, DEVELOPING)
-    reply = box.driver.submit(DEVELOPING, view, {action_block(2, "text"): "Monitor the situation at home"})
+    reply = sign(box, DEVELOPING, view, {action_block(2, "text"): "Monitor the situation at home"})
     errors = reply.json["errors"]
     assert set(errors) == {action_block(2, "owner"), action_block(2, "due"), action_block(2, "text")}
     assert "Monitor" in errors[action_block(2, "text")]
@@ -203,7 +227,7 @@ def test_a_due_date_in_the_past_is_refused_next_to_the_field(sandbox):
     box = sandbox
     discussed(box)
     view = summary_form(box, DEVELOPING)
-    reply = box.driver.submit(DEVELOPING, view, {action_block(1, "due"): "2026-01-05"})
+    reply = sign(box, DEVELOPING, view, {action_block(1, "due"): "2026-01-05"})
     assert "today" in reply.json["errors"][action_block(1, "due")]
 
 
@@ -224,7 +248,7 @@ def test_someone_outside_the_case_gets_no_form_and_the_denial_is_audited(sandbox
     assert any("Only the case's co-workers" in t for t in told)  # not in the channel: told by DM
 
     # A form submitted by someone outside the case (a forged or forwarded view) saves nothing either.
-    reply = box.driver.submit(OUTSIDER, summary_form(box, DEVELOPING), {})
+    reply = sign(box, OUTSIDER, summary_form(box, DEVELOPING), {})
     assert "Only the case's co-workers" in reply.json["errors"][section_block("happened")]
     assert rows(box, Note) == [] and [a.outcome for a in audits(box, "note.create")] == ["denied"]
 
@@ -236,7 +260,7 @@ def test_write_the_summary_after_closing_the_form_and_again_after_it_is_recorded
     box.driver.click(
         LEAD, ActionId.SUMMARY_OPEN, str(discussion.id), message={"ts": card["ts"]}, channel_id=CASE_CHANNEL
     )
-    box.driver.submit(LEAD, summary_form(box, LEAD), {})
+    sign(box, LEAD, summary_form(box, LEAD), {})
     box.driver.click(
         LEAD, ActionId.SUMMARY_OPEN, str(discussion.id), message={"ts": card["ts"]}, channel_id=CASE_CHANNEL
     )
@@ -252,7 +276,7 @@ def test_case_record_opens_the_waiting_summary_or_refuses_while_the_discussion_r
     click(box, LEAD, WRAP, current(box, card))
     box.driver.slash(MANAGER, "record CASE-2026-014", CASE_CHANNEL)
     view = summary_form(box, MANAGER)
-    box.driver.submit(MANAGER, view, {section_block("happened"): "We talked through the weekend plan."})
+    sign(box, MANAGER, view, {section_block("happened"): "We talked through the weekend plan."})
     (note,) = rows(box, Note)
     assert note.discussion_id == rows(box, Discussion)[0].id
 
@@ -263,9 +287,9 @@ def test_case_record_without_a_discussion_records_a_meeting_held_offline(sandbox
     box.driver.slash(LEAD, "record", CASE_CHANNEL)
     view = summary_form(box, LEAD)
     assert date.fromisoformat(block(view, Block.EVENT_DAY)["element"]["initial_date"])
-    reply = box.driver.submit(LEAD, view, {Block.EVENT_DAY: "2027-03-01"})
+    reply = sign(box, LEAD, view, {Block.EVENT_DAY: "2027-03-01"})
     assert "today or earlier" in reply.json["errors"][Block.EVENT_DAY]
-    box.driver.submit(LEAD, view, {section_block("happened"): "Met at the school to plan the review."})
+    sign(box, LEAD, view, {section_block("happened"): "Met at the school to plan the review."})
     (discussion,) = rows(box, Discussion)
     assert discussion.mode == "offline" and discussion.status == DiscussionStatus.RECORDED
     (note,) = rows(box, Note)
@@ -282,7 +306,7 @@ def test_we_met_offline_holds_the_occurrence_and_opens_the_form(sandbox):
     (met,) = rows(box, Discussion)
     assert met.mode == "offline" and met.status == DiscussionStatus.WRAPPED and met.record_due_at is not None
     view = summary_form(box, LEAD)
-    box.driver.submit(LEAD, view, {section_block("happened"): "We met in the office after the visit."})
+    sign(box, LEAD, view, {section_block("happened"): "We met in the office after the visit."})
     assert rows(box, Discussion)[0].status == DiscussionStatus.RECORDED
     assert len(rows(box, Note)) == 1
 
@@ -295,7 +319,7 @@ EPHEMERAL = {"ts": "1700000000.000100", "blocks": []}  # a click on an ephemeral
 
 def saved(box) -> dict:
     card = discussed(box)
-    box.driver.submit(DEVELOPING, summary_form(box, DEVELOPING), {})
+    sign(box, DEVELOPING, summary_form(box, DEVELOPING), {})
     return card
 
 
@@ -381,10 +405,10 @@ def test_an_action_owner_must_be_on_the_case(sandbox):
     box = sandbox
     discussed(box)
     view = summary_form(box, DEVELOPING)
-    reply = box.driver.submit(DEVELOPING, view, {action_block(1, "owner"): OUTSIDER})
+    reply = sign(box, DEVELOPING, view, {action_block(1, "owner"): OUTSIDER})
     assert "co-workers or its manager" in reply.json["errors"][action_block(1, "owner")]
     assert rows(box, Note) == []
-    box.driver.submit(DEVELOPING, view, {action_block(1, "owner"): MANAGER})
+    sign(box, DEVELOPING, view, {action_block(1, "owner"): MANAGER})
     assert rows(box, NoteAction)[0].owner_id == MANAGER
 
 
@@ -397,7 +421,7 @@ def test_a_long_summary_with_many_actions_still_saves_and_confirms_within_one_bl
     for row in range(2, 14):  # the form has rows 1 and 2; the driver fills only what is there
         answers.pop(action_block(row, "text"), None)
     answers[section_block("decisions")] = "\n".join(f"• {long} {n}" for n in range(8))
-    box.driver.submit(DEVELOPING, view, answers)
+    sign(box, DEVELOPING, view, answers)
     assert len(rows(box, Note)) == 1
     (saved,) = [t for t in thread_texts(box, card) if "saved the summary" in t]
     assert len(saved) <= 3000 and "more in the note" in saved
@@ -407,7 +431,7 @@ def test_a_confirmation_that_cannot_be_posted_keeps_no_case_text_in_the_outbox(s
     box = sandbox
     discussed(box)
     box.emu.inject_error("chat.postMessage", "is_archived", channel=CASE_CHANNEL)
-    box.driver.submit(DEVELOPING, summary_form(box, DEVELOPING), {})
+    sign(box, DEVELOPING, summary_form(box, DEVELOPING), {})
     dead = [r for r in rows(box, OutboxMessage) if r.status == OutboxStatus.DEAD]
     assert dead and all("text" not in r.payload and "blocks" not in r.payload for r in dead)
     assert not any("keep the weekend plan" in str(r.payload) for r in rows(box, OutboxMessage))
@@ -444,6 +468,77 @@ def test_the_note_lists_everyone_who_took_part_as_the_draft_did(sandbox):
     start(box, card)
     say(box, card, MANAGER, "From supervision: the plan was agreed with the family.")
     click(box, LEAD, WRAP, current(box, card))
-    box.driver.submit(LEAD, summary_form(box, LEAD), {})
+    sign(box, LEAD, summary_form(box, LEAD), {})
     (version,) = rows(box, NoteVersion)
     assert MANAGER in version.participants and LEAD in version.participants
+
+
+# ------------------------------------------------------- what sign-off needs (issue 22 item 4)
+def test_sign_off_is_refused_without_the_childs_voice_or_with_a_placeholder_left(sandbox):
+    box = sandbox
+    card = discussed(box)
+    view = summary_form(box, DEVELOPING)
+    decisions = block(view, section_block("decisions"))["element"]["initial_value"]
+    assert "Decided by: …" in decisions
+    assert not block(view, section_block("childs_voice"))["optional"]
+
+    errors = box.driver.submit(DEVELOPING, view, {}).json["errors"]
+    assert "Not seen since" in errors[section_block("childs_voice")]
+    assert errors[section_block("decisions")].startswith('Fill in or take out "Decided by: …"')
+    assert rows(box, Note) == []
+
+    sign(box, DEVELOPING, view, {section_block("decisions"): decisions.replace("…", "Alex and Sam")})
+    (version,) = rows(box, NoteVersion)
+    texts = {s["key"]: s["text"] for s in version.sections}
+    assert texts["childs_voice"] == CHILD
+    assert "Decided by: Alex and Sam" in texts["decisions"] and ": …" not in str(version.sections)
+    (said,) = [t for t in thread_texts(box, card) if "saved the summary" in t]
+    # the action's owner and date are said once, in their own words, not again inside its text
+    assert f"• ask school about attendance (<@{DEVELOPING}>, by Fri 4 Dec 2026)" in said
+
+
+def test_told_shared_and_names_are_kept_as_the_record_needs_them(sandbox):
+    box = sandbox
+    card = open_case(box)
+    start(box, card, focus="What does the family need from us?")
+    say(box, card, DEVELOPING, "I saw mum at home on Monday; the house was calm.")
+    say(box, card, LEAD, "Told: we told mum the plan is reviewed in four weeks")
+    say(
+        box,
+        card,
+        DEVELOPING,
+        "Shared: attendance worries with the school, so they can plan support, consent given, "
+        f"decided by <@{MANAGER}>",
+    )
+    say(box, card, LEAD, "Shared: the plan with the health visitor")
+    click(box, LEAD, WRAP, current(box, card))
+    view = summary_form(box, LEAD)
+    told = block(view, section_block("told"))["element"]["initial_value"]
+    assert told.startswith("• we told mum the plan is reviewed in four weeks (told by @")
+    assert block(view, sharing_block(1, "with_whom"))["element"]["initial_value"] == "the school"
+    assert block(view, sharing_block(1, "consent"))["element"]["initial_option"]["value"] == "given"
+    assert block(view, sharing_block(2, "what"))["element"]["initial_value"] == "the plan"
+
+    errors = sign(box, LEAD, view, {}).json["errors"]
+    assert set(errors) == {sharing_block(2, p) for p in ("why", "basis", "consent", "decided_by")}
+    assert "consent was given, not sought or overridden" in errors[sharing_block(2, "consent")]
+
+    filled = {
+        sharing_block(2, "why"): "to arrange the joint visit",
+        sharing_block(2, "basis"): "consent",
+        sharing_block(2, "consent"): "given",
+        sharing_block(2, "decided_by"): "Alex and Sam",
+    }
+    sign(box, LEAD, view, filled)
+    (version,) = rows(box, NoteVersion)
+    people, *rest = version.sections
+    assert people["key"] == "people"
+    assert [(e["id"], e["role"]) for e in people["entries"]] == [
+        (LEAD, "lead worker"),
+        (DEVELOPING, "co-worker"),
+    ]
+    assert all(e["name"] and e["name"] != e["id"] for e in people["entries"])
+    (sharing,) = [r for r in rest if r["key"] == "sharing"]
+    assert [e["with_whom"] for e in sharing["entries"]] == ["the school", "the health visitor"]
+    assert sharing["entries"][1]["consent"] == "given" and sharing["entries"][0]["decided_by"].startswith("@")
+    assert any(r["key"] == "told" for r in rest)

@@ -65,7 +65,8 @@ def test_export_sends_the_case_notes_as_markdown_by_dm_and_audits_it(sandbox):
     assert text.index("### Version 2 (current)") < text.index("### Version 1 (earlier")
     assert "Scaled 5/10 by Sam." in text and "Scaled 6/10 by both." in text, "both versions readable"
     assert "**done**" in text and "**can't be done** (The school is closed until January)" in text
-    assert "by Alex (social worker) (UALEX001)" in text, "names from Slack"
+    assert "by Alex (social worker)." in text, "names from Slack"
+    assert "UALEX001" not in text, "people by name, never by their Slack id"
     assert "Aroha & her brother <both>" in text, "not Slack-escaped"
     assert "Times are shown in Pacific/Auckland." in text
 
