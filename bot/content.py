@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 
 from bot.discussions.rules_banks import BankError, Banks, combine, merge, parse_bank, validate
+from bot.discussions.rules_banks_vocabulary import in_words
 from bot.kernel.rules_text import channel_link, mention, slack_date, slack_escape
 from bot.notes.rules_drafting import TEMPLATE_OPTIONS
 
@@ -85,6 +86,8 @@ class Content:
         self.env.filters["when"] = lambda at: Trusted(slack_date(at))
         self.env.filters["day"] = lambda at: Trusted(slack_date(at, with_time=False))
         self.env.filters["channel"] = lambda channel_id: Trusted(channel_link(channel_id))
+        # A template's own words in the organisation's vocabulary: {{ "the child's teacher" | words }}.
+        self.env.filters["words"] = self.words
         # Files and plain-text boxes (exports, drafts): Slack shows them literally, so nothing is escaped.
         self.plain_env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(root / "templates"),
@@ -92,6 +95,11 @@ class Content:
             autoescape=False,  # noqa: S701 (Markdown and plain text, not HTML)
             **TEMPLATE_OPTIONS,
         )
+        self.plain_env.filters["words"] = self.words
+
+    def words(self, text: str) -> str:
+        """casebot's own wording in the banks' [vocabulary]: child, teacher and family as configured."""
+        return in_words(text, self.banks.vocabulary)
 
     def render(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(**context).strip()

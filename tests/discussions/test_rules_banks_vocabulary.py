@@ -101,3 +101,14 @@ def test_questions_and_headings_in_the_thread_use_the_words_and_replies_keep_the
     posted = " ".join(body(m) for m in questions(box, card))
     assert "mokopuna" in posted.lower() and not re.search(r"\bchild\b", posted, re.IGNORECASE)
     assert [m.text for m in stored(box)] == ["The child's family met the teacher."]
+
+
+def test_templates_can_put_their_own_words_in_the_vocabulary(tmp_path):
+    content = Content(bank_folders=[org(tmp_path, "words.toml", RTLB_TOML)])
+    template = '{{ "What does the child\'s family say?" | words }} {{ said }}'
+    said = "The child's family said no."
+    assert content.env.from_string(template).render(said=said) == (
+        "What does the mokopuna's whānau say? The child's family said no."
+    )
+    assert content.plain_env.from_string(template).render(said=said).startswith("What does the mokopuna's")
+    assert Content().words("the child's teacher") == "the child's teacher"
