@@ -104,3 +104,14 @@ def test_an_organisations_wellbeing_question_or_stage_prompt_is_refused(tmp_path
 def test_the_opening_post_asks_for_relationships_not_names():
     text = started_text("U1", "Critical friend", None, ())
     assert "Describe relationships, not names" in text
+
+
+def test_the_generic_questions_and_the_readme_table_keep_to_the_same_rules():
+    from pathlib import Path
+
+    from bot.discussions.rules_picker import FALLBACK_QUESTIONS
+
+    assert [t for t in FALLBACK_QUESTIONS.values() if unsafe_wording(t)] == []
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = {line.split("`")[1] for line in readme.splitlines() if line.startswith("| `")}
+    assert set(SHIPPED.frameworks) <= table, "every framework has a row in the README's framework table"
