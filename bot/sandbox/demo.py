@@ -45,8 +45,10 @@ def run_demo(db_path: str | None = None, out=print) -> int:
     with Sandbox(database_url=f"sqlite:///{path}", mode="http", clock=clock, rate_limits=False) as box:
         show = Printer(box.emu, out)
         drive = box.driver
-        out("casebot demo: the real bot, a local Slack emulator, no network. Times are the emulator's.")
-        out(LEGEND)
+        out(
+            "casebot demo: the real bot, a local Slack emulator, no network. Times are the emulator's. "
+            + LEGEND
+        )
 
         def ask(user: str, text: str) -> None:
             show.narrate(f"@{box.emu.users[user].name} types `/case {text}` in #cases-north")
@@ -108,12 +110,10 @@ LADDER = [
 def _reminders(box: Sandbox, clock: ManualClock, show: Printer) -> None:
     def at(moment: datetime, what: str) -> None:
         clock.move_to(moment)
-        show.narrate(f"time passes... {what}")
         jobs.run_pass(box.deps)
-        before = show.seen
+        quiet = len(box.emu.transcript()) == show.seen
+        show.narrate(f"time passes... {what}" + (" (nothing new in Slack)" if quiet else ""))
         show.flush()
-        if show.seen == before:
-            show.out("    (nothing new in Slack)")
 
     for moment, what in LADDER:
         at(moment, what)
@@ -175,15 +175,12 @@ def _discussion(box: Sandbox, show: Printer) -> None:
     show.narrate(f'@alex types a focus question and keeps the default framework: "{FOCUS}"')
     box.driver.submit(LEAD, box.emu.open_views_for(LEAD)[-1], {Block.FOCUS: FOCUS})
     show.flush()
-    show.narrate("@sam and @alex reply in the thread")
     say(DEVELOPING, "I saw them at home on Monday with mum; the child was at school.")
     say(LEAD, "Health visitor saw the baby last week, reported by phone.")
     press(LEAD, ActionId.QUESTION_NEXT, "Next question")
-    show.narrate("They reply to the second question; @alex marks a decision")
     say(DEVELOPING, "Mum may be worried the plan is about taking the children, not supporting her.")
     say(LEAD, "Decision: we explain the plan to mum together, in her first language, before the core group.")
     press(DEVELOPING, ActionId.QUESTION_NEXT, "Next question")
-    show.narrate("Each of them takes on an action")
     say(DEVELOPING, f"Action: <@{DEVELOPING}> book an interpreter for the joint visit by Friday")
     call = say(LEAD, f"Action: <@{LEAD}> ask the school how attendance has been")
     show.narrate("@alex edits that action to add a date")
