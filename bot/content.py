@@ -13,8 +13,7 @@ from typing import Any
 
 import jinja2
 
-from bot.discussions.rules_banks import BankError, Banks, combine, merge, parse_bank, validate
-from bot.discussions.rules_banks_vocabulary import in_words
+from bot.discussions.rules_banks import BankError, Banks, combine, in_words, merge, parse_bank, validate
 from bot.kernel.rules_text import channel_link, mention, slack_date, slack_escape
 from bot.notes.rules_drafting import TEMPLATE_OPTIONS
 

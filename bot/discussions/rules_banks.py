@@ -41,6 +41,7 @@ from bot.discussions.rules_banks_shapes import (
     questions_in,
     where,
 )
+from bot.discussions.rules_banks_vocabulary import in_words
 
 __all__ = [
     "ALL_BANKS",
@@ -64,6 +65,7 @@ __all__ = [
     "UnknownEntry",
     "combine",
     "fits",
+    "in_words",
     "merge",
     "parse_bank",
     "questions_for",
