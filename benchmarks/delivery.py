@@ -41,21 +41,12 @@ from tests.journey import open_case  # noqa: E402
 OLD_PASS_SECONDS = 15
 
 
-class Unpaced(delivery._Pacing):  # noqa: SLF001 - the "before" design, for comparison only
-    def turn(self, key, rate, row_id, now):  # type: ignore[no-untyped-def]
-        return None
-
-    def hold(self, key, rate, until, now, *, refused):  # type: ignore[no-untyped-def]
-        return None
-
-
 def run(paced: bool, posts: int, folder: Path) -> dict[str, float]:
     clock = ManualClock(START)
     name = "after" if paced else "before"
     with Sandbox(database_url=f"sqlite:///{folder / f'{name}.db'}", mode="http", clock=clock) as box:
         open_case(box)
-        if not paced:
-            box.deps.slack_cache["outbox.pacing"] = Unpaced()
+        delivery.pace_calls(box.deps, on=paced)
         clock.advance(seconds=60)  # the case's own posts are long gone
         with box.deps.sessions.begin() as session:
             case = session.scalars(select(Case)).one()

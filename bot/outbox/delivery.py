@@ -203,14 +203,31 @@ class _Pacing:
             self._pacer.hold(key, rate, until, now, refused=refused)
 
 
+class _Unpaced(_Pacing):
+    """For a Slack with no rate limit to keep to: the emulator with its posting rate switched off."""
+
+    def turn(self, key: Key, rate: Rate, row_id: int, now: datetime) -> datetime | None:
+        return None
+
+    def hold(self, key: Key, rate: Rate, until: datetime, now: datetime, *, refused: int) -> None:
+        return None
+
+
 _PACING_LOCK = threading.Lock()
+_PACING = "outbox.pacing"
+
+
+def pace_calls(deps: Deps, *, on: bool) -> None:
+    """Pacing is on by default; the sandbox turns it off when its emulator has no rate limits."""
+    with _PACING_LOCK:
+        deps.slack_cache[_PACING] = _Pacing() if on else _Unpaced()
 
 
 def _pacing(deps: Deps) -> _Pacing:
     with _PACING_LOCK:
-        pacing = deps.slack_cache.get("outbox.pacing")
+        pacing = deps.slack_cache.get(_PACING)
         if not isinstance(pacing, _Pacing):
-            pacing = deps.slack_cache["outbox.pacing"] = _Pacing()
+            pacing = deps.slack_cache[_PACING] = _Pacing()
         return pacing
 
 

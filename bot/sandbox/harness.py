@@ -19,6 +19,7 @@ from bot.app import create_app
 from bot.config import Settings, ephemeral_data_keys
 from bot.deps import Deps, load_content, system_clock
 from bot.executor import TrackedExecutor
+from bot.outbox import delivery
 from bot.sandbox.ack_order import AckOrder
 from bot.sandbox.driver import Driver, HttpTransport, SocketModeTransport, Transport
 from bot.sandbox.emulator import SlackEmulator
@@ -143,6 +144,8 @@ class Sandbox:
             clock=clock,
             executor=TrackedExecutor(),
         )
+        # With the emulator's posting rate off there is no limit to keep to, so the outbox does not pace.
+        delivery.pace_calls(self.deps, on=rate_limits)
         logs.quiet_slack_libraries()
         self.app = create_app(self.deps)
         # Sandbox only: record when each request is acked, by order, against the calls it causes.

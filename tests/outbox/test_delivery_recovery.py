@@ -119,9 +119,8 @@ def posts_of(box, outbox_id: int) -> list:
 def test_a_row_that_cannot_be_built_is_dead_lettered_and_the_next_case_goes_out_in_the_same_pass(
     box, clock, monkeypatch, caplog
 ):
-    # Both cards wait behind a rate limit (the first is refused, which holds the channel for the second),
-    # so one pass then has both rows due, the bad one first.
-    box.emu.inject_error("chat.postMessage", "ratelimited", retry_after=30, times=1, channel=CASE_CHANNEL)
+    # Both cards wait behind a rate limit, so one pass then has both rows due, the bad one first.
+    box.emu.inject_error("chat.postMessage", "ratelimited", retry_after=30, times=2, channel=CASE_CHANNEL)
     open_cases(box, REFERENCE, SECOND)
     assert {ref: r.status for ref, r in cards(box).items()} == {
         REFERENCE: OutboxStatus.PENDING,
@@ -135,7 +134,7 @@ def test_a_row_that_cannot_be_built_is_dead_lettered_and_the_next_case_goes_out_
         return real_card(view, *rest)
 
     monkeypatch.setattr(cases_outbox, "case_card", over_long_for_the_first_case)
-    clock.advance(seconds=32)  # the hold, and the second card's turn after the first (paced, ~1 s)
+    clock.advance(seconds=30)
     with caplog.at_level(logging.DEBUG):
         report = deliver_due(box.deps)
 

@@ -86,7 +86,7 @@ def dm_reminders(box, user: str) -> list[dict]:
 def new_deps(box) -> Deps:
     """Another process's Deps: its own engine and pool on the same database, same settings and clock."""
     engine = make_engine(box.settings.database_url)
-    return Deps(
+    deps = Deps(
         settings=box.settings,
         engine=engine,
         sessions=make_sessions(engine),
@@ -94,6 +94,8 @@ def new_deps(box) -> Deps:
         clock=box.deps.clock,
         executor=TrackedExecutor(),
     )
+    delivery.pace_calls(deps, on=box.emu.rate_limits)  # as the sandbox's own process does
+    return deps
 
 
 def restart(box) -> None:
