@@ -74,6 +74,25 @@ def reminder_message(view: ReminderView, content: Content) -> tuple[str, list[di
     return fallback, [*sections(body), reminder_actions(view)]
 
 
+def superseded_post(view: ReminderView) -> tuple[str, list[dict[str, Any]]]:
+    """A thread reminder once its occurrence was missed and the next one took over: said plainly, with
+    only *We met offline* (it may have been held outside Slack) left to press."""
+    what = TITLE[view.kind].lower()
+    then = (
+        f" The next one, planned for {slack_date(view.next_due)}, has taken its place."
+        if view.next_due
+        else ""
+    )
+    text = (
+        f":speech_balloon: The {what} on case {slack_escape(view.reference)}, planned for "
+        f"{slack_date(view.due_at)}, wasn't held.{then} If it was held outside Slack, "
+        f"*{HELD_LABEL[view.kind]}* records it."
+    )
+    held = button(HELD_LABEL[view.kind], ActionId.REMINDER_MET, view.item_value)
+    fallback = f"{TITLE[view.kind]} for case {slack_escape(view.reference)}"
+    return fallback, [*sections(text), actions(held, block_id=f"reminder:{view.item_value}")]
+
+
 def missed_text(view: ReminderView) -> str:
     """What a reminder about a missed occurrence adds: the next one has taken its place (as on the card)."""
     held = f"If it was held outside Slack, *{HELD_LABEL[view.kind]}* records it."

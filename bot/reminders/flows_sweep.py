@@ -73,6 +73,7 @@ def _advance(deps: Deps, item_id: int, now: datetime, report: SweepReport) -> No
             item.status, item.next_check_at = ItemStatus.MISSED, None
             schedule.plan_next(deps, session, item, now, missed=True)
             repo.enqueue_card_update(session, case=case, now=now)
+            _retire_thread_post(session, case, item, now)
             report.expired += 1
             return
         if step.send is None:
@@ -101,6 +102,28 @@ def _advance(deps: Deps, item_id: int, now: datetime, report: SweepReport) -> No
             "reminder claimed",
             extra={"item_id": item.id, "level": step.send.level, "skipped": step.skipped},
         )
+
+
+def _retire_thread_post(session: Session, case: Case, item: ScheduleItem, now: datetime) -> None:
+    """Queue the re-render of this round's thread reminder (if it went out) as missed, so the thread stops
+    offering Start now, Snooze and Reschedule for a time that has passed (reminders.outbox._superseded)."""
+    if repo.slack_post(session, case_id=case.id, purpose=f"reminder:{item.id}:{item.round}") is None:
+        return
+    repo.enqueue(
+        session,
+        team_id=case.team_id,
+        case_id=case.id,
+        kind=OutboxKind.REMINDER,
+        payload={
+            "audience": "thread",
+            "user_id": "thread",
+            "item_id": item.id,
+            "level": EXPIRED,
+            "round": item.round,
+            "superseded": True,
+        },
+        now=now,
+    )
 
 
 def _claim(session: Session, item: ScheduleItem, level: int, recipients: list[str], now: datetime) -> bool:

@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.outbox.calls import Call, Cancel, Defer, Renderers, Row, in_thread, post
+from bot.outbox.calls import Call, Cancel, Defer, Renderers, Row, in_thread, post, update
 from bot.reminders import flows_schedule as schedule
 from bot.reminders import flows_sweep as reminders
-from bot.reminders.blocks import ReminderView, reminder_message
+from bot.reminders.blocks import ReminderView, reminder_message, superseded_post
 from storage import repository as repo
 from storage.models import Case, Experience, ItemKind, ItemStatus, OutboxKind, ScheduleItem
 
@@ -31,6 +31,8 @@ def wait_for_working_hours(row: Row) -> None:
 def _reminder(row: Row) -> Call:
     item = row.session.get(ScheduleItem, row.payload["item_id"])
     assert item is not None
+    if row.payload.get("superseded"):
+        return _superseded(row, item)
     if (
         # Held or replanned: nobody needs it. (A missed item's last rung still goes: it says what was missed.)
         item.status in (ItemStatus.HELD, ItemStatus.CANCELLED)
@@ -41,8 +43,24 @@ def _reminder(row: Row) -> Call:
     wait_for_working_hours(row)
     text, blocks = reminder_message(_view(row, item), row.deps.content)
     if row.payload["audience"] == "thread":
-        return Call("chat.postMessage", in_thread(row.case, text, blocks, row.metadata))
+        purpose = thread_post(item.id, item.round)  # re-rendered in place once the next one takes over
+        return Call("chat.postMessage", in_thread(row.case, text, blocks, row.metadata), remember_as=purpose)
     return Call("chat.postMessage", post(row.payload["user_id"], text, blocks, row.metadata))
+
+
+def thread_post(item_id: int, round_number: int) -> str:
+    """The SlackPost purpose of an occurrence's reminder in the case thread, for one round."""
+    return f"reminder:{item_id}:{round_number}"
+
+
+def _superseded(row: Row, item: ScheduleItem) -> Call:
+    """The missed occurrence's thread reminder, re-rendered in place: no more Start now, Snooze or
+    Reschedule for a time that has passed; what took its place, and We met offline. Cancelled when it
+    was recorded as held meanwhile (its buttons were replaced then) or moved to a new round."""
+    if item.status != ItemStatus.MISSED or item.round != row.payload["round"]:
+        raise Cancel
+    text, blocks = superseded_post(_view(row, item))
+    return update(row.session, row.case, thread_post(item.id, item.round), text, blocks)
 
 
 def _view(row: Row, item: ScheduleItem) -> ReminderView:

@@ -10,7 +10,7 @@ same minute the manager's not-held reminder falls due.
 from __future__ import annotations
 
 from bot.ids import ActionId
-from bot.sandbox.harness import DEVELOPING, LEAD, MANAGER
+from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD, MANAGER
 from storage.models import ItemStatus, ScheduleItem
 from tests.reminder_steps import (
     FIRST_DUE,
@@ -74,7 +74,14 @@ def test_a_missed_discussion_shows_on_the_card_and_the_managers_dm_offers_no_sno
     assert "hasn't been held yet" in body(dm)
     assert f"The next one, planned for {token(nz(9, 10))}" in body(dm)
 
-    # Snooze on the superseded thread reminder says why nothing can move, rather than "already dealt with".
+    # The superseded thread reminder no longer offers Start now, Snooze or Reschedule for a passed time.
+    retired = box.emu.message(CASE_CHANNEL, old_post["ts"])
+    assert controls(retired) == [ActionId.REMINDER_MET]
+    text = body(retired)
+    assert f"planned for {token(FIRST_DUE)}" in text and "wasn't held." in text
+    assert f"The next one, planned for {token(nz(9, 10))}" in text and "has taken its place" in text
+
+    # Snooze pressed on it before it changed says why nothing can move, rather than "already dealt with".
     click(box, DEVELOPING, ActionId.REMINDER_SNOOZE, old_post, selected_option="1:0:1d")
     assert "the next one has taken its place" in ephemerals(box, DEVELOPING)[-1]
     assert item(box).status == ItemStatus.MISSED
