@@ -17,7 +17,7 @@ from bot.content import Content
 from bot.discussions.rules_banks import BankError
 from bot.executor import TrackedExecutor
 from storage import crypto
-from storage.db import make_engine, make_sessions
+from storage.db import ReadOnlySession, make_engine, make_read_sessions, make_sessions
 
 
 def system_clock() -> datetime:
@@ -38,8 +38,11 @@ class Deps:
     slack_cache: dict[str, Any] = field(default_factory=dict, repr=False)
     bot_user_id: str | None = None
     _holidays: Container[date] | None = field(default=None, repr=False)
+    # Read-only sessions on the same engine: no write lock on SQLite (storage/db.py).
+    reads: sessionmaker[ReadOnlySession] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self.reads = make_read_sessions(self.engine)
         # Case text is encrypted at rest with the configured keys (storage/crypto.py): bind them to the
         # engine, so every session from it encrypts and decrypts with them.
         if self.settings.data_keys:

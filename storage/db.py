@@ -6,6 +6,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# An execution option marking a read-only engine (see make_read_sessions).
+READ_ONLY = "casebot_read_only"
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -38,7 +40,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def _sqlite_begin(connection) -> None:
     # IMMEDIATE takes the write lock at the start, so a transaction that reads and then writes can
     # never fail half-way on a stale snapshot; waiting for the lock is bounded by the busy timeout.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A read-only transaction needs no write lock: under WAL it reads its snapshot while a writer
+    # writes, so `/case list` or App Home never queues behind a sweep or a form being saved.
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _is_memory(dbapi_connection) -> bool:
@@ -49,3 +56,23 @@ def _is_memory(dbapi_connection) -> bool:
 def make_sessions(engine: Engine) -> sessionmaker[Session]:
     # expire_on_commit=False: flows read ids and fields after commit to talk to Slack.
     return sessionmaker(engine, expire_on_commit=False)
+
+
+class ReadOnlySession(Session):
+    """A session for reads only: it takes no write lock on SQLite, and refuses to write anything."""
+
+    def flush(self, objects=None) -> None:
+        if self.new or self.dirty or self.deleted:
+            raise ReadOnlyError("a read-only session was asked to write: use deps.sessions.begin()")
+        super().flush(objects)
+
+
+class ReadOnlyError(RuntimeError):
+    pass
+
+
+def make_read_sessions(engine: Engine) -> sessionmaker[ReadOnlySession]:
+    """Sessions for flows that only read (lists, views, the delivery loop's look at what is due)."""
+    return sessionmaker(
+        engine.execution_options(**{READ_ONLY: True}), class_=ReadOnlySession, expire_on_commit=False
+    )

@@ -77,7 +77,7 @@ def handle(deps: Deps, body: dict[str, Any]) -> Reply:
 
 def list_cases(deps: Deps, *, team_id: str, user_id: str) -> str:
     now = deps.clock()
-    with deps.sessions.begin() as session:
+    with deps.reads.begin() as session:
         found = repo.cases_for_user(session, team_id=team_id, slack_user_id=user_id)
         items = repo.open_items(session, case_ids=[case.id for case in found])
         return case_list(

@@ -12,7 +12,7 @@ from storage import repository as repo
 
 def view_for(deps: Deps, *, team_id: str, user_id: str) -> dict[str, Any]:
     now = deps.clock()
-    with deps.sessions.begin() as session:
+    with deps.reads.begin() as session:
         found = repo.cases_for_user(session, team_id=team_id, slack_user_id=user_id)
         items = repo.open_items(session, case_ids=[case.id for case in found])
         lines = [

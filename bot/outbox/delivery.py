@@ -64,7 +64,7 @@ def deliver_due(deps: Deps, client: WebClient | None = None, *, limit: int = 100
     client = client or deps.web_client()
     report = Report()
     now = deps.clock()
-    with deps.sessions.begin() as session:
+    with deps.reads.begin() as session:
         ids = outbox_store.due_outbox_ids(session, now=now, limit=limit)
     for message_id in ids:
         try:

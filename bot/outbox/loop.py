@@ -57,7 +57,7 @@ class DeliveryLoop:
 
     def seconds_to_next_row(self) -> float:
         now = self.deps.clock()
-        with self.deps.sessions() as session:
+        with self.deps.reads() as session:
             due = outbox_store.next_due_at(session)
         if due is None:
             return self.idle
