@@ -124,6 +124,8 @@ def test_an_edited_message_prints_only_what_changed():
     ]
     after = ["== Case X ==", "Next discussion: Wed 9 Dec", "Case status: open"]
     assert changes(before, after) == ["+ Next discussion: Wed 9 Dec", "− Overdue: Wed 2 Dec"]
+    assert changes(["Time to meet", "Planned Wed  [Start]"], ["It was not held."]) == ["+ It was not held."]
+    assert changes(after, after) == []
 
 
 def test_buttons_follow_their_text_and_short_bullets_share_a_line():

@@ -207,10 +207,13 @@ def changes(before: list[str], after: list[str]) -> list[str]:
     """What changed between two versions of a message: "+ " lines added or rewritten, "− " lines gone.
 
     A rewritten line shows only its new wording (the old one was printed before), and not at all when
-    all that changed is that something at its end went (buttons, once they are done with).
+    all that changed is that something at its end went (buttons, once they are done with). A message
+    rewritten through shows only what it says now.
     """
     shown: list[str] = []
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    if before != after and not any(op == "equal" for op, *_ in matcher.get_opcodes()):
+        return ["+ " + line for line in after]  # rewritten through: what it says now is what matters
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
             continue
