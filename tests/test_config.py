@@ -133,8 +133,13 @@ def test_the_readmes_question_bank_example_loads(tmp_path):
     from bot.content import BANKS, load_banks
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    (example,) = re.findall(r"```toml\n(.*?)```", readme, flags=re.DOTALL)
-    (tmp_path / "questions.toml").write_text(example)
+    examples = {
+        m[1]: m[0] for m in re.findall(r"```toml\n(# my-banks/(\S+)\n.*?)```", readme, flags=re.DOTALL)
+    }
+    assert set(examples) == {"questions.toml", "words.toml"}
+    for name, example in examples.items():
+        (tmp_path / name).write_text(example)
     banks = load_banks([BANKS, tmp_path])
     assert banks.questions["risk.our_tool"].lens == "risk"
     assert [s.id for s in banks.frameworks["team_huddle"].stages] == ["now", "next"]
+    assert banks.vocabulary["child"] == "mokopuna"
