@@ -1,6 +1,6 @@
 """What must be true of a note's text before it is signed off. Pure: no I/O, no clock.
 
-- No placeholder of the draft is left: a field still reading "…" ("Decided by: …", "Resolved or
+- No placeholder of the draft is left: a field still reading "…" ("decided by: …", "Resolved or
   escalated: …", "source: …"), or a line of the draft's "To sort" heading. Signing off a note that says
   "decided by: …" would record that nobody knows who decided.
 - The child's voice and lived experience is never missing: if the child was not seen, the recorder says

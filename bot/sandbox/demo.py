@@ -239,7 +239,7 @@ def _signed(view: dict) -> dict[str, str]:
     drafted = next(b for b in view["blocks"] if b.get("block_id") == decisions)["element"]
     return {
         section_block("childs_voice"): CHILDS_VOICE,
-        decisions: drafted.get("initial_value", "").replace("Decided by: …", "Decided by: @alex and @sam"),
+        decisions: drafted.get("initial_value", "").replace("decided by: …", "decided by: @alex and @sam"),
     }
 
 

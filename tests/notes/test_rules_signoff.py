@@ -8,7 +8,7 @@ CHILD = "She told her teacher she likes staying at Nana's."
 
 
 def test_the_drafts_placeholders_are_found_wherever_they_are_left():
-    assert signoff.placeholders("• Stay with Nana (noted by @Sam)\n  Decided by: …") == ["Decided by: …"]
+    assert signoff.placeholders("• Stay with Nana (noted by @Sam; decided by: …)") == ["decided by: …"]
     assert signoff.placeholders("• Dad thinks so (raised by @Alex)\n  Resolved or escalated: …") == [
         "Resolved or escalated: …"
     ]
@@ -26,9 +26,9 @@ def test_filled_in_text_and_ordinary_ellipses_are_not_placeholders():
 
 
 def test_sign_off_is_refused_next_to_each_field_with_a_placeholder():
-    found = signoff.problems({"decisions": "• Stay (noted by @Sam)\n  Decided by: …", "childs_voice": CHILD})
+    found = signoff.problems({"decisions": "• Stay (noted by @Sam; decided by: …)", "childs_voice": CHILD})
     assert list(found) == ["decisions"]
-    assert found["decisions"].startswith('Fill in or take out "Decided by: …" before signing off')
+    assert found["decisions"].startswith('Fill in or take out "decided by: …" before signing off')
 
 
 def test_the_childs_voice_is_required_but_not_seeing_the_child_can_be_said():

@@ -479,19 +479,19 @@ def test_sign_off_is_refused_without_the_childs_voice_or_with_a_placeholder_left
     card = discussed(box)
     view = summary_form(box, DEVELOPING)
     decisions = block(view, section_block("decisions"))["element"]["initial_value"]
-    assert "Decided by: …" in decisions
+    assert "decided by: …)" in decisions
     assert not block(view, section_block("childs_voice"))["optional"]
 
     errors = box.driver.submit(DEVELOPING, view, {}).json["errors"]
     assert "Not seen since" in errors[section_block("childs_voice")]
-    assert errors[section_block("decisions")].startswith('Fill in or take out "Decided by: …"')
+    assert errors[section_block("decisions")].startswith('Fill in or take out "decided by: …"')
     assert rows(box, Note) == []
 
     sign(box, DEVELOPING, view, {section_block("decisions"): decisions.replace("…", "Alex and Sam")})
     (version,) = rows(box, NoteVersion)
     texts = {s["key"]: s["text"] for s in version.sections}
     assert texts["childs_voice"] == CHILD
-    assert "Decided by: Alex and Sam" in texts["decisions"] and ": …" not in str(version.sections)
+    assert "decided by: Alex and Sam)" in texts["decisions"] and ": …" not in str(version.sections)
     (said,) = [t for t in thread_texts(box, card) if "saved the summary" in t]
     # the action's owner and date are said once, in their own words, not again inside its text
     assert f"• ask school about attendance (<@{DEVELOPING}>, by Fri 4 Dec 2026)" in said
