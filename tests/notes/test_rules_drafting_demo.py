@@ -4,6 +4,7 @@ The facts are the demo's questions and replies as the flow hands them over: the 
 "numbers differ" scaling question (lens "risk"), and its replies are an action each and a learning point.
 """
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -142,3 +143,18 @@ def test_unmarked_keeps_only_what_was_not_marked():
     assert unmarked(text) == "We talked it through.\n\nThen we stopped."
     assert unmarked("*Action:* <@U1> ring school by Friday") == ""
     assert unmarked("No decision: yet, we think") == "No decision: yet, we think"
+
+
+def test_told_items_have_their_own_section_and_urgent_ones_are_drafted_under_risk():
+    told = Item("told", "we told mum the plan is reviewed in four weeks", SAM)
+    urgent = Item("urgent", "dad was seen at the school gate despite the order", ALEX)
+    d = draft(
+        replace(DEMO, items=(*DEMO.items, told, urgent)), names=NAMES, tz=AUCKLAND, render=draft_renderer()
+    )
+    s = {x.key: x.text for x in d.sections}
+    assert d.section("told").title == "What we told the child or family"
+    assert s["told"] == "• we told mum the plan is reviewed in four weeks (told by @Sam)"
+    assert "we told mum" not in s["happened"]
+    assert s["risk"].startswith(
+        "• Urgent concern: dad was seen at the school gate despite the order (raised by @Alex)"
+    )
