@@ -121,7 +121,7 @@ def agreement_post(case: CaseView, content: Content) -> tuple[str, list[dict[str
         manager_id=case.manager_id,
         reasons=[terms.REASONS.get(r, r) for r in a.reasons],
         matrix=[(label, _who(a.responsibilities.get(key))) for key, label in terms.RESPONSIBILITIES.items()],
-        discussion=_cadence(a),
+        discussion=_cadence(a) + _induction_note(case.induction_until),
         recorder=terms.recorder_label(a.recorder),
         supervision=terms.SUPERVISION_FREQUENCIES.get(a.supervision_frequency, a.supervision_frequency),
         learning_goals=a.learning_goals,
@@ -236,6 +236,11 @@ def _cadence(a: AgreementView) -> str:
     if a.discussion_time:
         when.append(f"at {a.discussion_time}")
     return " ".join([base, *when])
+
+
+def _induction_note(until: date | None) -> str:
+    """The agreement's cadence runs after the developing worker's weekly induction discussions (if any)."""
+    return f" (weekly until {until.day} {until:%b %Y} while the developing worker is new)" if until else ""
 
 
 def _who(value: str | None) -> str:

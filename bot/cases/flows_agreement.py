@@ -7,6 +7,7 @@ from bot.cases.presenters import case_view
 from bot.deps import Deps
 from bot.kernel import access, people
 from bot.kernel import rules_permissions as permissions
+from bot.reminders import flows_schedule as schedule
 from storage import repository as repo
 from storage.models import Agreement, AgreementAcceptance, OutboxKind
 
@@ -75,5 +76,6 @@ def show_agreement(deps: Deps, *, team_id: str, user_id: str, case_id: int) -> s
             access.deny(session, case, user_id=user_id, action="agreement.view", now=now)
             return "Only the case's co-workers, its manager and administrators can see its agreement."
         access.record(session, case, user_id=user_id, action="agreement.view", now=now)
-        _text, blocks = agreement_post(case_view(case), deps.content)
+        view = case_view(case, induction_until=schedule.induction_until(deps, case, now))
+        _text, blocks = agreement_post(view, deps.content)
         return blocks[:1]

@@ -35,7 +35,9 @@ def _card(row: Row) -> Call:
 
 def _agreement(row: Row) -> Call:
     case = row.case
-    view = case_view(case, items=repo.open_items(row.session, case_ids=[case.id]), now=row.now, notes=None)
+    items = repo.open_items(row.session, case_ids=[case.id])
+    induction = schedule.induction_until(row.deps, case, row.now)
+    view = case_view(case, items=items, now=row.now, notes=None, induction_until=induction)
     text, blocks = agreement_post(view, row.deps.content)
     purpose = f"agreement:{row.payload['agreement_id']}"
     if row.kind == OutboxKind.POST_AGREEMENT:

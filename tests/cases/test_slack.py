@@ -97,6 +97,12 @@ def test_the_card_of_a_case_with_a_developing_worker_says_discussions_are_weekly
     assert "Discussions: weekly until 6 Jan 2027 (induction), then fortnightly on Wednesdays at 10:00" in (
         terms_line
     )
+    agreement = sandbox.emu.thread(CASE_CHANNEL, card["ts"])[1]
+    text = "\n".join(b["text"]["text"] for b in agreement["blocks"] if b["type"] == "section")
+    assert (
+        "fortnightly on Wednesdays at 10:00 (weekly until 6 Jan 2027 while the developing worker is new)"
+        in text
+    )
 
 
 def test_agree_buttons_record_agreement_and_rerender_the_card_in_place(sandbox):
