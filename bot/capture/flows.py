@@ -22,7 +22,7 @@ from bot.concerns import flows as concerns
 from bot.concerns.blocks import not_on_case_answer
 from bot.deps import Deps
 from bot.kernel import access
-from bot.reminders import flows_schedule as schedule
+from bot.kernel.zones import zone
 from storage import discussions as store
 from storage import repository as repo
 from storage.models import (
@@ -83,7 +83,7 @@ def _marks(
     deps: Deps, session: Session, team_id: str, author: str, text: str, now: datetime
 ) -> list[Captured]:
     person = repo.get_person(session, team_id=team_id, slack_user_id=author)
-    return capture.parse_message(text, now=now, tz=schedule.zone(deps, person))
+    return capture.parse_message(text, now=now, tz=zone(deps, person))
 
 
 def _not_stored(
@@ -143,7 +143,7 @@ def _capture_lines(
     """Items from the message's prefixed lines; lines no longer there (after an edit) are withdrawn.
     Returns what to tell the author now (an urgent concern's advice), if anything."""
     person = repo.get_person(session, team_id=case.team_id, slack_user_id=row.author_id)
-    found = capture.parse_message(row.text or "", now=now, tz=schedule.zone(deps, person))
+    found = capture.parse_message(row.text or "", now=now, tz=zone(deps, person))
     told = None
     for index, captured in enumerate(found):
         key = f"line:{row.ts}:{index}"
@@ -190,9 +190,7 @@ def _edited(deps: Deps, team_id: str, event: dict[str, Any], event_id: str) -> A
         person = repo.get_person(session, team_id=team_id, slack_user_id=row.author_id)
         for item in store.items_of_message(session, message_id=row.id):
             if item.source != "prefix" and item.withdrawn_at is None:
-                marked = capture.capture_as(
-                    Kind(item.kind.value), row.text, now=now, tz=schedule.zone(deps, person)
-                )
+                marked = capture.capture_as(Kind(item.kind.value), row.text, now=now, tz=zone(deps, person))
                 item.text, item.owner_ids, item.due, item.updated_at = (
                     marked.text,
                     list(marked.owner_ids),

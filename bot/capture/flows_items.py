@@ -19,7 +19,7 @@ from bot.concerns import flows as concerns
 from bot.deps import Deps
 from bot.kernel import thread
 from bot.kernel.rules_text import mention
-from bot.reminders import flows_schedule as schedule
+from bot.kernel.zones import zone
 from storage import discussions as store
 from storage import repository as repo
 from storage.models import CapturedItem, CaptureKind, Case, Discussion, ThreadMessage
@@ -110,6 +110,6 @@ def mark(
     now: datetime,
 ) -> str | None:
     person = repo.get_person(session, team_id=case.team_id, slack_user_id=row.author_id)
-    marked = capture.capture_as(kind, row.text or "", now=now, tz=schedule.zone(deps, person))
+    marked = capture.capture_as(kind, row.text or "", now=now, tz=zone(deps, person))
     key = f"mark:{row.ts}:{kind.value}"
     return upsert(deps, session, case, discussion, row, key, source, marked, by, now)

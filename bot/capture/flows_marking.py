@@ -16,7 +16,7 @@ from bot.deps import Deps
 from bot.discussions import blocks
 from bot.ids import Block
 from bot.kernel import access
-from bot.reminders import flows_schedule as schedule
+from bot.kernel.zones import zone
 from storage import discussions as store
 from storage import repository as repo
 from storage.models import Discussion, DiscussionStatus, ThreadMessage
@@ -87,7 +87,7 @@ def shortcut(deps: Deps, client: WebClient, body: dict[str, Any]) -> Answer | No
         if row is None:
             row = store_reply(deps, session, case, discussion, message, now)[0]
         assert row is not None
-        found = capture.parse_message(row.text or "", now=now, tz=schedule.zone(deps, None))
+        found = capture.parse_message(row.text or "", now=now, tz=zone(deps, None))
         row_id, preselected = row.id, found[0].kind.value if found else None
     client.views_open(
         trigger_id=body["trigger_id"], view=blocks.kind_modal(message_id=row_id, preselected=preselected)

@@ -20,6 +20,7 @@ from bot.ids import Block
 from bot.kernel import access, people
 from bot.kernel import rules_permissions as permissions
 from bot.kernel.rules_conversations import is_direct_message
+from bot.kernel.rules_permissions import UserFacts
 from bot.reminders import flows_schedule as schedule
 from storage import repository as repo
 from storage.models import (
@@ -147,7 +148,7 @@ def _agreement_errors(
         in_use = (
             repo.open_case_with_reference(session, team_id=sub.team_id, reference=form.reference) is not None
         )
-    waiting = {u: agreements.UserFacts(exists=True) for u in [*cached.unknown, *cached.busy]}
+    waiting = {u: UserFacts(exists=True) for u in [*cached.unknown, *cached.busy]}
     errors = agreements.validate(
         form,
         today=now.date(),

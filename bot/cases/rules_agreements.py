@@ -12,6 +12,7 @@ from dateutil.rrule import rrulestr
 
 from bot.cases.rules_references import reference_problem
 from bot.ids import Block
+from bot.kernel.rules_permissions import UserFacts
 
 REASONS = {
     "complexity": "The case is particularly complex",
@@ -67,15 +68,6 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 DEFAULT_REVIEW = relativedelta(months=3)
 LATEST_REVIEW = relativedelta(years=2)
 _EVERY = re.compile(r"^every\s+(\d{1,2})\s+(day|week|month)s?$", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class UserFacts:
-    """What Slack told us about a user the manager picked."""
-
-    exists: bool
-    is_bot: bool = False
-    deleted: bool = False
 
 
 # The terms an agreement version records; the form, the stored row and the view share these names.

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.deps import Deps
 from bot.kernel import people
 from bot.kernel import rules_permissions as permissions
-from bot.reminders import flows_schedule as schedule
+from bot.kernel.zones import today_for
 from storage import discussions as store
 from storage import repository as repo
 from storage.models import Case
@@ -50,7 +50,7 @@ def may_take_part(deps: Deps, session: Session, case: Case, *, user_id: str, now
     """Members, the manager, admins, and anyone covering a member's leave."""
     who = people.actor(session, deps.settings, team_id=case.team_id, user_id=user_id)
     covering = repo.covered_by(
-        session, cover_slack_user_id=user_id, team_id=case.team_id, day=schedule.today_for(deps, None, now)
+        session, cover_slack_user_id=user_id, team_id=case.team_id, day=today_for(deps, None, now)
     )
     return permissions.can_act_on_reminder(
         who,

@@ -11,10 +11,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot.cases.rules_agreements import UserFacts
 from bot.config import Settings
-from bot.deps import Deps
-from bot.kernel.rules_permissions import Actor
+from bot.deps import Clients, Deps, NotInstalled, pick
+from bot.kernel.rules_permissions import Actor, UserFacts
 from storage import repository as repo
 from storage.models import Person, Role
 
@@ -174,25 +173,32 @@ def remember_time_zones(
 ZONE_TTL = timedelta(days=1)
 
 
-def refresh_zones(deps, client: WebClient, *, now: datetime, limit: int = 50) -> int:
+def refresh_zones(deps, client: Clients, *, now: datetime, limit: int = 50) -> int:
     """Re-read time zones (and deactivation) from users.info for people on open cases, at most daily.
 
     People move, travel and change their Slack time zone; reminders follow the zone Slack has now.
+    Each team's people are looked up with that team's own client (a team no longer installed: skipped).
     """
     with deps.sessions.begin() as session:
-        stale = {
-            p.slack_user_id: p.id
+        needing = [
+            (p.team_id, p.slack_user_id, p.id)
             for p in repo.people_needing_zone(session, older_than=now - ZONE_TTL, limit=limit)
-        }
-    if not stale:
-        return 0
-    found = look_up_users(client, list(stale), deps=deps, now=now)
-    with deps.sessions.begin() as session:
-        for user_id, (facts, tz) in found.items():
-            person = session.get(Person, stale[user_id])
-            assert person is not None
-            person.tz_fetched_at = now  # also when the lookup failed: try again tomorrow, not every sweep
-            if facts.exists:
-                person.tz = tz or person.tz
-                person.deactivated = facts.deleted
-    return len(found)
+        ]
+    refreshed = 0
+    for team_id in dict.fromkeys(team for team, _user, _id in needing):
+        try:
+            team_client = pick(client, team_id)
+        except NotInstalled:
+            continue
+        stale = {user_id: person_id for team, user_id, person_id in needing if team == team_id}
+        found = look_up_users(team_client, list(stale), deps=deps, now=now)
+        with deps.sessions.begin() as session:
+            for user_id, (facts, tz) in found.items():
+                person = session.get(Person, stale[user_id])
+                assert person is not None
+                person.tz_fetched_at = now  # also when the lookup failed: try again tomorrow, not every sweep
+                if facts.exists:
+                    person.tz = tz or person.tz
+                    person.deactivated = facts.deleted
+        refreshed += len(found)
+    return refreshed

@@ -7,6 +7,15 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class UserFacts:
+    """What Slack told us about a user someone picked (a co-worker, a cover)."""
+
+    exists: bool
+    is_bot: bool = False
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
 class Actor:
     user_id: str
     is_admin: bool

@@ -10,13 +10,12 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.kernel.blocks import sections
-from bot.reminders.blocks import note as note_blocks
 from storage import repository as repo
 from storage.models import Case, OutboxKind
 
 
 def note(session: Session, case: Case, text: str, now: datetime, blocks: list | None = None) -> None:
-    text, blocks = (text, blocks) if blocks else note_blocks(text)
+    blocks = blocks or sections(text)  # a long note is split over sections (see blocks.split_text)
     repo.enqueue(
         session,
         team_id=case.team_id,

@@ -156,11 +156,6 @@ def answered(original_blocks: list[dict[str, Any]], note: str) -> list[dict[str,
     return [*kept, context(note)]
 
 
-def note(text: str) -> tuple[str, list[dict[str, Any]]]:
-    """A note in the case thread, split over sections if it is long (see elements.split_text)."""
-    return text, sections(text)
-
-
 def held_after_all_text(user_id: str, kind: str, due_at: datetime) -> str:
     """A missed occurrence recorded as held after all (it met outside Slack); the next one stays planned."""
     return (

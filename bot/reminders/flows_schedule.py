@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.kernel.rules_working_time import Leave as LeaveSpan
 from bot.kernel.rules_working_time import WorkCalendar
+from bot.kernel.zones import today_for, zone  # noqa: F401 - today_for: the plan's callers use schedule.today_for
 from bot.reminders.rules import Thresholds
 from bot.reminders.rules_cadence import (
     Cadence,
@@ -46,15 +46,6 @@ def thresholds(deps: Deps) -> Thresholds:
         remind_after=deps.settings.remind_after_working_days,
         escalate_after=deps.settings.escalate_after_working_days,
     )
-
-
-def zone(deps: Deps, person: Person | None) -> ZoneInfo:
-    """The person's Slack time zone (cached from users.info), or the configured default."""
-    name = (person.tz if person else None) or deps.settings.default_timezone
-    try:
-        return ZoneInfo(name)
-    except (ValueError, KeyError):
-        return ZoneInfo(deps.settings.default_timezone)
 
 
 def calendar(deps: Deps, person: Person | None, leave: Iterable[Leave] = ()) -> WorkCalendar:
@@ -177,7 +168,3 @@ def _next_due(deps: Deps, case: Case, agreement: Agreement, kind: ItemKind, *, a
 
 def local_time_of(deps: Deps, case: Case, at: datetime):
     return at.astimezone(case_calendar(deps, case).tz).time()
-
-
-def today_for(deps: Deps, person: Person | None, now: datetime) -> date:
-    return now.astimezone(zone(deps, person)).date()

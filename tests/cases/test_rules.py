@@ -2,10 +2,11 @@ from datetime import date
 
 import pytest
 
-from bot.cases.rules_agreements import AgreementForm, UserFacts, custom_recurrence_problem, validate
+from bot.cases.rules_agreements import AgreementForm, custom_recurrence_problem, validate
 from bot.cases.rules_references import looks_like_name, reference_problem
 from bot.config import DEFAULT_REFERENCE_PATTERN
 from bot.ids import Block
+from bot.kernel.rules_permissions import UserFacts
 
 TODAY = date(2026, 11, 24)
 PEOPLE = {"U1": UserFacts(True), "U2": UserFacts(True), "U3": UserFacts(True)}

@@ -17,9 +17,10 @@ from bot.discussions.blocks import (
     started_text,
 )
 from bot.discussions.rules_banks import NAME_MAX, ROLES_MAX, TEXT_MAX, TITLE_MAX
+from bot.kernel.blocks import sections
 from bot.kernel.rules_text import slack_escape
 from bot.notes.blocks_timeliness import RecordReminderView, record_reminder
-from bot.reminders.blocks import ReminderView, note, reminder_message
+from bot.reminders.blocks import ReminderView, reminder_message
 from bot.sandbox.validation import message_errors, view_errors
 
 AT = datetime(2026, 11, 26, 4, 0, tzinfo=UTC)
@@ -85,8 +86,8 @@ def test_a_late_summary_reminder_carried_for_nine_is_one_slack_accepts(content):
 
 def test_a_long_thread_note_is_split_not_refused():
     text = started_text(TEAM[0], "x" * NAME_MAX, "&" * 300, tuple("r" * NAME_MAX for _ in range(ROLES_MAX)))
-    assert message_errors(note(text)[1]) == []
-    _, blocks = note("& " * 4000)
+    assert message_errors(sections(text)) == []
+    blocks = sections("& " * 4000)
     assert message_errors(blocks) == [] and len(blocks) > 1
 
 
