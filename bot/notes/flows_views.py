@@ -159,7 +159,7 @@ def submit_amend(deps: Deps, body: dict[str, Any]) -> dict[str, str] | None:
         if sections == record.current.sections:
             return {Block.AMEND_REASON: "Nothing in the note has changed. Edit a section, or press Back."}
         today = now.astimezone(summary_draft.tz_for(deps, session, case, user_id)).date()
-        checked = Submitted({s.key: s.text for s in sections}, (), None, form.keep)
+        checked = Submitted({s.key: s.text for s in sections if s.key != PEOPLE}, (), None, form.keep)
         found = findings(checked, today, deps.settings.reference_pattern, deps.settings.holiday_country)
         if errors := unconfirmed_errors(session, team_id, view["id"], found, keep=form.keep, now=now):
             return errors

@@ -542,3 +542,18 @@ def test_told_shared_and_names_are_kept_as_the_record_needs_them(sandbox):
     assert [e["with_whom"] for e in sharing["entries"]] == ["the school", "the health visitor"]
     assert sharing["entries"][1]["consent"] == "given" and sharing["entries"][0]["decided_by"].startswith("@")
     assert any(r["key"] == "told" for r in rest)
+
+    # an amendment keeps who took part and the sharing decisions as signed
+    box.driver.slash(LEAD, "notes 1", CASE_CHANNEL)
+    (note_view,) = note_views_for(box, LEAD)
+    amend = next(e for b in note_view["blocks"] if b["type"] == "actions" for e in b["elements"])
+    box.driver.click(LEAD, ActionId.NOTE_AMEND, amend["value"], view=note_view)
+    (form,) = [v for v in box.emu.open_views_for(LEAD) if v.get("callback_id") == CallbackId.AMEND]
+    changed = {
+        Block.AMEND_REASON: "Added the visit",
+        section_block("happened"): "Home visit on Monday; calm.",
+    }
+    box.driver.submit(LEAD, form, changed)
+    first, second = sorted(rows(box, NoteVersion), key=lambda v: v.version)
+    assert second.sections[0] == first.sections[0]
+    assert [r for r in second.sections if r["key"] == "sharing"] == [sharing]
