@@ -14,6 +14,8 @@ class Sub(StrEnum):
     RECORD = "record"
     NOTES = "notes"
     EXPORT = "export"
+    OVERDUE = "overdue"
+    DIGEST = "digest"
 
 
 class CallbackId(StrEnum):

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.cases import flows as cases
 from bot.cases.blocks import case_list, help_message
 from bot.cases.presenters import case_line
+from bot.commands import flows_overdue as overdue
 from bot.commands.rules import parse
 from bot.deps import Deps
 from bot.discussions import flows as discussions
@@ -67,6 +68,8 @@ def handle(deps: Deps, body: dict[str, Any]) -> Reply:
             deps, team_id=team_id, user_id=user_id, channel_id=channel_id, args=invocation.args
         )
         return Reply(text=text, then=lambda _client: delivery.deliver_due(deps))
+    if invocation.sub == Sub.OVERDUE:
+        return Reply(text=overdue.overdue(deps, team_id=team_id, user_id=user_id))
     if invocation.sub == Sub.ADMIN:
         return Reply(text=admin(deps, team_id=team_id, user_id=user_id, args=invocation.args))
     text = help_message(deps.content, deps.settings.command)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
@@ -17,11 +16,11 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from bot.drift.rules import (
     ActionFact,
+    CaseDrift,
     CaseFacts,
     DisagreementFact,
     DiscussionFact,
     ItemFact,
-    Signal,
     Thresholds,
     signals,
 )
@@ -46,16 +45,6 @@ from storage.models import (
 from storage.vocabulary import CaptureKind
 
 HISTORY_WEEKS = 13  # the longest look-back any signal needs (and the digest's 12 weeks of history)
-
-
-@dataclass(frozen=True)
-class CaseDrift:
-    facts: CaseFacts
-    signals: tuple[Signal, ...]
-
-    @property
-    def attention(self) -> int:
-        return sum(s.weight for s in self.signals)
 
 
 def cases_for(session: Session, *, team_id: str, person: Person, managed: bool) -> Sequence[Case]:

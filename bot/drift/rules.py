@@ -295,6 +295,16 @@ SIGNALS: tuple[Callable[[CaseFacts, datetime, Thresholds], list[Signal]], ...] =
 )
 
 
+@dataclass(frozen=True)
+class CaseDrift:
+    facts: CaseFacts
+    signals: tuple[Signal, ...]
+
+    @property
+    def attention(self) -> int:
+        return sum(s.weight for s in self.signals)
+
+
 def signals(facts: CaseFacts, now: datetime, t: Thresholds) -> list[Signal]:
     return [s for rule in SIGNALS for s in rule(facts, now, t)]
 
