@@ -60,9 +60,6 @@ def schedule_view(
     )
 
 
-_DAY = timedelta(days=1)
-
-
 def _missed(recent: Sequence[ScheduleItem]) -> tuple[DueItem, ...]:
     """Missed occurrences after the latest held one of the same kind, in date order."""
     held: dict[ItemKind, datetime] = {}

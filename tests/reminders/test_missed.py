@@ -12,6 +12,7 @@ from __future__ import annotations
 from bot.ids import ActionId
 from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD, MANAGER
 from storage.models import ItemStatus, ScheduleItem
+from tests.discussion_steps import current as current_question
 from tests.reminder_steps import (
     FIRST_DUE,
     body,
@@ -22,6 +23,7 @@ from tests.reminder_steps import (
     item,
     nz,
     pass_at,
+    reminder_posts,
     rows,
     schedule_lines,
     thread_texts,
@@ -108,3 +110,17 @@ def test_we_met_offline_on_the_missed_discussions_dm_records_it_held_and_keeps_t
     assert [i.id for i in rows(box, ScheduleItem) if i.kind.value == "discussion"] == [1, following.id]
     assert "Not held" not in schedule_lines(box, card)
     assert any("was held outside Slack" in t for t in thread_texts(box, card))
+
+
+def test_the_missed_line_stays_until_a_later_discussion_is_held(http_sandbox):
+    box = http_sandbox
+    card, _post = due_now(box)
+    pass_at(box, nz(9, 10))
+    assert "*Not held:*" in schedule_lines(box, card)
+    new_post = reminder_posts(box, card)[-1]
+    click(box, LEAD, ActionId.REMINDER_START, new_post)
+    box.driver.submit(LEAD, box.emu.open_views_for(LEAD)[-1], {})
+    assert "*Not held:*" in schedule_lines(box, card), "under way is not yet held"
+    click(box, DEVELOPING, ActionId.QUESTION_WRAP_UP, current_question(box, card))
+    assert "*Not held:*" not in schedule_lines(box, card)
+    assert item(box).status == ItemStatus.MISSED  # still a fact in the record, just no longer on the card
