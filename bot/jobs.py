@@ -18,6 +18,7 @@ from bot import renderers
 from bot.concerns import flows_sweep as concerns
 from bot.deps import Deps
 from bot.follow_ups import flows_sweep as follow_ups
+from bot.home import flows as home
 from bot.kernel import people
 from bot.notes import flows_export as export
 from bot.notes import flows_retention as retention
@@ -55,5 +56,6 @@ def run_pass(deps: Deps, client: WebClient | None = None) -> PassReport:
     purged = retention.sweep(deps)
     followed = follow_ups.sweep(deps)
     files = export.sweep_files(deps, client)
+    home.refresh(deps)  # App Home tabs showing a case that changed: one publish per person
     delivered = delivery.deliver_due(deps, client)
     return PassReport(refreshed, swept, delivered, late, purged, followed, files, urgent)

@@ -6,11 +6,12 @@ from bot.cases import outbox as cases
 from bot.concerns import outbox as concerns
 from bot.discussions import outbox as discussions
 from bot.follow_ups import outbox as follow_ups
+from bot.home import outbox as home
 from bot.notes import outbox as notes
 from bot.outbox.calls import RENDERERS
 from bot.reminders import outbox as reminders
 
-FEATURES = (cases, discussions, reminders, notes, follow_ups, concerns)
+FEATURES = (cases, discussions, reminders, notes, follow_ups, concerns, home)
 
 
 def wire() -> None:

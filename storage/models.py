@@ -110,6 +110,8 @@ class OutboxKind(enum.StrEnum):
     ACTION_CANNOT_NOTICE = "action_cannot_notice"
     # concerns: an urgent concern's alert DM to one person in its chain
     URGENT_ALERT = "urgent_alert"
+    # home: a person's App Home, published again when a case it shows changed (coalesced per person)
+    PUBLISH_HOME = "publish_home"
 
 
 class ItemKind(enum.StrEnum):

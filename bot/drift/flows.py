@@ -26,6 +26,7 @@ from bot.drift.rules import (
 )
 from storage.models import (
     ActionStatus,
+    Agreement,
     CapturedItem,
     Case,
     CaseMember,
@@ -58,7 +59,7 @@ def cases_for(session: Session, *, team_id: str, person: Person, managed: bool) 
         .where(Case.team_id == team_id, Case.status == CaseStatus.OPEN, where)
         .options(
             selectinload(Case.members).selectinload(CaseMember.person),
-            selectinload(Case.agreements),
+            selectinload(Case.agreements).selectinload(Agreement.acceptances),
             selectinload(Case.manager),
         )
         .order_by(Case.id)

@@ -10,3 +10,4 @@ def register(app, deps: Deps) -> None:
                 user_id=event["user"],
                 view=home.view_for(deps, team_id=body["team_id"], user_id=event["user"]),
             )
+            home.opened(deps, team_id=body["team_id"], user_id=event["user"])

@@ -1,0 +1,75 @@
+"""App Home as people see it: published on app_home_opened, refreshed once a pass when a case changes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot import jobs
+from bot.ids import ActionId
+from bot.sandbox import payloads
+from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD, MANAGER
+from storage.models import ActionStatus, NoteAction
+from tests.follow_up_builder import Wanted, add_actions
+from tests.journey import open_case
+from tests.reminder_steps import body, rows
+
+REFERENCE = "CASE-2026-014"
+
+
+def open_home(box, user: str) -> dict:
+    box.driver.event(payloads.app_home_opened_event(user_id=user, channel_id=f"D{user[1:]}"))
+    return box.emu.home_views[user]
+
+
+def publishes(box, user: str) -> int:
+    return sum(1 for c in box.emu.calls_to("views.publish") if c.params.get("user_id") == user)
+
+
+def agree(box, person: str, card: dict) -> None:
+    agreement = box.emu.thread(CASE_CHANNEL, card["ts"])[1]
+    value = next(
+        b["accessory"]["value"]
+        for b in agreement["blocks"]
+        if b.get("accessory", {}).get("value", "").endswith(person)
+    )
+    box.driver.click(person, ActionId.AGREE, value=value, message=agreement, channel_id=CASE_CHANNEL)
+
+
+def test_worker_and_manager_views_and_one_refresh_a_pass_for_many_changes(sandbox):
+    card = open_case(sandbox)
+    lead = body(open_home(sandbox, LEAD))
+    assert "*Agreements waiting for your confirmation*" in lead
+    assert f"*{REFERENCE}* agreement version 1: <" in lead
+    assert f"• *{REFERENCE}* in <#{CASE_CHANNEL}>" in lead and ": lead. Next discussion <!date^" in lead
+    manager = body(open_home(sandbox, MANAGER))
+    assert "*Team view*: 1 open case, 0 with drift signals" in manager
+    assert f"*{REFERENCE}* in <#{CASE_CHANNEL}>" in manager
+
+    before = {u: publishes(sandbox, u) for u in (LEAD, MANAGER, DEVELOPING)}
+    agree(sandbox, LEAD, card)
+    agree(sandbox, DEVELOPING, card)  # two changes to the case before the pass
+    jobs.run_pass(sandbox.deps)
+    after = {u: publishes(sandbox, u) for u in (LEAD, MANAGER, DEVELOPING)}
+    assert after == {LEAD: before[LEAD] + 1, MANAGER: before[MANAGER] + 1, DEVELOPING: 0}
+    assert "Agreements waiting" not in body(sandbox.emu.home_views[LEAD])
+    jobs.run_pass(sandbox.deps)  # nothing changed since: nothing published
+    assert {u: publishes(sandbox, u) for u in (LEAD, MANAGER, DEVELOPING)} == after
+
+
+def test_done_on_the_home_tab_closes_the_action_and_the_tab_drops_it(http_sandbox, clock):
+    open_case(http_sandbox)
+    (action_id,) = add_actions(http_sandbox, Wanted(LEAD, due=date(2026, 11, 30)))
+    home = open_home(http_sandbox, LEAD)
+    assert f"Action 1 of note 1 on *{REFERENCE}*: due Mon 30 Nov" in body(home)
+    done = next(
+        e
+        for b in home["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == ActionId.ACTION_DONE
+    )
+    http_sandbox.driver.click(LEAD, ActionId.ACTION_DONE, value=done["value"], view=home)
+    (action,) = rows(http_sandbox, NoteAction, id=action_id)
+    assert action.status == ActionStatus.DONE
+    jobs.run_pass(http_sandbox.deps)
+    assert "Your open actions" not in body(http_sandbox.emu.home_views[LEAD])
