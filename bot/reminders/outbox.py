@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from bot.outbox.calls import Call, Cancel, Defer, Renderers, Row, in_thread, post, update
 from bot.reminders import flows_schedule as schedule
 from bot.reminders import flows_sweep as reminders
-from bot.reminders.blocks import ReminderView, reminder_message, superseded_post
+from bot.reminders.blocks import TITLE, ReminderView, reminder_message, superseded_post
 from storage import repository as repo
 from storage.models import Case, Experience, ItemKind, ItemStatus, OutboxKind, ScheduleItem
 
@@ -67,9 +68,9 @@ def _view(row: Row, item: ScheduleItem) -> ReminderView:
     case, payload = row.case, row.payload
     card = repo.slack_post(row.session, case_id=case.id, purpose="card")
     agenda: tuple[str, ...] = ()
-    if item.kind.value == "supervision" and payload["audience"] == "manager":
-        agenda = _supervision_agenda(row.session, case, item, row.now)
     tz = schedule.case_calendar(row.deps, case).tz
+    if item.kind.value == "supervision" and payload["audience"] == "manager":
+        agenda = _supervision_agenda(row.session, case, item, row.now, tz)
     missed = item.status == ItemStatus.MISSED
     # A missed item's last rung names the occurrence that took its place, as the card does.
     following = repo.open_item_of_kind(row.session, case_id=case.id, kind=item.kind) if missed else None
@@ -96,7 +97,14 @@ def _view(row: Row, item: ScheduleItem) -> ReminderView:
     )
 
 
-def _supervision_agenda(session: Session, case: Case, item: ScheduleItem, now: datetime) -> tuple[str, ...]:
+def _planned(item: ScheduleItem, tz: ZoneInfo) -> str:
+    day = item.due_at.astimezone(tz)
+    return f"{TITLE[item.kind.value].lower()} planned for {day.day} {day:%b}"
+
+
+def _supervision_agenda(
+    session: Session, case: Case, item: ScheduleItem, now: datetime, tz: ZoneInfo
+) -> tuple[str, ...]:
     """Agenda lines built from the case's record since the last supervision check-in."""
     history = repo.items_since(session, case_id=case.id, since=None)
     last = max(
@@ -115,7 +123,7 @@ def _supervision_agenda(session: Session, case: Case, item: ScheduleItem, now: d
         + (f", {len(discussions) - held - missed} still open." if len(discussions) > held + missed else ".")
     ]
     if overdue:
-        lines.append("Overdue: " + ", ".join(f"{i.kind.value} due {i.due_at:%d %b}" for i in overdue) + ".")
+        lines.append("Not held yet: " + ", ".join(_planned(i, tz) for i in overdue) + ".")
     agreement = schedule.current_agreement(case)
     if agreement.learning_goals:
         lines.append(f"Learning goals agreed: {agreement.learning_goals}")

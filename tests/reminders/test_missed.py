@@ -13,11 +13,13 @@ from bot.ids import ActionId
 from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD, MANAGER
 from storage.models import ItemStatus, ScheduleItem
 from tests.discussion_steps import current as current_question
+from tests.journey import open_case
 from tests.reminder_steps import (
     FIRST_DUE,
     body,
     click,
     controls,
+    dms,
     due_now,
     ephemerals,
     item,
@@ -124,3 +126,13 @@ def test_the_missed_line_stays_until_a_later_discussion_is_held(http_sandbox):
     click(box, DEVELOPING, ActionId.QUESTION_WRAP_UP, current_question(box, card))
     assert "*Not held:*" not in schedule_lines(box, card)
     assert item(box).status == ItemStatus.MISSED  # still a fact in the record, just no longer on the card
+
+
+def test_the_supervision_agenda_names_what_is_not_held_in_words_not_kinds(http_sandbox):
+    box = http_sandbox
+    open_case(box)
+    pass_at(box, nz(29, 10))  # after downtime: the 2 Dec discussion missed, the 23 Dec one still open
+    (agenda,) = [t for t in dms(box, MANAGER) if "Suggested agenda" in t]
+    assert "Reflective discussions since the last check-in: 0 held, 1 missed, 1 still open." in agenda
+    assert "Not held yet: reflective discussion planned for 23 Dec." in agenda
+    assert "Overdue" not in agenda and "discussion due" not in agenda
