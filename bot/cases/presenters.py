@@ -13,6 +13,7 @@ from bot.cases.rules_agreements import TERMS, expected_recorders
 from bot.deps import Deps
 from bot.follow_ups.blocks_card import CardNotes, OverdueAction, SummaryDue
 from bot.follow_ups.rules import is_overdue
+from bot.kernel import zones
 from bot.kernel.rules_working_time import local_datetime
 from bot.reminders import flows_schedule as schedule
 from bot.reminders.rules import ItemState, showing
@@ -141,7 +142,7 @@ def card_notes(deps: Deps, session: Session, case: Case, now: datetime) -> CardN
     ):
         assert action.due is not None
         owner = repo.get_person(session, team_id=case.team_id, slack_user_id=action.owner_id or "")
-        tz = schedule.zone(deps, owner)
+        tz = zones.zone(deps, owner)
         if is_overdue(action.status.value, action.due, now.astimezone(tz).date()):
             noon = local_datetime(tz, action.due, time(12))
             overdue.append(OverdueAction(action.owner_id, action.due, noon))

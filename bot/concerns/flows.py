@@ -17,10 +17,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot.concerns import blocks, rules
 from bot.concerns import flows_alerts as alerts
 from bot.deps import Deps
-from bot.kernel import access
+from bot.kernel import access, zones
 from bot.kernel.blocks import sections
 from bot.kernel.clicks import Clicked
-from bot.reminders import flows_schedule as schedule
 from bot.reminders.blocks import answered
 from storage import concerns as store
 from storage import repository as repo
@@ -105,7 +104,7 @@ def acknowledge(deps: Deps, *, team_id: str, user_id: str, value: str, clicked: 
             if concern is None or case is None or case.team_id != team_id:
                 return GONE
             covering = repo.covered_by(
-                session, cover_slack_user_id=user_id, team_id=team_id, day=schedule.today_for(deps, None, now)
+                session, cover_slack_user_id=user_id, team_id=team_id, day=zones.today_for(deps, None, now)
             )
             if not rules.may_acknowledge(
                 user_id,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.concerns import rules
 from bot.concerns.blocks import AlertView
 from bot.deps import Deps
-from bot.reminders import flows_schedule as schedule
+from bot.kernel import zones
 from bot.reminders import flows_sweep as reminders
 from storage import concerns as store
 from storage import repository as repo
@@ -30,7 +30,7 @@ def duty_contact(deps: Deps) -> str | None:
 def manager_today(deps: Deps, session: Session, case: Case, now: datetime) -> rules.ManagerToday:
     """The manager as the chain needs them: away today (with whoever covers), or deactivated."""
     facts = reminders.routing_facts(deps, session, [case.manager], now)[0]
-    today = schedule.today_for(deps, case.manager, now)
+    today = zones.today_for(deps, case.manager, now)
     away = any(
         span.first_day <= today <= span.last_day
         for span in repo.leave_from(session, person_ids=[case.manager_id], day=today)

@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 from bot.deps import Deps
 from bot.follow_ups import flows_sweep as follow_ups
 from bot.follow_ups import rules
-from bot.kernel import access
-from bot.reminders import flows_schedule as schedule
+from bot.kernel import access, zones
 from storage import repository as repo
 from storage.models import ActionStatus, Case, CaseStatus, NoteAction
 
@@ -37,7 +36,7 @@ def find(
     if action is None or case is None or case.team_id != team_id or not action.owner_id or not action.due:
         return GONE  # (only actions with an owner and a due date are followed up)
     covering = repo.covered_by(
-        session, cover_slack_user_id=user_id, team_id=team_id, day=schedule.today_for(deps, None, now)
+        session, cover_slack_user_id=user_id, team_id=team_id, day=zones.today_for(deps, None, now)
     )
     takes_part = access.may_take_part(deps, session, case, user_id=user_id, now=now)
     if not rules.can_answer(user_id, owner_id=action.owner_id, takes_part=takes_part, covering_for=covering):

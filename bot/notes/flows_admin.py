@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
+from bot.kernel import zones
 from bot.notes import rules_export as export
 from bot.notes.flows_export import audit_export, frameworks, render
 from bot.notes.rules import CaseNotes
@@ -54,7 +55,7 @@ def zone(deps: Deps) -> ZoneInfo:
 
 def case_zone(deps: Deps, case: Case) -> ZoneInfo:
     """The case's time zone: its lead worker's (as its reminders use), else the configured default."""
-    return schedule.zone(deps, schedule.lead_of(case))
+    return zones.zone(deps, schedule.lead_of(case))
 
 
 def zone_words(here: ZoneInfo) -> str:

@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session
 from bot.capture.rules import Kind
 from bot.deps import Deps
 from bot.discussions import flows_questions as questions
+from bot.kernel import zones
 from bot.kernel.blocks_limits import slack_length
 from bot.notes import rules_drafting as drafting
 from bot.notes import rules_drafting_texts as texts
 from bot.notes import rules_sharing
 from bot.notes.blocks import ActionRow
 from bot.notes.rules_actions import bare_action
-from bot.reminders import flows_schedule as schedule
 from storage import discussions as store
 from storage import repository as repo
 from storage.models import (
@@ -194,4 +194,4 @@ def _plain_action(text: str, names: Mapping[str, str]) -> str:
 
 def tz_for(deps: Deps, session: Session, case: Case, user_id: str):
     person = repo.get_person(session, team_id=case.team_id, slack_user_id=user_id)
-    return schedule.zone(deps, person)
+    return zones.zone(deps, person)
