@@ -50,6 +50,12 @@ def validate(settings: Settings) -> None:
             )
     if not settings.slack_api_url.endswith("/"):
         raise ConfigError("SLACK_API_URL must end with '/', like https://slack.com/api/.")
+    if not re.fullmatch(
+        r"(?i)(mon|tue|wed|thu|fri|sat|sun)[a-z]* ([01]\d|2[0-3]):[0-5]\d", settings.digest_at
+    ):
+        raise ConfigError(
+            f"CASEBOT_DIGEST_AT must be a day and a time like Mon 09:00, not {settings.digest_at!r}."
+        )
     if not re.match(r"^[a-z0-9+]+://", settings.database_url):
         raise ConfigError(
             "DATABASE_URL must be a SQLAlchemy URL such as sqlite:///casebot.db or "

@@ -71,6 +71,8 @@ class Settings:
     data_keys: tuple[str, ...] = field(default=(), repr=False)
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
+    # The weekly digest to each manager: the day and time, in the manager's own time zone.
+    digest_at: str = "Mon 09:00"
     def hours(self) -> WorkingHours:
         start, _, end = self.working_hours.partition("-")
         days = frozenset(_DAY_NAMES.index(d.strip().lower()[:3]) for d in self.working_days.split(","))

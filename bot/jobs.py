@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot import renderers
 from bot.concerns import flows_sweep as concerns
 from bot.deps import Deps
+from bot.digest import flows as digest
 from bot.follow_ups import flows_sweep as follow_ups
 from bot.home import flows as home
 from bot.kernel import people
@@ -59,3 +60,8 @@ def run_pass(deps: Deps, client: WebClient | None = None) -> PassReport:
     home.refresh(deps)  # App Home tabs showing a case that changed: one publish per person
     delivered = delivery.deliver_due(deps, client)
     return PassReport(refreshed, swept, delivered, late, purged, followed, files, urgent)
+
+
+def run_digests(deps: Deps, client: WebClient | None = None) -> int:
+    """Each manager's weekly digest, once a week (its own scheduled job, beside run_pass); how many sent."""
+    return digest.sweep(deps, client if client is not None else deps.web_client)

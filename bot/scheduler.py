@@ -31,6 +31,14 @@ def start(deps: Deps) -> tuple[BackgroundScheduler, DeliveryLoop]:
         max_instances=1,
         coalesce=True,
     )
+    scheduler.add_job(  # the managers' weekly digests: each sent once a week, whichever process sweeps
+        lambda: _safely(deps, lambda: jobs.run_digests(deps)),
+        "interval",
+        seconds=deps.settings.sweep_every_seconds,
+        id="weekly_digests",
+        max_instances=1,
+        coalesce=True,
+    )
     scheduler.start()
     return scheduler, DeliveryLoop(deps).start()
 

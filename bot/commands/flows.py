@@ -14,6 +14,7 @@ from bot.cases.presenters import case_line
 from bot.commands import flows_overdue as overdue
 from bot.commands.rules import parse
 from bot.deps import Deps
+from bot.digest import flows as digest
 from bot.discussions import flows as discussions
 from bot.discussions import flows_questions as questions
 from bot.ids import Sub
@@ -70,6 +71,13 @@ def handle(deps: Deps, body: dict[str, Any]) -> Reply:
         return Reply(text=text, then=lambda _client: delivery.deliver_due(deps))
     if invocation.sub == Sub.OVERDUE:
         return Reply(text=overdue.overdue(deps, team_id=team_id, user_id=user_id))
+    if invocation.sub == Sub.DIGEST:
+        text, send_now = digest.command(deps, team_id=team_id, user_id=user_id, args=invocation.args)
+        if not send_now:
+            return Reply(text=text)
+        return Reply(
+            text=text, then=lambda client: digest.send_now(deps, client, team_id=team_id, user_id=user_id)
+        )
     if invocation.sub == Sub.ADMIN:
         return Reply(text=admin(deps, team_id=team_id, user_id=user_id, args=invocation.args))
     text = help_message(deps.content, deps.settings.command)

@@ -5,13 +5,9 @@ from __future__ import annotations
 from bot.deps import Deps
 from bot.drift import flows as drift
 from bot.drift.blocks import overdue_text
-from bot.drift.rules import CaseDrift, Thresholds
+from bot.drift.rules import CaseDrift
 from storage import repository as repo
 from storage.models import Role
-
-
-def thresholds(deps: Deps) -> Thresholds:
-    return Thresholds()
 
 
 def overdue(deps: Deps, *, team_id: str, user_id: str) -> str:
@@ -26,7 +22,7 @@ def overdue(deps: Deps, *, team_id: str, user_id: str) -> str:
             session,
             cases,
             now=now,
-            thresholds=thresholds(deps),
+            thresholds=drift.thresholds(deps),
             default_tz=deps.settings.default_timezone,
         )
     return overdue_text(found, user_id=user_id, manager=manager)

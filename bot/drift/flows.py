@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from bot.deps import Deps
 from bot.drift.rules import (
     ActionFact,
     CaseDrift,
@@ -46,6 +47,11 @@ from storage.models import (
 from storage.vocabulary import CaptureKind
 
 HISTORY_WEEKS = 13  # the longest look-back any signal needs (and the digest's 12 weeks of history)
+
+
+def thresholds(deps: Deps) -> Thresholds:
+    """The signals' thresholds (their defaults: see bot/drift/rules.py and the README)."""
+    return Thresholds()
 
 
 def cases_for(session: Session, *, team_id: str, person: Person, managed: bool) -> Sequence[Case]:

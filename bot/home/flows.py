@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.commands.flows_overdue import thresholds
 from bot.deps import Deps
 from bot.drift import flows as drift
 from bot.drift.rules import ActionFact, is_action_overdue
@@ -58,7 +57,7 @@ def model(session: Session, deps: Deps, *, team_id: str, user_id: str, now: date
                 session,
                 managed,
                 now=now,
-                thresholds=thresholds(deps),
+                thresholds=drift.thresholds(deps),
                 default_tz=deps.settings.default_timezone,
             )
         )

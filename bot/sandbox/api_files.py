@@ -10,6 +10,10 @@ from bot.sandbox.api_errors import ApiError
 from bot.sandbox.api_params import int_arg, str_arg
 from bot.sandbox.workspace import DEFAULT_TS_BASE, Json
 
+# files.getUploadURLExternal refuses a longer alt_txt with alt_txt_too_large ("Description for the image
+# is longer than the limit of 1000 character", the method's documented errors).
+ALT_TXT = 1000
+
 
 class FilesApi(ApiBase):
     _uploads: dict[str, Json]  # file_id -> {filename, length, content} until completed
@@ -19,8 +23,11 @@ class FilesApi(ApiBase):
         length = int_arg(p, "length", 0)
         if not filename or length <= 0:
             raise ApiError("invalid_arguments")
+        alt_txt = str_arg(p, "alt_txt")
+        if len(alt_txt) > ALT_TXT:
+            raise ApiError("alt_txt_too_large")
         file_id = self.new_id("F")
-        self._uploads[file_id] = {"filename": filename, "length": length, "content": None}
+        self._uploads[file_id] = {"filename": filename, "length": length, "content": None, "alt_txt": alt_txt}
         return {"upload_url": f"{self.root_url}upload/v1/{file_id}", "file_id": file_id}
 
     def _files_complete_upload(self, p: Json) -> Json:
@@ -69,6 +76,7 @@ class FilesApi(ApiBase):
                     "user": target.dm_user if target else None,  # set when shared in a DM
                     "initial_comment": comment,
                     "thread_ts": thread_ts,
+                    "alt_txt": upload.get("alt_txt") or None,
                     "ts": shared_ts,  # the share message's ts, None if not shared
                 }
             )
