@@ -1,0 +1,8 @@
+"""Capture: thread replies, reactions, edits and deletions marked for the record, and the shortcut.
+
+PUBLIC: what other features may use (tests/test_feature_surfaces.py keeps it true).
+"""
+
+PUBLIC = {
+    "rules": ("Kind", "PREFIXES"),
+}

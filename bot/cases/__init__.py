@@ -1,0 +1,10 @@
+"""Cases: opening a case, the co-working agreement and its versions, agreeing, the case card.
+
+PUBLIC: what other features may use (tests/test_feature_surfaces.py keeps it true).
+"""
+
+PUBLIC = {
+    "blocks": ("case_list", "help_message"),
+    "flows": ("may_open", "open_modal"),
+    "presenters": ("case_line", "recorders_for"),
+}
