@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -14,10 +15,14 @@ from bot.cases import listeners as actions
 from bot.cases import listeners_form as views
 from bot.commands import listeners as commands
 from bot.concerns import listeners as concerns
+from bot.config import Settings
 from bot.deps import Deps
 from bot.discussions import listeners as discussions
 from bot.follow_ups import listeners as follow_ups
 from bot.home import listeners as home
+from bot.install import listeners as install
+from bot.install.oauth import settings_for
+from bot.install.tokens import Installations
 from bot.notes import listeners as notes
 from bot.reminders import listeners as reminders
 
@@ -32,31 +37,51 @@ LISTENER_MODULES = (
     notes,
     follow_ups,
     home,
+    install,
 )
 
 
 def create_app(deps: Deps) -> App:
-    """The App for deps' Slack. It calls Slack only when asked: startup.prepare checks the token."""
+    """The App for deps' Slack. It calls Slack only when asked: startup.prepare checks the token.
+
+    With one SLACK_BOT_TOKEN it serves that workspace; in OAuth mode (deps.bot_tokens is the installation
+    store) it serves every installed workspace with its own token and adds bolt's install pages."""
     settings = deps.settings
-    # The token goes to App itself, not in a client of our own: bolt also reads SLACK_BOT_TOKEN from the
-    # environment and warns "token will be unused" beside a client. Its client is then pointed at our
-    # Slack (base URL, timeout, retries) before any call; bolt's per-request clients copy those settings.
-    app = App(
-        token=settings.require_bot_token(),
+    common: dict[str, Any] = {
         # Socket Mode requests are not signed; HTTP requests are always verified by bolt.
-        signing_secret=settings.slack_signing_secret or "",
-        token_verification_enabled=False,  # its auth.test would go to slack.com before the base URL is set
-        process_before_response=False,
-        listener_executor=deps.executor,
-        logger=logging.getLogger("casebot.bolt"),
-        ignoring_self_events_enabled=True,
-    )
-    client: WebClient = app.client
-    client.base_url = settings.slack_api_url
-    client.timeout = settings.slack_timeout_seconds  # type: ignore[assignment]  # urllib accepts float seconds
-    client.retry_handlers = [ConnectionErrorRetryHandler(max_retry_count=1)]
+        "signing_secret": settings.slack_signing_secret or "",
+        "process_before_response": False,
+        "listener_executor": deps.executor,
+        "logger": logging.getLogger("casebot.bolt"),
+        "ignoring_self_events_enabled": True,
+    }
+    if isinstance(deps.bot_tokens, Installations):
+        client = WebClient(token=None, logger=logging.getLogger("casebot.bolt"))
+        _point_at_our_slack(client, settings)
+        app = App(
+            client=client,
+            oauth_settings=settings_for(deps, deps.bot_tokens, client),
+            installation_store_bot_only=True,
+            **common,
+        )
+    else:
+        # The token goes to App itself, not in a client of our own: bolt also reads SLACK_BOT_TOKEN from
+        # the environment and warns "token will be unused" beside a client. Its client is then pointed at
+        # our Slack (base URL, timeout, retries) before any call; bolt's per-request clients copy those.
+        app = App(
+            token=settings.require_bot_token(),
+            token_verification_enabled=False,  # its auth.test would go to slack.com: base URL not set yet
+            **common,
+        )
+        _point_at_our_slack(app.client, settings)
     errors.register(app)
     renderers.wire()  # the outbox renders each feature's rows with that feature's renderers
     for module in LISTENER_MODULES:
         module.register(app, deps)
     return app
+
+
+def _point_at_our_slack(client: WebClient, settings: Settings) -> None:
+    client.base_url = settings.slack_api_url
+    client.timeout = settings.slack_timeout_seconds  # type: ignore[assignment]  # urllib accepts float seconds
+    client.retry_handlers = [ConnectionErrorRetryHandler(max_retry_count=1)]

@@ -120,13 +120,13 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 def _run(settings, *, http: bool, host: str, port: int) -> int:
     from bot import scheduler
-    from bot.startup import check_app_token, prepare
+    from bot.startup import check_app_token, check_socket_mode, prepare
 
     if http:
         settings.require_signing_secret()
     else:
-        settings.require_app_token()
-    settings.require_bot_token()
+        check_socket_mode(settings)
+    settings.require_token_mode()
     settings.require_data_keys()
     deps, app = prepare(settings)
     if not http:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.config_settings import HOW_TO_SET, TOKEN_PREFIX, ConfigError, Settings
+from bot.config_settings import BOTH_MODES, HOW_TO_SET, TOKEN_PREFIX, ConfigError, Settings
 from storage.crypto import check_key
 from storage.vocabulary import CaptureKind
 
@@ -16,6 +16,14 @@ def validate(settings: Settings) -> None:
         value = getattr(settings, name.lower())
         if value and not value.startswith(prefix):
             raise ConfigError(f"{name} should start with {prefix}: {HOW_TO_SET[name]}.")
+    if settings.slack_bot_token and (settings.slack_client_id or settings.slack_client_secret):
+        raise ConfigError(BOTH_MODES + ".")
+    if settings.slack_redirect_uri and not settings.slack_redirect_uri.startswith("https://"):
+        raise ConfigError(
+            "SLACK_REDIRECT_URI must be the https:// Redirect URL listed on the app's OAuth & Permissions "
+            "page, like https://casebot.example.org/slack/oauth_redirect, not "
+            f"{settings.slack_redirect_uri!r}."
+        )
     for admin in settings.admins:
         if not re.fullmatch(r"[UW][A-Z0-9]{2,}", admin):
             raise ConfigError(
@@ -42,6 +50,12 @@ def validate(settings: Settings) -> None:
         )
     if settings.urgent_ack_minutes < 1:
         raise ConfigError("CASEBOT_URGENT_ACK_MINUTES must be at least 1 (minutes to acknowledge an alert).")
+    if not re.fullmatch(
+        r"(?i)(mon|tue|wed|thu|fri|sat|sun)[a-z]* ([01]\d|2[0-3]):[0-5]\d", settings.digest_at
+    ):
+        raise ConfigError(
+            f"CASEBOT_DIGEST_AT must be a day and a time like Mon 09:00, not {settings.digest_at!r}."
+        )
     for number, key in enumerate(settings.data_keys, start=1):
         if not check_key(key):  # the message never holds the key
             raise ConfigError(
@@ -50,12 +64,6 @@ def validate(settings: Settings) -> None:
             )
     if not settings.slack_api_url.endswith("/"):
         raise ConfigError("SLACK_API_URL must end with '/', like https://slack.com/api/.")
-    if not re.fullmatch(
-        r"(?i)(mon|tue|wed|thu|fri|sat|sun)[a-z]* ([01]\d|2[0-3]):[0-5]\d", settings.digest_at
-    ):
-        raise ConfigError(
-            f"CASEBOT_DIGEST_AT must be a day and a time like Mon 09:00, not {settings.digest_at!r}."
-        )
     if not re.match(r"^[a-z0-9+]+://", settings.database_url):
         raise ConfigError(
             "DATABASE_URL must be a SQLAlchemy URL such as sqlite:///casebot.db or "

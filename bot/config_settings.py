@@ -29,6 +29,10 @@ class Settings:
     slack_bot_token: str | None = None
     slack_app_token: str | None = None
     slack_signing_secret: str | None = None
+    # Installation by OAuth (many workspaces, HTTP only): the app's credentials instead of SLACK_BOT_TOKEN.
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = field(default=None, repr=False)
+    slack_redirect_uri: str = ""  # optional: the Redirect URL, if the app lists more than one
     slack_api_url: str = "https://slack.com/api/"
     slack_timeout_seconds: float = 10.0
     database_url: str = "sqlite:///casebot.db"
@@ -67,12 +71,12 @@ class Settings:
     # the minutes an alert waits to be acknowledged before it goes to the next person.
     urgent_duty_contact: str = ""
     urgent_ack_minutes: int = 60
+    # The weekly digest to each manager: the day and time, in the manager's own time zone.
+    digest_at: str = "Mon 09:00"
     # Keys that encrypt case text at rest (Fernet keys, newest first). Never shown: not in repr or str.
     data_keys: tuple[str, ...] = field(default=(), repr=False)
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
-    # The weekly digest to each manager: the day and time, in the manager's own time zone.
-    digest_at: str = "Mon 09:00"
     def hours(self) -> WorkingHours:
         start, _, end = self.working_hours.partition("-")
         days = frozenset(_DAY_NAMES.index(d.strip().lower()[:3]) for d in self.working_days.split(","))
@@ -91,6 +95,23 @@ class Settings:
     def require_bot_token(self) -> str:
         return _require(self.slack_bot_token, "SLACK_BOT_TOKEN", HOW_TO_SET["SLACK_BOT_TOKEN"])
 
+    @property
+    def oauth(self) -> bool:
+        """Installation by OAuth (per-workspace tokens in the database), rather than one SLACK_BOT_TOKEN."""
+        return bool(self.slack_client_id or self.slack_client_secret) and not self.slack_bot_token
+
+    def require_token_mode(self) -> str:
+        """The token mode, "oauth" or "token", when exactly one way of getting bot tokens is set."""
+        if self.slack_bot_token and (self.slack_client_id or self.slack_client_secret):
+            raise ConfigError(BOTH_MODES + ".")
+        if self.slack_bot_token:
+            return "token"
+        if not (self.slack_client_id or self.slack_client_secret):
+            raise ConfigError(NEITHER_MODE + ".")
+        _require(self.slack_client_id, "SLACK_CLIENT_ID", HOW_TO_SET["SLACK_CLIENT_ID"])
+        _require(self.slack_client_secret, "SLACK_CLIENT_SECRET", HOW_TO_SET["SLACK_CLIENT_ID"])
+        return "oauth"
+
     def require_app_token(self) -> str:
         return _require(self.slack_app_token, "SLACK_APP_TOKEN", HOW_TO_SET["SLACK_APP_TOKEN"])
 
@@ -108,10 +129,22 @@ HOW_TO_SET = {
     "from OAuth & Permissions",
     "SLACK_APP_TOKEN": "in the app's Basic Information, generate an App-Level Token (xapp-...) with the "
     "connections:write scope",
+    "SLACK_CLIENT_ID": "for installation by OAuth, copy the Client ID and Client Secret from the app's "
+    "Basic Information page (App Credentials)",
     "SLACK_SIGNING_SECRET": "copy the Signing Secret from the app's Basic Information page",
     "CASEBOT_DATA_KEYS": "case text is encrypted at rest; make a key with `casebot keys generate`, keep "
     "it in your secret store and set it here (see docs/security.md)",
 }
+
+BOTH_MODES = (
+    "SLACK_BOT_TOKEN and SLACK_CLIENT_ID/SLACK_CLIENT_SECRET are both set: set SLACK_BOT_TOKEN for one "
+    "workspace, or the client id and secret to install by OAuth in many workspaces, not both"
+)
+NEITHER_MODE = (
+    "SLACK_BOT_TOKEN is not set: for one workspace, install the app from manifest.yml and copy the Bot "
+    "User OAuth Token (xoxb-...) from OAuth & Permissions; to install casebot in many workspaces by OAuth, "
+    "set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET instead"
+)
 
 TOKEN_PREFIX = {"SLACK_BOT_TOKEN": "xoxb-", "SLACK_APP_TOKEN": "xapp-"}
 

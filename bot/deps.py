@@ -6,7 +6,7 @@ from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from slack_sdk import WebClient
 from sqlalchemy import Engine
@@ -25,6 +25,31 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+class NotInstalled(Exception):
+    """casebot has no installation (so no bot token) for this team: nothing may be sent to it."""
+
+    def __init__(self, team_id: str | None) -> None:
+        super().__init__(f"casebot is not installed in Slack workspace {team_id}")
+        self.team_id = team_id
+
+
+class BotTokens(Protocol):
+    """Where each team's bot token comes from in OAuth mode (bot/install/tokens.py)."""
+
+    def token_for(self, team_id: str) -> str:
+        """The team's current bot token (refreshed first if it is about to expire); NotInstalled if none."""
+        ...
+
+
+# A Slack client for one team, or a way to get one per team (TeamClients): what out-of-request work takes.
+Clients = WebClient | Callable[[str], WebClient]
+
+
+def pick(clients: Clients, team_id: str) -> WebClient:
+    """The client for `team_id`: a single WebClient (tests, single-token mode) serves every team."""
+    return clients if isinstance(clients, WebClient) else clients(team_id)
+
+
 @dataclass
 class Deps:
     settings: Settings
@@ -40,6 +65,8 @@ class Deps:
     _holidays: Container[date] | None = field(default=None, repr=False)
     # Read-only sessions on the same engine: no write lock on SQLite (storage/db.py).
     reads: sessionmaker[ReadOnlySession] = field(init=False, repr=False)
+    # OAuth mode: each team's bot token from its installation. None: one SLACK_BOT_TOKEN for the workspace.
+    bot_tokens: BotTokens | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.reads = make_read_sessions(self.engine)
@@ -55,15 +82,36 @@ class Deps:
             self._holidays = self.settings.public_holidays()
         return self._holidays
 
-    def web_client(self) -> WebClient:
-        """A client for work outside a Slack request (outbox delivery, scheduled jobs)."""
+    def web_client(self, team_id: str | None = None) -> WebClient:
+        """A client for work outside a Slack request (outbox delivery, scheduled jobs), with `team_id`'s
+        own bot token. In OAuth mode a team must be named and installed (NotInstalled otherwise); with one
+        SLACK_BOT_TOKEN every team gets that token, as before."""
+        if self.bot_tokens is not None:
+            if team_id is None:
+                raise NotInstalled(None)
+            token = self.bot_tokens.token_for(team_id)
+        else:
+            token = self.settings.require_bot_token()
         return WebClient(
-            token=self.settings.require_bot_token(),
+            token=token,
             base_url=self.settings.slack_api_url,
             timeout=int(max(1, self.settings.slack_timeout_seconds)),
             # Delivery handles rate limits and retries itself, from the outbox, so it never blocks.
             retry_handlers=[],
         )
+
+
+class TeamClients:
+    """One client per team for a pass of out-of-request work, each built (and its token looked up) once."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+        self._clients: dict[str, WebClient] = {}
+
+    def __call__(self, team_id: str) -> WebClient:
+        if team_id not in self._clients:
+            self._clients[team_id] = self._deps.web_client(team_id)
+        return self._clients[team_id]
 
 
 def load_content(settings: Settings) -> Content:

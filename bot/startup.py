@@ -13,6 +13,7 @@ from bot import logs
 from bot.app import create_app
 from bot.config import ConfigError, Settings
 from bot.deps import Deps, build_deps
+from bot.install.tokens import Installations
 from storage import migrate
 from storage import repository as repo
 
@@ -20,13 +21,22 @@ from storage import repository as repo
 def prepare_storage(settings: Settings) -> Deps:
     """Logging, the database (migrated if SQLite) and the rest of Deps: enough for `casebot sweep`."""
     logs.configure(settings.log_level)
-    settings.require_bot_token()
+    mode = settings.require_token_mode()  # one SLACK_BOT_TOKEN, or installation by OAuth: one line if neither
     deps = build_deps(settings)
     if settings.database_url.startswith("sqlite"):
         migrate.upgrade(deps.engine)  # one process owns a SQLite file; PostgreSQL is upgraded by command
     else:
         require_migrated(deps.engine)
+    if mode == "oauth":
+        deps.bot_tokens = Installations(settings, deps.engine)  # each team's token from its installation
     return deps
+
+
+def check_socket_mode(settings: Settings) -> None:
+    """Socket Mode needs SLACK_APP_TOKEN, and serves the one workspace of SLACK_BOT_TOKEN (no OAuth)."""
+    settings.require_app_token()
+    if settings.require_token_mode() == "oauth":
+        raise ConfigError(SOCKET_MODE_IS_ONE_WORKSPACE)
 
 
 def check_app_token(settings: Settings) -> None:
@@ -51,6 +61,12 @@ def _start_up_client(settings: Settings) -> WebClient:
     )
 
 
+SOCKET_MODE_IS_ONE_WORKSPACE = (
+    "Socket Mode serves one workspace: set SLACK_BOT_TOKEN (and not SLACK_CLIENT_ID/SLACK_CLIENT_SECRET), or "
+    "serve HTTP (`casebot web`, `casebot run --http`) to install casebot in many workspaces by OAuth."
+)
+
+
 def require_migrated(engine: Engine) -> None:
     """Refuse, in one line, to work on a database whose schema is not the one this casebot needs."""
     current, head = migrate.revisions(engine)
@@ -67,6 +83,8 @@ def require_migrated(engine: Engine) -> None:
 
 def prepare(settings: Settings) -> tuple[Deps, App]:
     deps = prepare_storage(settings)
+    if deps.bot_tokens is not None:
+        return deps, create_app(deps)  # OAuth: no token of its own; workspaces come with their installs
     identity = _start_up_client(settings).auth_test()  # a wrong token, no Slack: one line from the CLI
     app = create_app(deps)
     deps.team_id, deps.bot_user_id = identity["team_id"], identity["user_id"]

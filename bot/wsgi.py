@@ -33,7 +33,7 @@ def _application() -> SlackRequestHandler:
     try:
         settings = load_settings()
         settings.require_signing_secret()
-        settings.require_bot_token()
+        settings.require_token_mode()  # one SLACK_BOT_TOKEN, or the OAuth client id and secret
         settings.require_data_keys()
         _deps, app = prepare(settings)
     except Exception as exc:

@@ -712,3 +712,7 @@ def _refuse_changes_to_append_only(session: Session, _ctx, _instances) -> None:
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, APPEND_ONLY) and (obj in session.deleted or session.is_modified(obj)):
             raise AppendOnlyViolation(f"{type(obj).__name__} rows are append-only")
+
+
+# slack_sdk's installation and OAuth state tables, on this metadata too (migration 0011 creates them).
+from storage import installations as _installations  # noqa: E402, F401

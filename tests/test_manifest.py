@@ -203,6 +203,8 @@ EVENT_BUILDERS = {
     "message.channels": lambda: _message("channel"),
     "reaction_added": lambda: _reaction("reaction_added"),
     "reaction_removed": lambda: _reaction("reaction_removed"),
+    "app_uninstalled": lambda: {"type": "app_uninstalled"},
+    "tokens_revoked": lambda: {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["UCASEBOT"]}},
 }
 
 

@@ -19,12 +19,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
-from bot.deps import Deps
-from bot.kernel import access, people, thread
+from bot.deps import Clients, Deps, NotInstalled, pick
+from bot.kernel import access, people, thread, zones
 from bot.kernel.rules_text import slack_escape
 from bot.notes import rules_export as export
 from bot.notes.rules import CaseNotes
-from bot.reminders import flows_schedule as schedule
 from storage import notes as note_store
 from storage import repository as repo
 from storage.models import Case, ExportFile
@@ -144,7 +143,7 @@ def _prepare(
     if not notes.notes:
         return f"Case {case.reference} has no signed-off notes yet, so there is nothing to export."
     audit_export(session, case, notes, actor=user_id, fmt=fmt, now=now, via="slack_dm")
-    zone = schedule.zone(deps, repo.get_person(session, team_id=team_id, slack_user_id=user_id))
+    zone = zones.zone(deps, repo.get_person(session, team_id=team_id, slack_user_id=user_id))
     return Prepared(case.id, notes, fmt, zone, zone.key)
 
 
@@ -230,19 +229,20 @@ class FileSweepReport:
 ALREADY_GONE = {"file_not_found", "file_deleted"}
 
 
-def sweep_files(deps: Deps, client: WebClient, *, limit: int = 100) -> FileSweepReport:
+def sweep_files(deps: Deps, client: Clients, *, limit: int = 100) -> FileSweepReport:
     """Delete from Slack the exported files whose days are up; each one audited, a failure tried again."""
     report = FileSweepReport()
     now = deps.clock()
     with deps.sessions.begin() as session:
-        due = repo.due_export_files(session, now=now, limit=limit)
-    for row_id, file_id in due:
+        found = repo.due_export_files(session, now=now, limit=limit)
+        due = [(row_id, file_id, session.get_one(ExportFile, row_id).team_id) for row_id, file_id in found]
+    for row_id, file_id, team_id in due:
         try:
-            client.files_delete(file=file_id)
+            pick(client, team_id).files_delete(file=file_id)  # with the file's own team's token
             error = None
         except SlackApiError as exc:
             error = str(exc.response.get("error") or f"http_{exc.response.status_code}")
-        except OSError as exc:
+        except (OSError, NotInstalled) as exc:  # NotInstalled: the team uninstalled casebot
             error = type(exc).__name__
         gone = error is None or error in ALREADY_GONE
         with deps.sessions.begin() as session:

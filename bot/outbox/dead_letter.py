@@ -42,7 +42,10 @@ def forget_words(message: OutboxMessage) -> None:
     message.payload = {key: value for key, value in message.payload.items() if key not in WORDS}
 
 
-def to_dead_letter(session: Session, message: OutboxMessage, error: str, now: datetime) -> None:
+def to_dead_letter(
+    session: Session, message: OutboxMessage, error: str, now: datetime, *, notify: bool = True
+) -> None:
+    """notify=False: no notice to the manager (the team uninstalled casebot: it could not be sent)."""
     message.status, message.last_error = OutboxStatus.DEAD, error
     forget_words(message)  # nothing re-sends a dead row, so its words would only linger
     log.error("slack call failed permanently", extra={"outbox_id": message.id, "error": error})
@@ -57,7 +60,7 @@ def to_dead_letter(session: Session, message: OutboxMessage, error: str, now: da
         outcome="failed",
         detail={"error": error},
     )
-    if message.kind == "dm" or message.case_id is None:
+    if not notify or message.kind == "dm" or message.case_id is None:
         return  # a notice about a notice would loop; the audit entry records it
     if message.kind == "post_card":
         _dead_letter_dependants(session, message.case_id)

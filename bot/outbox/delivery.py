@@ -23,7 +23,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot.deps import Deps
+from bot.deps import Clients, Deps, NotInstalled, TeamClients, pick
 from bot.outbox.calls import Call, Cancel, Defer, prepare
 from bot.outbox.dead_letter import INVALID, UNBUILDABLE, forget_words, to_dead_letter
 from bot.outbox.recovery import Unsure, already_posted, hold_uncertain, read_from, retry_after_seconds
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 DEFER = timedelta(seconds=5)
 MAX_ATTEMPTS = 8
+NOT_INSTALLED = "not_installed"  # the row's team uninstalled casebot: nothing may be sent there again
 PERMANENT = INVALID | {
     "channel_not_found",
     "not_in_channel",
@@ -60,15 +61,16 @@ class Report:
     errors: list[str] = field(default_factory=list)
 
 
-def deliver_due(deps: Deps, client: WebClient | None = None, *, limit: int = 100) -> Report:
-    client = client or deps.web_client()
+def deliver_due(deps: Deps, client: Clients | None = None, *, limit: int = 100) -> Report:
+    """Send the due rows, each with its own team's bot token (one client per team, looked up once)."""
+    clients = client if client is not None else TeamClients(deps)
     report = Report()
     now = deps.clock()
     with deps.reads.begin() as session:
         ids = outbox_store.due_outbox_ids(session, now=now, limit=limit)
     for message_id in ids:
         try:
-            _deliver_one(deps, client, message_id, report)
+            _deliver_one(deps, clients, message_id, report)
         except Exception as exc:  # noqa: BLE001 - one row's fault must never hold up every later row
             # Its lease (if any) runs out and the row is looked at again; ids and the type only, as the
             # exception's text may quote case text.
@@ -80,7 +82,7 @@ def deliver_due(deps: Deps, client: WebClient | None = None, *, limit: int = 100
     return report
 
 
-def _deliver_one(deps: Deps, client: WebClient, message_id: int, report: Report) -> None:
+def _deliver_one(deps: Deps, clients: Clients, message_id: int, report: Report) -> None:
     now = deps.clock()
     with deps.sessions.begin() as session:
         if not outbox_store.lease_outbox(session, message_id=message_id, now=now, until=now + LEASE):
@@ -123,6 +125,13 @@ def _deliver_one(deps: Deps, client: WebClient, message_id: int, report: Report)
         recovery = dict(message.recovery or {})
         if check_first and "oldest" not in recovery and call.method == "chat.postMessage":
             recovery["oldest"] = read_from(session, message, call)
+        team_id = message.team_id
+    try:
+        # The row's own team's token, looked up outside the lease's transaction (a refresh calls Slack).
+        client = pick(clients, team_id)
+    except NotInstalled:
+        _dead_letter(deps, message_id, NOT_INSTALLED, report, notify=False)
+        return
     try:
         recovered = already_posted(client, call, message_id, recovery) if check_first else None
     except Unsure as unsure:
@@ -279,10 +288,10 @@ def _retry_later(
     report.errors.append(error)
 
 
-def _dead_letter(deps: Deps, message_id: int, error: str, report: Report) -> None:
+def _dead_letter(deps: Deps, message_id: int, error: str, report: Report, *, notify: bool = True) -> None:
     with deps.sessions.begin() as session:
         message = session.get(OutboxMessage, message_id)
         assert message is not None
-        to_dead_letter(session, message, error, deps.clock())
+        to_dead_letter(session, message, error, deps.clock(), notify=notify)
     report.dead += 1
     report.errors.append(error)

@@ -40,6 +40,10 @@ def parse_request(query: str, content_type: str, authorization: str, body: bytes
     token = params.pop("token", None)
     if authorization.startswith("Bearer "):
         token = authorization.removeprefix("Bearer ").strip()
+    elif authorization.startswith("Basic "):  # oauth.v2.access: the app's client id and secret
+        with contextlib.suppress(ValueError):
+            basic = base64.b64decode(authorization.removeprefix("Basic ").strip()).decode("utf-8")
+            params["client_id"], _, params["client_secret"] = basic.partition(":")
     for key in JSON_FIELDS:
         if isinstance(params.get(key), str):
             # Left as a string if it isn't JSON: the handler answers with the method's own error code.

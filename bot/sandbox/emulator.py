@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from types import TracebackType
 
 from bot.sandbox.api_errors import MALFORMED, ApiError, RateLimited
+from bot.sandbox.api_oauth import NO_TOKEN_METHODS, OAuthApi
 from bot.sandbox.api_params import parse_request, str_arg
 from bot.sandbox.emulator_faults import Fault, FaultInjection
 from bot.sandbox.emulator_http import Server
@@ -55,7 +56,7 @@ class RecordedCall:
     seq: int = 0  # SlackEmulator.tick() when the call arrived: orders it against acks and db writes
 
 
-class SlackEmulator(FaultInjection, WebApi):
+class SlackEmulator(FaultInjection, OAuthApi):
     """The emulated workspace plus the HTTP server that exposes it as Slack's Web API."""
 
     def __init__(
@@ -218,14 +219,13 @@ class SlackEmulator(FaultInjection, WebApi):
         handler = self.methods.get(method)
         if handler is None:
             raise ApiError("unknown_method")
-        if method != "api.test":  # the one method Slack serves without a token
-            expected = self.app_token if method == "apps.connections.open" else self.bot_token
-            if not token:
-                raise ApiError("not_authed")
-            if token != expected:
-                raise ApiError("invalid_auth")
+        if method not in NO_TOKEN_METHODS:  # api.test; oauth.v2.access checks the app's credentials
+            owner = self.authenticate(method, token)  # api_oauth: the workspace the token belongs to
+            if owner is not self:
+                assert isinstance(owner, SlackEmulator)
+                return owner._call(method, params, token)
         with self.lock:  # one call at a time mutates the workspace, like a single Slack shard
-            if method != "apps.connections.open":
+            if method not in NO_TOKEN_METHODS | {"apps.connections.open"}:
                 self._check_scope(method, params)
             return {"ok": True, **handler(params)}
 
