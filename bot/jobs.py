@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import renderers
 from bot.concerns import flows_sweep as concerns
-from bot.deps import Deps
+from bot.deps import Clients, Deps, TeamClients
 from bot.digest import flows as digest
 from bot.follow_ups import flows_sweep as follow_ups
 from bot.home import flows as home
@@ -44,9 +44,9 @@ class PassReport:
 
 def run_pass(deps: Deps, client: WebClient | None = None) -> PassReport:
     renderers.wire()
-    client = client or deps.web_client()
+    client_for: Clients = client if client is not None else TeamClients(deps)  # each team's own token
     try:
-        refreshed = people.refresh_zones(deps, client, now=deps.clock())
+        refreshed = people.refresh_zones(deps, client_for, now=deps.clock())
     except (SlackApiError, OSError):
         # Cached zones are good enough for one more pass; reminders must not wait on users.info.
         log.warning("time zone refresh failed; using cached zones")
@@ -56,9 +56,9 @@ def run_pass(deps: Deps, client: WebClient | None = None) -> PassReport:
     late = timeliness.sweep(deps)
     purged = retention.sweep(deps)
     followed = follow_ups.sweep(deps)
-    files = export.sweep_files(deps, client)
+    files = export.sweep_files(deps, client_for)
     home.refresh(deps)  # App Home tabs showing a case that changed: one publish per person
-    delivered = delivery.deliver_due(deps, client)
+    delivered = delivery.deliver_due(deps, client_for)
     return PassReport(refreshed, swept, delivered, late, purged, followed, files, urgent)
 
 
