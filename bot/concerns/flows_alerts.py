@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.concerns import rules
 from bot.concerns.blocks import AlertView
 from bot.deps import Deps
-from bot.kernel import zones
+from bot.kernel import access, zones
 from bot.reminders import flows_sweep as reminders
 from storage import concerns as store
 from storage import repository as repo
@@ -66,12 +66,12 @@ def send_alert(session: Session, case: Case, concern: UrgentConcern, level: int,
         payload={"concern_id": concern.id, "level": level, "user_id": contact.user_id},
         now=now,
     )
-    repo.add_audit(
+    access.record(
         session,
-        team_id=case.team_id,
-        now=now,
-        actor=None,  # casebot sends it
+        case,
+        user_id=None,  # casebot sends it
         action="urgent.alert",
+        now=now,
         object_type="urgent_concern",
         object_id=concern.id,
         detail={"case_id": case.id, "level": level, "to": contact.user_id, "role": contact.role},

@@ -109,7 +109,7 @@ def record(
     session: Session,
     case: Case,
     *,
-    user_id: str,
+    user_id: str | None,
     action: str,
     now: datetime,
     object_type: str = "case",
@@ -117,8 +117,10 @@ def record(
     outcome: str = "ok",
     detail: dict[str, Any] | None = None,
 ) -> None:
-    """Audit what someone did, or was refused, on a case or a thing in it (the case itself when no
-    object_id is given): ids only, in the workspace's hash-chained trail."""
+    """Audit what someone (None: casebot itself) did, or was refused, on a case or a thing in it (the
+    case itself when no object_id is given): ids only, in the workspace's hash-chained trail. Every
+    case-scoped audit goes through here; workspace-level ones (roles, leave, installation, the outbox's
+    own rows) call storage's add_audit directly, having no case."""
     repo.add_audit(
         session,
         team_id=case.team_id,

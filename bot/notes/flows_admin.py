@@ -25,14 +25,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.kernel import zones
+from bot.kernel import access, zones
 from bot.notes import rules_export as export
 from bot.notes.flows_export import audit_export, frameworks, render
 from bot.notes.rules import CaseNotes
 from bot.reminders import flows_schedule as schedule
 from storage import note_admin as store
 from storage import notes as note_store
-from storage import repository as repo
 from storage.models import Case, CaseStatus
 
 CLI = "cli"
@@ -78,16 +77,7 @@ def _choose(session: Session, *, reference: str, team_id: str | None) -> tuple[C
 
 
 def _audit(session: Session, case: Case, action: str, now: datetime, **detail) -> None:
-    repo.add_audit(
-        session,
-        team_id=case.team_id,
-        now=now,
-        actor=CLI,
-        action=action,
-        object_type="case",
-        object_id=case.id,
-        detail=detail,
-    )
+    access.record(session, case, user_id=CLI, action=action, now=now, detail=detail)
 
 
 def list_notes(deps: Deps, *, reference: str, team_id: str | None) -> tuple[Found, list[str]]:

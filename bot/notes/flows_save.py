@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.deps import Deps
 from bot.discussions.flows import LINK_WINDOW
 from bot.follow_ups import flows_sweep as follow_ups
-from bot.kernel import thread
+from bot.kernel import access, thread
 from bot.notes import blocks
 from bot.notes import flows_draft as summary_draft
 from bot.notes import flows_timeliness as timeliness
@@ -135,12 +135,12 @@ def save(
     )
     thread.note(session, case, blocks.saved_text(saved), now)
     repo.enqueue_card_update(session, case=case, now=now)
-    repo.add_audit(
+    access.record(
         session,
-        team_id=case.team_id,
-        now=now,
-        actor=user_id,
+        case,
+        user_id=user_id,
         action="note.create",
+        now=now,
         object_type="note",
         object_id=note.id,
         detail={"case_id": case.id, "number": note.number, "version": 1, "actions": len(actions)},

@@ -227,12 +227,12 @@ def _records(deps: Deps, session: Session, case: Case) -> list[NoteRecord]:
 def _audit(
     session: Session, case: Case, user_id: str, action: str, object_id: int, now: datetime, detail
 ) -> None:
-    repo.add_audit(
+    access.record(
         session,
-        team_id=case.team_id,
-        now=now,
-        actor=user_id,
+        case,
+        user_id=user_id,
         action=action,
+        now=now,
         object_type="case" if action == "notes.list" else "note",
         object_id=object_id,
         detail=detail,
