@@ -46,8 +46,6 @@ from storage.models import (
 )
 from storage.vocabulary import CaptureKind
 
-HISTORY_WEEKS = 13  # the longest look-back any signal needs (and the digest's 12 weeks of history)
-
 
 def thresholds(deps: Deps) -> Thresholds:
     """The signals' thresholds (their defaults: see bot/drift/rules.py and the README)."""
@@ -72,13 +70,23 @@ def cases_for(session: Session, *, team_id: str, person: Person, managed: bool) 
     ).all()
 
 
+def history_weeks(t: Thresholds) -> int:
+    """The longest look-back any signal needs: only that much history is read."""
+    return max(t.missed_window_weeks, t.quiet_weeks, t.responsibility_weeks) + 1
+
+
 def facts_for(
-    session: Session, cases: Sequence[Case], *, now: datetime, default_tz: str = "UTC"
+    session: Session,
+    cases: Sequence[Case],
+    *,
+    now: datetime,
+    default_tz: str = "UTC",
+    history_weeks: int = 7,
 ) -> list[CaseFacts]:
     if not cases:
         return []
     ids = [c.id for c in cases]
-    since = now - timedelta(weeks=HISTORY_WEEKS)
+    since = now - timedelta(weeks=history_weeks)
     items = session.execute(
         select(ScheduleItem.case_id, ScheduleItem.kind, ScheduleItem.status, ScheduleItem.due_at).where(
             ScheduleItem.case_id.in_(ids),
@@ -219,6 +227,8 @@ def drift_for(
     """Each case's signals, most in need of attention first (then by reference)."""
     found = [
         CaseDrift(f, tuple(signals(f, now, thresholds)))
-        for f in facts_for(session, cases, now=now, default_tz=default_tz)
+        for f in facts_for(
+            session, cases, now=now, default_tz=default_tz, history_weeks=history_weeks(thresholds)
+        )
     ]
     return sorted(found, key=lambda d: (-d.attention, d.facts.reference))

@@ -41,29 +41,40 @@ MANAGER = "UMANAGER1"
 RESPONSIBILITIES = {"visits": "lead", "reports": "co_worker", "plans": "shared"}
 
 
-def person(session: Session, slack_id: str, role: Role = Role.MEMBER, tz: str = "Pacific/Auckland") -> Person:
-    found = session.query(Person).filter_by(team_id=TEAM, slack_user_id=slack_id).one_or_none()
+def person(
+    session: Session, slack_id: str, role: Role = Role.MEMBER, tz: str = "Pacific/Auckland", team: str = TEAM
+) -> Person:
+    found = session.query(Person).filter_by(team_id=team, slack_user_id=slack_id).one_or_none()
     if found:
         return found
-    made = Person(team_id=TEAM, slack_user_id=slack_id, role=role, tz=tz)
+    made = Person(team_id=team, slack_user_id=slack_id, role=role, tz=tz)
     session.add(made)
     session.flush()
     return made
 
 
-def seed(session: Session, cases: int, *, weeks: int = 12, now: datetime = NOW, start: int = 0) -> list[int]:
-    """`cases` open cases managed by MANAGER, with `weeks` of history before `now`; their ids."""
-    if session.get(Workspace, TEAM) is None:
-        session.add(Workspace(team_id=TEAM, created_at=now - timedelta(weeks=weeks + 1)))
+def seed(
+    session: Session,
+    cases: int,
+    *,
+    weeks: int = 12,
+    now: datetime = NOW,
+    start: int = 0,
+    team: str = TEAM,
+    manager_id: str = MANAGER,
+) -> list[int]:
+    """`cases` open cases managed by `manager_id`, with `weeks` of history before `now`; their ids."""
+    if session.get(Workspace, team) is None:
+        session.add(Workspace(team_id=team, created_at=now - timedelta(weeks=weeks + 1)))
         session.flush()
-    manager = person(session, MANAGER, Role.MANAGER)
+    manager = person(session, manager_id, Role.MANAGER, team=team)
     opened = now - timedelta(weeks=weeks, days=1)
     ids = []
     for n in range(start, start + cases):
-        lead = person(session, f"ULEAD{n:04d}")
-        dev = person(session, f"UDEV{n:04d}")
+        lead = person(session, f"ULEAD{n:04d}", team=team)
+        dev = person(session, f"UDEV{n:04d}", team=team)
         case = Case(
-            team_id=TEAM,
+            team_id=team,
             reference=f"DRIFT-{n:04d}",
             channel_id=f"C{n:08d}",
             thread_ts="1.000001",
@@ -76,21 +87,21 @@ def seed(session: Session, cases: int, *, weeks: int = 12, now: datetime = NOW, 
         session.add_all(
             [
                 CaseMember(
-                    team_id=TEAM,
+                    team_id=team,
                     case_id=case.id,
                     person_id=lead.id,
                     role=MemberRole.LEAD,
                     experience=Experience.EXPERIENCED,
                 ),
                 CaseMember(
-                    team_id=TEAM,
+                    team_id=team,
                     case_id=case.id,
                     person_id=dev.id,
                     role=MemberRole.CO_WORKER,
                     experience=Experience.DEVELOPING,
                 ),
                 SlackPost(
-                    team_id=TEAM,
+                    team_id=team,
                     case_id=case.id,
                     purpose="card",
                     channel_id=case.channel_id,
@@ -100,7 +111,7 @@ def seed(session: Session, cases: int, *, weeks: int = 12, now: datetime = NOW, 
             ]
         )
         agreement = Agreement(
-            team_id=TEAM,
+            team_id=team,
             case_id=case.id,
             version=1,
             created_at=opened,
@@ -115,12 +126,12 @@ def seed(session: Session, cases: int, *, weeks: int = 12, now: datetime = NOW, 
         )
         session.add(agreement)
         session.flush()
-        _history(session, case, agreement, lead, dev, weeks=weeks, now=now)
+        _history(session, case, agreement, lead, dev, weeks=weeks, now=now, team=team)
     session.flush()
     return ids
 
 
-def _history(session, case, agreement, lead, dev, *, weeks, now) -> None:
+def _history(session, case, agreement, lead, dev, *, weeks, now, team) -> None:
     rows: list = []
     note_number = 0
     for week in range(weeks, 0, -1):
@@ -128,7 +139,7 @@ def _history(session, case, agreement, lead, dev, *, weeks, now) -> None:
         missed = week % 5 == 0
         rows.append(
             ScheduleItem(
-                team_id=TEAM,
+                team_id=team,
                 case_id=case.id,
                 agreement_id=agreement.id,
                 kind=ItemKind.DISCUSSION,
@@ -141,7 +152,7 @@ def _history(session, case, agreement, lead, dev, *, weeks, now) -> None:
         if week % 2 == 0:
             rows.append(
                 ScheduleItem(
-                    team_id=TEAM,
+                    team_id=team,
                     case_id=case.id,
                     agreement_id=agreement.id,
                     kind=ItemKind.SUPERVISION,
@@ -156,7 +167,7 @@ def _history(session, case, agreement, lead, dev, *, weeks, now) -> None:
         record_due = due + timedelta(days=1)
         recorded = record_due + timedelta(days=2) if week % 3 == 0 else due + timedelta(hours=3)
         discussion = Discussion(
-            team_id=TEAM,
+            team_id=team,
             case_id=case.id,
             status=DiscussionStatus.RECORDED,
             framework="critical_friend",
@@ -171,7 +182,7 @@ def _history(session, case, agreement, lead, dev, *, weeks, now) -> None:
         session.flush()
         note_number += 1
         note = Note(
-            team_id=TEAM,
+            team_id=team,
             case_id=case.id,
             number=note_number,
             note_type=NoteType.DISCUSSION,
@@ -184,7 +195,7 @@ def _history(session, case, agreement, lead, dev, *, weeks, now) -> None:
         for i, author in enumerate((lead, dev)):
             rows.append(
                 ThreadMessage(
-                    team_id=TEAM,
+                    team_id=team,
                     case_id=case.id,
                     discussion_id=discussion.id,
                     channel_id=case.channel_id,
@@ -197,7 +208,7 @@ def _history(session, case, agreement, lead, dev, *, weeks, now) -> None:
         if week % 4 == 1:
             rows.append(
                 NoteAction(
-                    team_id=TEAM,
+                    team_id=team,
                     case_id=case.id,
                     note_id=note.id,
                     number=1,
@@ -210,7 +221,7 @@ def _history(session, case, agreement, lead, dev, *, weeks, now) -> None:
         if week % 6 == 2:
             rows.append(
                 LearningEvidence(
-                    team_id=TEAM,
+                    team_id=team,
                     person_id=dev.id,
                     case_reference=case.reference,
                     note_id=note.id,
@@ -219,7 +230,7 @@ def _history(session, case, agreement, lead, dev, *, weeks, now) -> None:
             )
     # A difference of view marked in a discussion still waiting for its summary.
     open_one = Discussion(
-        team_id=TEAM,
+        team_id=team,
         case_id=case.id,
         status=DiscussionStatus.WRAPPED,
         framework="critical_friend",
@@ -233,7 +244,7 @@ def _history(session, case, agreement, lead, dev, *, weeks, now) -> None:
     session.flush()
     rows.append(
         CapturedItem(
-            team_id=TEAM,
+            team_id=team,
             case_id=case.id,
             discussion_id=open_one.id,
             key="disagree:1",
@@ -247,7 +258,7 @@ def _history(session, case, agreement, lead, dev, *, weeks, now) -> None:
     )
     rows.append(
         ScheduleItem(
-            team_id=TEAM,
+            team_id=team,
             case_id=case.id,
             agreement_id=agreement.id,
             kind=ItemKind.DISCUSSION,
