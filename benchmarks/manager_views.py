@@ -8,6 +8,7 @@ home view in under 300 ms on this machine, and the same number of statements for
 (no query per case).
 
     .venv/bin/python benchmarks/manager_views.py                      # SQLite in a temporary folder
+    .venv/bin/python benchmarks/manager_views.py --chart docs/digest-chart-example.png
     .venv/bin/python benchmarks/manager_views.py --repeat 9 --postgres postgresql+psycopg://postgres@127.0.0.1:5432/casebot_bench
 """
 
@@ -49,7 +50,7 @@ def timed(engine, work) -> tuple[float, int]:
         event.remove(engine, "before_cursor_execute", listener)
 
 
-def run(url: str, repeat: int, weeks: int) -> None:
+def run(url: str, repeat: int, weeks: int, chart: Path | None = None) -> None:
     crypto.use_by_default(ephemeral_data_keys())
     engine = make_engine(url)
     if engine.dialect.name == "postgresql":
@@ -80,6 +81,14 @@ def run(url: str, repeat: int, weeks: int) -> None:
             work()  # warm: imports, caches, matplotlib's font cache
             runs = [timed(engine, work) for _ in range(repeat)]
             results[(size, name)] = (statistics.median(r[0] for r in runs), runs[0][1])
+    if chart is not None:  # the 10-case manager's chart and its alt text, as the README shows them
+        with sessions() as session:
+            person = repo.get_person(session, team_id=SIZES["small"][0], slack_user_id=SIZES["small"][1])
+            assert person is not None
+            digest = build(session, deps, person, now=NOW)
+        assert digest is not None
+        chart.write_bytes(digest.png)
+        print(f"wrote the 10-case manager's chart to {chart}; its alt text:\n  {digest.alt}")
     for name in ("home", "digest"):
         (small, small_q), (large, large_q) = results[("small", name)], results[("large", name)]
         print(
@@ -93,10 +102,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--weeks", type=int, default=52)
+    parser.add_argument("--chart", type=Path, help="also write the 10-case manager's digest chart here")
     parser.add_argument("--postgres", help="a PostgreSQL URL to run on as well (its public schema is reset)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        run(f"sqlite:///{folder}/bench.db", args.repeat, args.weeks)
+        run(f"sqlite:///{folder}/bench.db", args.repeat, args.weeks, args.chart)
     if args.postgres:
         run(args.postgres, args.repeat, args.weeks)
     return 0

@@ -1,8 +1,9 @@
 """A manager's caseload with history, built directly with the ORM (tests and benchmarks/manager_views.py).
 
 Each case: a lead and a developing co-worker, an agreement, a weekly discussion for `weeks` weeks (every
-fifth missed; the rest held, with two replies each, every third summary recorded late), a fortnightly
-supervision, an open action per month (the newest overdue), a difference of view and learning entries.
+fifth missed, staggered by case; the rest held, with two replies each, every third summary recorded
+late), a fortnightly supervision, an action a fortnight (most done; the newest overdue), a difference of
+view and learning entries.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from storage.models import (
+    ActionStatus,
     Agreement,
     CapturedItem,
     Case,
@@ -136,7 +138,8 @@ def _history(session, case, agreement, lead, dev, *, weeks, now, team) -> None:
     note_number = 0
     for week in range(weeks, 0, -1):
         due = now - timedelta(weeks=week)
-        missed = week % 5 == 0
+        n = case.id  # cases differ a little, so a chart of many is not one line drawn many times
+        missed = (week + n) % 5 == 0
         rows.append(
             ScheduleItem(
                 team_id=team,
@@ -165,7 +168,7 @@ def _history(session, case, agreement, lead, dev, *, weeks, now, team) -> None:
         if missed:
             continue
         record_due = due + timedelta(days=1)
-        recorded = record_due + timedelta(days=2) if week % 3 == 0 else due + timedelta(hours=3)
+        recorded = record_due + timedelta(days=2) if (week + n) % 3 == 0 else due + timedelta(hours=3)
         discussion = Discussion(
             team_id=team,
             case_id=case.id,
@@ -205,9 +208,12 @@ def _history(session, case, agreement, lead, dev, *, weeks, now, team) -> None:
                     received_at=due + timedelta(minutes=i),
                 )
             )
-        if week % 4 == 1:
+        if week % 2 == 1:  # an action every other week: done a day early, except every third, and the newest
+            done = week > 2 and (week + n) % 3 != 0
             rows.append(
                 NoteAction(
+                    status=ActionStatus.DONE if done else ActionStatus.OPEN,
+                    status_at=due + timedelta(days=4) if done else None,
                     team_id=team,
                     case_id=case.id,
                     note_id=note.id,
