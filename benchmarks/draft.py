@@ -22,11 +22,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import jinja2
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.content import PROMPTS  # noqa: E402
+from bot.content import Content  # noqa: E402
 from bot.notes import rules_drafting as drafting  # noqa: E402
 from bot.notes.rules_drafting import DiscussionFacts, Item, QuestionAsked, Reply  # noqa: E402
 
@@ -90,13 +88,8 @@ def discussion(questions: int, replies: int, items: int, seed: int = 2026) -> Di
 
 
 def renderer() -> drafting.Render:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(PROMPTS / "templates"),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,  # noqa: S701 (plain text for a text box, not HTML)
-        **drafting.TEMPLATE_OPTIONS,
-    )
-    return lambda name, context: env.get_template(name).render(**context)
+    content = Content()  # as the flow renders drafts: bot.content's plain (unescaped) environment
+    return lambda name, context: content.render_plain(name, **context)
 
 
 def median_ms(run: Callable[[], object], repeat: int) -> float:

@@ -34,9 +34,9 @@ goes in (plain strings: names, dates in the recorder's zone) and checks what com
 template is I/O, so the caller passes `render(template_name, context) -> str`. The text goes into a
 plain-text input's ``initial_value``, where Slack shows characters literally, so the environment must
 NOT Slack-escape (bot.content's ``finalize`` would turn "&" into "&amp;" in the recorder's text box):
-build it over prompts/templates with `TEMPLATE_OPTIONS`, ``undefined=jinja2.StrictUndefined``,
-``autoescape=False`` and no ``finalize``; `draft_renderer` in tests/notes/test_rules_drafting.py shows the
-few lines it takes.
+``Content.render_plain`` is that environment (`TEMPLATE_OPTIONS`, ``undefined=jinja2.StrictUndefined``,
+``autoescape=False``, no ``finalize``, and the ``words`` filter for the banks' vocabulary); see
+`draft_renderer` in tests/notes/test_rules_drafting.py.
 
 The draft is built in four modules: rules_drafting_facts (the input, the output and the limits, all
 re-exported here for the many callers), rules_drafting_sections (what goes where),

@@ -3,19 +3,17 @@ import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-import jinja2
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.content import PROMPTS
+from bot.content import Content
 from bot.notes import rules_drafting as drafting
 from bot.notes import rules_drafting_texts
 from bot.notes.rules_drafting import (
     MAX_FIELD,
     MAX_SECTIONS,
     SECTIONS,
-    TEMPLATE_OPTIONS,
     DiscussionFacts,
     Item,
     QuestionAsked,
@@ -52,14 +50,10 @@ KEYS = [
 
 
 def draft_renderer():
-    """How a flow renders drafts: prompts/templates, no Slack escaping (the text goes in a plain-text box)."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(PROMPTS / "templates"),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,  # noqa: S701 (plain text for a text box, not HTML)
-        **TEMPLATE_OPTIONS,
-    )
-    return lambda name, context: env.get_template(name).render(**context)
+    """How a flow renders drafts: bot.content's plain environment over prompts/templates (no Slack
+    escaping: the text goes in a plain-text box), with the `words` filter for the banks' vocabulary."""
+    content = Content()
+    return lambda name, context: content.render_plain(name, **context)
 
 
 RENDER = draft_renderer()
