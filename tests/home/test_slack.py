@@ -7,8 +7,9 @@ from datetime import date
 from bot import jobs
 from bot.ids import ActionId
 from bot.sandbox import payloads
-from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD, MANAGER
+from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD, MANAGER, TEAM_ID
 from storage.models import ActionStatus, NoteAction
+from tests.drift.seed import seed
 from tests.follow_up_builder import Wanted, add_actions
 from tests.journey import open_case
 from tests.reminder_steps import body, rows
@@ -73,3 +74,14 @@ def test_done_on_the_home_tab_closes_the_action_and_the_tab_drops_it(http_sandbo
     assert action.status == ActionStatus.DONE
     jobs.run_pass(http_sandbox.deps)
     assert "Your open actions" not in body(http_sandbox.emu.home_views[LEAD])
+
+
+def test_a_manager_with_200_cases_gets_a_tab_slack_accepts_with_the_rest_counted(http_sandbox):
+    box = http_sandbox
+    with box.deps.sessions.begin() as session:
+        seed(session, 200, weeks=8, now=box.deps.clock(), team=TEAM_ID, manager_id=MANAGER)
+    home = open_home(box, MANAGER)  # the fixture fails the test if Slack would refuse the view
+    assert len(home["blocks"]) <= 100
+    shown = body(home)
+    assert "*Team view*: 200 open cases, 200 with drift signals" in shown
+    assert "+ 170 more cases: `/case overdue` lists everything overdue." in shown
