@@ -42,3 +42,8 @@ def channel_link(channel_id: str) -> str:
     if not re.fullmatch(r"[CGD][A-Z0-9]+", channel_id):
         raise ValueError("not a Slack channel id")
     return f"<#{channel_id}>"
+
+
+def counted(n: int, word: str, plural: str | None = None) -> str:
+    """'1 note', '2 notes', '0 notes'; `plural` for a word that does not take -s ('1 entry', '3 entries')."""
+    return f"{n} {word if n == 1 else plural or word + 's'}"

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from bot import logs
 from bot.config import Settings
 from bot.deps import Deps, build_deps
+from bot.kernel.rules_text import counted
 from bot.notes import flows_admin as note_admin
 from bot.notes import rules_export as export
 from bot.notes.rules import CaseNotes
@@ -127,7 +128,7 @@ def _run(deps: Deps, args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return 0
     found, path, text = note_admin.export_notes(deps, **case, fmt=args.format, out=args.out)
-    print(f"casebot: case {found.which}: {len(found.notes.notes)} notes exported", file=sys.stderr)
+    print(f"casebot: case {found.which}: {counted(len(found.notes.notes), 'note')} exported", file=sys.stderr)
     if path is None:
         sys.stdout.write(text)
     else:
@@ -185,11 +186,13 @@ def _purge(deps: Deps, *, closed_before: date, out_dir: Path, yes: bool) -> int:
             continue
         print(f"  {c.reference} (id {c.case_id}): exported to {', '.join(purged.files)}")
         print(
-            f"  {c.reference} (id {c.case_id}): deleted {d.notes} notes, {d.versions} versions, "
-            f"{d.actions} actions, {d.follow_up_claims} follow-up claims"
+            f"  {c.reference} (id {c.case_id}): deleted {counted(d.notes, 'note')}, "
+            f"{counted(d.versions, 'version')}, {counted(d.actions, 'action')}, "
+            f"{counted(d.follow_up_claims, 'follow-up claim')}"
         )
         notes, cases = notes + d.notes, cases + 1
     print(
-        f"casebot: purged {notes} notes of {cases} cases, exported first into {out_dir} (audit: notes.purge)."
+        f"casebot: purged {counted(notes, 'note')} of {counted(cases, 'case')}, exported first into "
+        f"{out_dir} (audit: notes.purge)."
     )
     return 0

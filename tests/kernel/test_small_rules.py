@@ -3,7 +3,7 @@ import pytest
 from bot.commands.rules import parse
 from bot.kernel import rules_permissions as permissions
 from bot.kernel.rules_permissions import Actor
-from bot.kernel.rules_text import mention, slack_escape, user_ids_in
+from bot.kernel.rules_text import counted, mention, slack_escape, user_ids_in
 
 
 def test_escape_keeps_broadcasts_and_mentions_literal():
@@ -53,3 +53,9 @@ def test_case_is_visible_to_members_manager_and_admins_only():
     assert permissions.can_view_case(MANAGER, **args)
     assert permissions.can_view_case(ADMIN, **args)
     assert not permissions.can_view_case(Actor("UZ", False, False), **args)
+
+
+def test_counted_says_one_thing_and_many_things():
+    assert [counted(n, "note") for n in (0, 1, 2)] == ["0 notes", "1 note", "2 notes"]
+    assert counted(1, "entry", "entries") == "1 entry"
+    assert counted(3, "entry", "entries") == "3 entries"

@@ -312,7 +312,7 @@ def test_purge_exports_first_then_deletes_only_old_notes_of_closed_cases_and_aud
     assert "## Note 1:" in markdown and "## Note 2:" in markdown and "## Note 3:" not in markdown
     assert (
         out.splitlines()[-1]
-        == f"casebot: purged 2 notes of 1 cases, exported first into {out_dir} (audit: notes.purge)."
+        == f"casebot: purged 2 notes of 1 case, exported first into {out_dir} (audit: notes.purge)."
     )
 
     with closed() as session:
