@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from bot.config_checks import drift_threshold_values
 from bot.deps import Deps
 from bot.drift.rules import (
     ActionFact,
@@ -48,8 +49,8 @@ from storage.vocabulary import CaptureKind
 
 
 def thresholds(deps: Deps) -> Thresholds:
-    """The signals' thresholds (their defaults: see bot/drift/rules.py and the README)."""
-    return Thresholds()
+    """The signals' thresholds: the defaults (bot/drift/rules.py), overridden by CASEBOT_DRIFT_THRESHOLDS."""
+    return Thresholds(**drift_threshold_values(deps.settings.drift_thresholds))
 
 
 def cases_for(session: Session, *, team_id: str, person: Person, managed: bool) -> Sequence[Case]:
