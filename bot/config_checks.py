@@ -56,6 +56,7 @@ def validate(settings: Settings) -> None:
         raise ConfigError(
             f"CASEBOT_DIGEST_AT must be a day and a time like Mon 09:00, not {settings.digest_at!r}."
         )
+    _validate_drift_thresholds(settings.drift_thresholds)
     for number, key in enumerate(settings.data_keys, start=1):
         if not check_key(key):  # the message never holds the key
             raise ConfigError(
@@ -145,3 +146,35 @@ def _validate_capture(settings: Settings) -> None:
             f"CASEBOT_BANK_FOLDER {settings.bank_folder!r} is not a folder. Point it at a folder of "
             "question-bank .toml files, or leave it empty to use the shipped banks."
         )
+
+
+# The names of bot/drift/rules.py's Thresholds (a test keeps the two in step; importing the rules here
+# would make an import cycle through bot.deps).
+DRIFT_THRESHOLDS = (
+    "discussion_late_days",
+    "missed_window_weeks",
+    "quiet_weeks",
+    "responsibility_weeks",
+    "disagreement_days",
+    "learning_days",
+    "supervision_late_days",
+)
+
+
+def drift_threshold_values(text: str) -> dict[str, int]:
+    """ "quiet_weeks=4, disagreement_days=21" -> {"quiet_weeks": 4, ...}; ConfigError for anything else."""
+    values: dict[str, int] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, _, number = (piece.strip() for piece in item.partition("="))
+        if name not in DRIFT_THRESHOLDS or not number.isdigit() or int(number) < 1:
+            raise ConfigError(
+                f"CASEBOT_DRIFT_THRESHOLDS must be name=number pairs (numbers from 1) separated by commas, "
+                f"like quiet_weeks=4,disagreement_days=21, with names from {', '.join(DRIFT_THRESHOLDS)}; "
+                f"{item!r} is not one."
+            )
+        values[name] = int(number)
+    return values
+
+
+def _validate_drift_thresholds(text: str) -> None:
+    drift_threshold_values(text)

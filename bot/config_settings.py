@@ -73,6 +73,8 @@ class Settings:
     urgent_ack_minutes: int = 60
     # The weekly digest to each manager: the day and time, in the manager's own time zone.
     digest_at: str = "Mon 09:00"
+    # Drift signals' thresholds, overriding the defaults by name, e.g. "quiet_weeks=4,disagreement_days=21".
+    drift_thresholds: str = ""
     # Keys that encrypt case text at rest (Fernet keys, newest first). Never shown: not in repr or str.
     data_keys: tuple[str, ...] = field(default=(), repr=False)
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False)
