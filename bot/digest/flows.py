@@ -26,6 +26,8 @@ from bot.digest import chart
 from bot.digest.blocks import NextWeek, ThisWeek, digest_text
 from bot.digest.rules import Due, Planned, Recorded, alt_text, latest_due, parse_at, week_key, weeks
 from bot.drift import flows as drift
+from bot.kernel.rules_working_time import next_working_moment
+from bot.reminders.flows_schedule import calendar
 from storage import repository as repo
 from storage.models import (
     ActionStatus,
@@ -166,11 +168,15 @@ def sweep(deps: Deps, clients: Clients) -> int:
                 select(ProcessedEvent.team_id, ProcessedEvent.key).where(ProcessedEvent.kind == OFF)
             )
         )
-        wanted = {
-            m.id: (m, week_key(latest_due(now, m.tz or deps.settings.default_timezone, weekday, at)))
-            for m in managers
-            if (m.team_id, _off_key(m.slack_user_id)) not in off
-        }
+        wanted = {}
+        for m in managers:
+            if (m.team_id, _off_key(m.slack_user_id)) in off:
+                continue
+            moment = latest_due(now, m.tz or deps.settings.default_timezone, weekday, at)
+            # A moment outside the manager's working time (a weekend, a public holiday, before hours)
+            # waits for the start of their next working window.
+            if next_working_moment(calendar(deps, m), moment) <= now:
+                wanted[m.id] = (m, week_key(moment))
         claimed = set(
             session.execute(
                 select(FollowUpClaim.subject_id, FollowUpClaim.round).where(

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from bot import jobs
-from bot.sandbox.harness import CASE_CHANNEL, COLLEAGUE, LEAD, MANAGER
+from bot.sandbox.harness import CASE_CHANNEL, COLLEAGUE, LEAD, MANAGER, Sandbox
 from storage.models import FollowUpClaim
 from tests.journey import make_manager, open_case
 from tests.reminder_steps import nz, rows
@@ -89,3 +89,16 @@ def test_two_sweepers_send_the_weeks_digest_exactly_once(http_sandbox, clock):
     finally:
         for deps in sweepers:
             deps.engine.dispose()
+
+
+def test_a_digest_moment_outside_working_time_waits_for_the_managers_next_working_window(database_url, clock):
+    with Sandbox(database_url=database_url, clock=clock, rate_limits=False, digest_at="Sun 10:00") as box:
+        open_case(box)
+        assert jobs.run_digests(box.deps) == 1  # Sun 22 Nov's digest, sent from Mon 23 Nov 09:00
+        clock.move_to(nz(29, 12, month=11))  # Sun 29 Nov 12:00 NZDT: the moment has passed, working time not
+        assert jobs.run_digests(box.deps) == 0
+        clock.move_to(nz(30, 8, 59, month=11))
+        assert jobs.run_digests(box.deps) == 0
+        clock.move_to(nz(30, 9, month=11))  # Mon 30 Nov 09:00: the start of Mere's working day
+        assert jobs.run_digests(box.deps) == 1
+        assert sorted(c.round for c in rows(box, FollowUpClaim, subject="digest")) == [202647, 202648]
