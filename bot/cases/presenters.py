@@ -23,6 +23,7 @@ from storage import repository as repo
 from storage.models import (
     Agreement,
     Case,
+    Discussion,
     DiscussionStatus,
     Experience,
     ItemKind,
@@ -118,6 +119,13 @@ def recorders_for(session: Session, case: Case, turn: int) -> tuple[str, ...]:
     return expected_recorders(recorder, lead_id=lead.person.slack_user_id, others=others, turn=turn)
 
 
+def recorders_of(session: Session, case: Case, discussion: Discussion) -> tuple[str, ...]:
+    """Who the agreement expects to record this discussion (taking turns counts the case's discussions)."""
+    return recorders_for(
+        session, case, discussion_store.discussion_count(session, case_id=case.id, up_to=discussion.id)
+    )
+
+
 def card_notes(deps: Deps, session: Session, case: Case, now: datetime) -> CardNotes:
     """The card's record lines: who records the next (or current) discussion, summaries still to record
     with their deadline (late once past), and open actions overdue in their owner's own calendar."""
@@ -127,9 +135,7 @@ def card_notes(deps: Deps, session: Session, case: Case, now: datetime) -> CardN
     summaries = tuple(
         SummaryDue(
             discussion_id=d.id,
-            recorder_ids=recorders_for(
-                session, case, discussion_store.discussion_count(session, case_id=case.id, up_to=d.id)
-            ),
+            recorder_ids=recorders_of(session, case, d),
             due_at=d.record_due_at,
             late=d.record_due_at is not None and d.record_due_at <= now,
         )

@@ -5,6 +5,6 @@ PUBLIC: what other features may use (tests/test_feature_surfaces.py keeps it tru
 
 PUBLIC = {
     "blocks": ("kind_modal", "read_kind"),
-    "flows": ("LINK_WINDOW", "recorders", "start_from_command"),
+    "flows": ("LINK_WINDOW", "start_from_command"),
     "flows_questions": ("ask", "heading"),
 }

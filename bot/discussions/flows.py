@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.cases.presenters import recorders_for
+from bot.cases.presenters import recorders_of
 from bot.deps import Deps
 from bot.discussions import blocks
 from bot.discussions import flows_questions as questions
@@ -36,7 +36,7 @@ from storage.models import (
 
 # Other features start a discussion (the `/case discuss` command) and link a note to the occurrence it
 # held (the window) through this module.
-__all__ = ["LINK_WINDOW", "move", "recorders", "start_from_command", "wrap_up"]
+__all__ = ["LINK_WINDOW", "move", "start_from_command", "wrap_up"]
 
 STALE = "That question has already moved on. The current one is the latest question in the case thread."
 GONE = access.GONE
@@ -73,18 +73,13 @@ def wrap_up(deps: Deps, *, team_id: str, user_id: str, value: str) -> str | None
         for item in store.captured(session, discussion_id=discussion.id):
             counts[item.kind.value] += 1
         asked = len(store.prompts_of(session, discussion_id=discussion.id))
-        text = blocks.wrapped_text(user_id, asked, counts, recorders(session, case, discussion))
+        text = blocks.wrapped_text(user_id, asked, counts, recorders_of(session, case, discussion))
         if following is not None:
             text += f" The next discussion is planned for {slack_date(following.due_at)}."
         thread.note(session, case, text, now)
         repo.enqueue_card_update(session, case=case, now=now)
 
     return _on_current(deps, team_id, user_id, value, "discussion.wrap_up", change)
-
-
-def recorders(session: Session, case: Case, discussion: Discussion) -> tuple[str, ...]:
-    """Who the agreement expects to record this discussion (taking turns counts the case's discussions)."""
-    return recorders_for(session, case, store.discussion_count(session, case_id=case.id, up_to=discussion.id))
 
 
 def _hold_occurrence(

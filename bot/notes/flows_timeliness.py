@@ -17,8 +17,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.cases.presenters import recorders_of
 from bot.deps import Deps
-from bot.discussions import flows as discussions
 from bot.kernel import sweeping
 from bot.notes import rules_timeliness as ladder
 from bot.notes.blocks_timeliness import RecordReminderView
@@ -162,7 +162,7 @@ def _audience_ids(
 ) -> tuple[str, ...]:
     return ladder.audience_ids(
         audience,
-        recorder_ids=discussions.recorders(session, case, discussion),
+        recorder_ids=recorders_of(session, case, discussion),
         member_ids=tuple(m.person.slack_user_id for m in case.members),
         manager_id=case.manager.slack_user_id,
     )
@@ -194,7 +194,7 @@ def view(session: Session, case: Case, discussion: Discussion, payload: dict) ->
         channel_id=case.channel_id,
         due_at=discussion.record_due_at,
         recipient_id=payload["user_id"],
-        recorder_ids=discussions.recorders(session, case, discussion),
+        recorder_ids=recorders_of(session, case, discussion),
         member_ids=tuple(m.person.slack_user_id for m in case.members),
         for_others=tuple((who, why) for who, why in payload.get("for_others", [])),
         permalink=card.permalink if card else None,
