@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from storage import audit
 from storage.models import (
+    Agreement,
     AuditEntry,
     Base,
     Case,
@@ -120,7 +121,11 @@ def cases_for_user(session: Session, *, team_id: str, slack_user_id: str) -> Seq
             Case.status == CaseStatus.OPEN,
             (Case.id.in_(member_of)) | (Case.manager_id == person.id),
         )
-        .options(selectinload(Case.members).selectinload(CaseMember.person), selectinload(Case.agreements))
+        .options(  # everything a case's line in /case list and App Home reads: no query per case
+            selectinload(Case.members).selectinload(CaseMember.person),
+            selectinload(Case.agreements).selectinload(Agreement.acceptances),
+            selectinload(Case.manager),
+        )
         .order_by(Case.id)
     ).all()
 
