@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
+from bot.cases.presenters import recorders_for
 from bot.deps import Deps
 from bot.drift import flows as drift
 from bot.drift.rules import ActionFact, is_action_overdue
@@ -66,7 +67,7 @@ def model(session: Session, deps: Deps, *, team_id: str, user_id: str, now: date
         actions=_actions(
             session, team_id=team_id, person=person, now=now, default_tz=deps.settings.default_timezone
         ),
-        summaries=_summaries(session, mine),
+        summaries=_summaries(session, mine, person),
         agreements=_agreements(session, mine, person),
         team=team,
     )
@@ -136,18 +137,34 @@ def _actions(
     )
 
 
-def _summaries(session: Session, cases: Sequence[Case]) -> tuple[SummaryWaiting, ...]:
-    refs = {c.id: c.reference for c in cases}
+def _summaries(session: Session, cases: Sequence[Case], person: Person) -> tuple[SummaryWaiting, ...]:
+    """Wrapped-up discussions whose summary the agreement expects this person to record."""
+    by_id = {c.id: c for c in cases}
     rows = session.execute(
         select(Discussion.id, Discussion.case_id, Discussion.record_due_at)
         .where(
-            Discussion.case_id.in_(list(refs) or [-1]),
+            Discussion.case_id.in_(list(by_id) or [-1]),
             Discussion.status == DiscussionStatus.WRAPPED,
             Discussion.recorded_at.is_(None),
         )
         .order_by(Discussion.id)
     ).all()
-    return tuple(SummaryWaiting(refs[case_id], d_id, due) for d_id, case_id, due in rows)
+    if not rows:
+        return ()
+    earlier = aliased(Discussion)
+    turns = dict(
+        session.execute(  # each discussion's number in its case: who records it follows the turn
+            select(Discussion.id, func.count(earlier.id))
+            .join(earlier, (earlier.case_id == Discussion.case_id) & (earlier.id <= Discussion.id))
+            .where(Discussion.id.in_([d_id for d_id, _, _ in rows]))
+            .group_by(Discussion.id)
+        ).all()
+    )
+    return tuple(
+        SummaryWaiting(by_id[case_id].reference, d_id, due)
+        for d_id, case_id, due in rows
+        if person.slack_user_id in recorders_for(session, by_id[case_id], turns.get(d_id, 1))
+    )
 
 
 def _agreements(session: Session, cases: Sequence[Case], person: Person) -> tuple[AgreementWaiting, ...]:

@@ -8,11 +8,12 @@ from bot import jobs
 from bot.ids import ActionId
 from bot.sandbox import payloads
 from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD, MANAGER, TEAM_ID
-from storage.models import ActionStatus, NoteAction
+from storage.models import ActionStatus, Discussion, NoteAction
+from tests.discussion_steps import WRAP, current, start
 from tests.drift.seed import seed
 from tests.follow_up_builder import Wanted, add_actions
 from tests.journey import open_case
-from tests.reminder_steps import body, rows
+from tests.reminder_steps import body, click, rows
 
 REFERENCE = "CASE-2026-014"
 
@@ -85,3 +86,20 @@ def test_a_manager_with_200_cases_gets_a_tab_slack_accepts_with_the_rest_counted
     shown = body(home)
     assert "*Team view*: 200 open cases, 200 with drift signals" in shown
     assert "+ 170 more cases: `/case overdue` lists everything overdue." in shown
+
+
+def test_a_wrapped_up_summary_shows_for_whoever_the_agreement_expects_to_record_it(http_sandbox):
+    box = http_sandbox
+    card = open_case(box)  # recording rotates: the lead records the first discussion
+    start(box, card)
+    click(box, LEAD, WRAP, current(box, card))
+    (discussion,) = rows(box, Discussion)
+    lead = open_home(box, LEAD)
+    assert f"Discussion on *{REFERENCE}*, due <!date^" in body(lead)
+    write = next(b["accessory"] for b in lead["blocks"] if b.get("accessory", {}).get("action_id"))
+    assert (write["action_id"], write["value"]) == (ActionId.SUMMARY_OPEN, str(discussion.id))
+    assert "Summaries waiting" not in body(open_home(box, DEVELOPING))
+    opened = len(box.emu.calls_to("views.open"))
+    box.driver.click(LEAD, ActionId.SUMMARY_OPEN, value=write["value"], view=lead)
+    (form,) = box.emu.calls_to("views.open")[opened:]  # the summary form, opened from the home tab
+    assert form.response["ok"] and form.response["view"]["title"]["text"] == "Discussion summary"
