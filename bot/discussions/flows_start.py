@@ -22,6 +22,7 @@ from bot.discussions.rules_banks import DEFAULT_FRAMEWORK
 from bot.discussions.rules_picker_text import framework_from_text
 from bot.ids import Block
 from bot.kernel import access, thread
+from bot.kernel.rules_text import slack_escape
 from storage import discussions as store
 from storage import repository as repo
 from storage.models import Case, Discussion, DiscussionStatus, ItemKind, ItemStatus, ScheduleItem
@@ -115,7 +116,8 @@ def _refusal(deps: Deps, session: Session, case: Case, *, user_id: str, now: dat
 
 def _unknown_framework(deps: Deps, text: str) -> str:
     names = ", ".join(f"`{fid}`" for fid in deps.content.banks.frameworks)
-    return f"I don't know a framework called {text[:40]!r}. Choose one of {names}. {USAGE_DISCUSS}"
+    typed = slack_escape(text[:40])  # echoed as mrkdwn: `<!channel>` typed must stay literal
+    return f"I don't know a framework called '{typed}'. Choose one of {names}. {USAGE_DISCUSS}"
 
 
 def _open_modal(

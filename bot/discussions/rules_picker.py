@@ -56,6 +56,7 @@ from bot.discussions.rules_picker_state import (
     sure_lenses,
 )
 from bot.discussions.rules_picker_text import LENS_NAMES, lens_from_text
+from bot.kernel.rules_text import slack_escape
 
 __all__ = [
     "ASK_LENSES",
@@ -155,7 +156,8 @@ def one_question(
         found = lens_from_text(lens)
         if found is None:
             names = ", ".join(LENS_NAMES[name] for name in LENSES)
-            raise ValueError(f"I don't know the lens “{lens.strip()}”. Try one of: {names}.")
+            typed = slack_escape(lens.strip()[:40])  # echoed as mrkdwn: `<!channel>` must stay literal
+            raise ValueError(f"I don't know the lens “{typed}”. Try one of: {names}.")
         order = [found]
     question = best(
         banks.questions.values(),

@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 
 from dateutil import parser
 
+from bot.kernel.rules_text import slack_escape
+
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _YEAR = re.compile(r"\b\d{4}\b")
 
@@ -25,7 +27,8 @@ def parse_day(text: str, *, today: date) -> date:
         try:
             return date.fromisoformat(words)
         except ValueError:
-            raise DayProblem(f"{text.strip()} is not a real date. Write it like 2026-12-24.") from None
+            typed = slack_escape(text.strip())
+            raise DayProblem(f"{typed} is not a real date. Write it like 2026-12-24.") from None
     if words in ("today", "tomorrow"):
         return today + timedelta(days=1 if words == "tomorrow" else 0)
     for prefix_len in (len(words), 3):
@@ -35,12 +38,15 @@ def parse_day(text: str, *, today: date) -> date:
     try:
         parsed = parser.parse(words, dayfirst=True, default=datetime(today.year, today.month, 1)).date()
     except (ValueError, OverflowError):
-        raise DayProblem(
-            f"I can't read {text.strip()[:40]!r} as a date. Write it like 2026-12-24 or 24 Dec."
-        ) from None
+        raise DayProblem(_unreadable(text)) from None
     if not _YEAR.search(words) and parsed.year != today.year:
         # dateutil read a day or month that does not exist ("32 Dec") as a year.
-        raise DayProblem(f"I can't read {text.strip()[:40]!r} as a date. Write it like 2026-12-24 or 24 Dec.")
+        raise DayProblem(_unreadable(text))
     if parsed < today and not _YEAR.search(words):
         parsed = parsed.replace(year=parsed.year + 1)
     return parsed
+
+
+def _unreadable(text: str) -> str:
+    # The message goes back to Slack as mrkdwn: what was typed is escaped so `<!channel>` stays literal.
+    return f"I can't read '{slack_escape(text.strip()[:40])}' as a date. Write it like 2026-12-24 or 24 Dec."
