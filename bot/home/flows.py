@@ -254,11 +254,14 @@ def refresh(deps: Deps) -> int:
                 now=now,
             )
             queued += 1
-        repo.claim_once(
-            session,
-            team_id=next(iter(sorted(teams))),
-            key=f"home-refresh:{now.isoformat()}",
-            kind=REFRESHED,
-            now=now,
-        )
+        _mark_refreshed(session, team_id=next(iter(sorted(teams))), now=now)
     return queued
+
+
+def _mark_refreshed(session: Session, *, team_id: str, now: datetime) -> None:
+    """One row holds how far refreshes have looked (moved on, not added to, each pass)."""
+    mark = session.scalar(select(ProcessedEvent).where(ProcessedEvent.kind == REFRESHED).limit(1))
+    if mark is None:
+        repo.claim_once(session, team_id=team_id, key="home-refresh", kind=REFRESHED, now=now)
+    elif mark.processed_at < now:
+        mark.processed_at = now

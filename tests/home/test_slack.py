@@ -8,7 +8,7 @@ from bot import jobs
 from bot.ids import ActionId
 from bot.sandbox import payloads
 from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD, MANAGER, TEAM_ID
-from storage.models import ActionStatus, Discussion, NoteAction
+from storage.models import ActionStatus, Discussion, NoteAction, ProcessedEvent
 from tests.discussion_steps import WRAP, current, start
 from tests.drift.seed import seed
 from tests.follow_up_builder import Wanted, add_actions
@@ -56,6 +56,7 @@ def test_worker_and_manager_views_and_one_refresh_a_pass_for_many_changes(sandbo
     assert "Agreements waiting" not in body(sandbox.emu.home_views[LEAD])
     jobs.run_pass(sandbox.deps)  # nothing changed since: nothing published
     assert {u: publishes(sandbox, u) for u in (LEAD, MANAGER, DEVELOPING)} == after
+    assert len(rows(sandbox, ProcessedEvent, kind="home_refresh")) == 1  # one watermark row, moved on
 
 
 def test_done_on_the_home_tab_closes_the_action_and_the_tab_drops_it(http_sandbox, clock):
