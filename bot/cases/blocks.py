@@ -167,6 +167,8 @@ HELP = [
     ("record [REF]", "write the summary of a wrapped-up discussion, or of a meeting held outside Slack"),
     ("notes [REF] [N]", "the case's signed-off notes: list them, read one, or amend it (a new version)"),
     ("export [REF] [md|json]", "the case's signed-off notes as a file, sent to you by DM (Markdown or JSON)"),
+    ("overdue", "managers: what is overdue or drifting across your cases; others: your own overdue items"),
+    ("digest off|on|now", "managers: stop or restart your weekly digest, or get it now by DM"),
     ("admin manager add @person", "administrators: let someone open and manage cases"),
     ("admin manager remove @person", "administrators: take the manager role away"),
 ]

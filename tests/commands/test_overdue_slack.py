@@ -48,3 +48,8 @@ def card_link(box) -> str:
     with box.deps.reads.begin() as session:
         case = session.scalars(select(Case)).one()
         return repo.slack_post(session, case_id=case.id, purpose="card").permalink
+
+
+def test_help_lists_overdue_and_digest(http_sandbox):
+    text = http_sandbox.driver.slash(OUTSIDER, "help", CASE_CHANNEL).text
+    assert "/case overdue" in text and "/case digest off|on|now" in text
