@@ -1,4 +1,4 @@
-"""The `casebot` command: run, demo, db, sweep, notes, audit, keys."""
+"""The `casebot` command: run, web, worker, demo, db, sweep, notes, audit, keys."""
 
 from __future__ import annotations
 
@@ -36,6 +36,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     run.add_argument(
         "--port", type=int, default=3000, help="with --http: the port to listen on (default 3000)"
+    )
+    web = commands.add_parser(
+        "web",
+        help="serve Slack's HTTP requests and the OAuth install pages, no sweeps (with `casebot worker`s); "
+        "under gunicorn use bot.wsgi:application instead",
+    )
+    web.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
+    web.add_argument("--port", type=int, default=3000, help="the port to listen on (default 3000)")
+    worker = commands.add_parser(
+        "worker", help="sweep and deliver the outbox, serve no requests (any number of them on PostgreSQL)"
+    )
+    worker.add_argument(
+        "--health-port", type=int, help="serve GET /health on 127.0.0.1 at this port (200 while delivering)"
     )
     demo = commands.add_parser("demo", help="play a co-worked case against the built-in Slack emulator")
     demo.add_argument("--db", help="SQLite file to use (default: a new temporary file)")
@@ -115,10 +128,22 @@ def _dispatch(args: argparse.Namespace) -> int:
             f"retrying {done.delivery.retried}, dead-lettered {done.delivery.dead}."
         )
         return 0
+    if args.command == "worker":
+        import threading
+
+        from bot.startup import prepare_storage
+        from bot.worker import run_worker, stop_on_signals
+
+        deps = prepare_storage(settings)
+        stop = threading.Event()
+        stop_on_signals(stop)
+        return run_worker(deps, health_port=args.health_port, stop=stop)
+    if args.command == "web":
+        return _run(settings, http=True, host=args.host, port=args.port, sweeps=False)
     return _run(settings, http=args.http, host=args.host, port=args.port)
 
 
-def _run(settings, *, http: bool, host: str, port: int) -> int:
+def _run(settings, *, http: bool, host: str, port: int, sweeps: bool = True) -> int:
     from bot import scheduler
     from bot.startup import check_app_token, check_socket_mode, prepare
 
@@ -131,7 +156,7 @@ def _run(settings, *, http: bool, host: str, port: int) -> int:
     deps, app = prepare(settings)
     if not http:
         check_app_token(settings)
-    scheduler.start(deps)
+    background = scheduler.start(deps) if sweeps else None
     if http:
         from bot.wsgi import make_wsgi_app
 
@@ -142,13 +167,38 @@ def _run(settings, *, http: bool, host: str, port: int) -> int:
                 f"cannot listen on {host}:{port} ({exc.strerror or exc}): choose another --port or --host."
             ) from exc
         print(f"casebot: listening on http://{host}:{server.server_port}/slack/events", flush=True)
-        server.serve_forever()
+        _serve_until_stopped(server, deps, background)
         return 0
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     print("casebot: connecting to Slack in Socket Mode")
     SocketModeHandler(app, settings.slack_app_token).start()
     return 0
+
+
+def _serve_until_stopped(server: WSGIServer, deps, background) -> None:
+    """Serve until SIGTERM or Ctrl-C, then stop in order: no new request, the acked listeners' work
+    (their deliveries) finished, then the sweeps and the delivery loop (finishing the row in hand)."""
+    import threading
+
+    from bot.worker import GRACE_SECONDS, stop_on_signals
+
+    stop = threading.Event()
+    stop_on_signals(stop)
+
+    def shut_down_when_stopped() -> None:
+        stop.wait()
+        server.shutdown()
+
+    threading.Thread(target=shut_down_when_stopped, daemon=True).start()
+    server.serve_forever()
+    server.server_close()
+    deps.executor.shutdown(wait=True)
+    if background is not None:
+        sweeps, loop = background
+        loop.stop(timeout=GRACE_SECONDS)
+        sweeps.shutdown(wait=True)
+    print("casebot: stopped", flush=True)
 
 
 def _require_new_file(path: Path) -> None:

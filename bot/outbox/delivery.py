@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.deps import Clients, Deps, NotInstalled, TeamClients, pick
+from bot.outbox import wake as _wake  # noqa: F401 - on PostgreSQL, a new row's commit wakes the workers
 from bot.outbox.calls import Call, Cancel, Defer, prepare
 from bot.outbox.dead_letter import INVALID, UNBUILDABLE, forget_words, to_dead_letter
 from bot.outbox.recovery import Unsure, already_posted, hold_uncertain, read_from, retry_after_seconds
@@ -61,14 +63,21 @@ class Report:
     errors: list[str] = field(default_factory=list)
 
 
-def deliver_due(deps: Deps, client: Clients | None = None, *, limit: int = 100) -> Report:
-    """Send the due rows, each with its own team's bot token (one client per team, looked up once)."""
+def deliver_due(
+    deps: Deps, client: Clients | None = None, *, limit: int = 100, stopping: Callable[[], bool] | None = None
+) -> Report:
+    """Send the due rows, each with its own team's bot token (one client per team, looked up once).
+
+    `stopping` (a worker asked to stop) is checked before each row: the row in hand is finished, and the
+    rest are left unleased for the next sender, so nothing is ever half-sent or held."""
     clients = client if client is not None else TeamClients(deps)
     report = Report()
     now = deps.clock()
     with deps.reads.begin() as session:
         ids = outbox_store.due_outbox_ids(session, now=now, limit=limit)
     for message_id in ids:
+        if stopping is not None and stopping():
+            break
         try:
             _deliver_one(deps, clients, message_id, report)
         except Exception as exc:  # noqa: BLE001 - one row's fault must never hold up every later row

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import timedelta
 
 from bot.deps import Deps
@@ -30,25 +31,33 @@ class DeliveryLoop:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name="casebot-delivery", daemon=True)
+        self.last_pass_at = time.monotonic()
 
     def start(self) -> DeliveryLoop:
         self._thread.start()
         return self
 
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive() and not self._stop.is_set()
+
     def wake(self) -> None:
         """Look now (new rows were queued)."""
         self._wake.set()
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 5.0) -> bool:
+        """Finish the row in hand, lease no more; True if the loop ended within `timeout`."""
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout)
+        return not self._thread.is_alive()
 
     def _run(self) -> None:
         while not self._stop.is_set():
             self._wake.clear()
             try:
-                delivery.deliver_due(self.deps)
+                delivery.deliver_due(self.deps, stopping=self._stop.is_set)  # stop: no new row is leased
+                self.last_pass_at = time.monotonic()  # `casebot worker`'s health check reads it
                 wait = self.seconds_to_next_row()
             except Exception:  # noqa: BLE001 - a failed pass must not stop the next one
                 log.exception("delivery pass failed")

@@ -1,0 +1,75 @@
+"""On PostgreSQL, a new outbox row wakes every delivery loop at once: NOTIFY when it is committed,
+LISTEN in each worker. Without it (SQLite, or a lost connection) a loop still looks every IDLE_SECONDS.
+
+The NOTIFY is sent inside the transaction that adds the row, so it arrives only if the row is committed,
+and only after. Any process may send it (web, worker, `casebot sweep`); each worker's listener wakes its
+own loop, and the outbox's leases keep delivery exactly once however many wake.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Engine, event, text
+from sqlalchemy.orm import Session
+
+from storage.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "casebot_outbox"
+RETRY_SECONDS = 5.0
+
+
+@event.listens_for(Session, "after_flush")
+def _notify_new_rows(session: Session, _context: Any) -> None:
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    if any(isinstance(obj, OutboxMessage) for obj in session.new):
+        session.execute(text(f"NOTIFY {CHANNEL}"))  # delivered at commit; dropped with a rollback
+
+
+class Listener:
+    """A thread holding one connection that LISTENs, calling `wake` on each notification."""
+
+    def __init__(self, engine: Engine, wake: Callable[[], None]) -> None:
+        self._engine, self._wake = engine, wake
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="casebot-outbox-listen", daemon=True)
+
+    def start(self) -> Listener:
+        if self._engine.dialect.name == "postgresql":
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=RETRY_SECONDS)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._listen()
+            except Exception as exc:  # noqa: BLE001 - a lost connection: the loop's idle look covers it
+                log.warning("outbox listener lost its connection", extra={"error": type(exc).__name__})
+                self._stop.wait(RETRY_SECONDS)
+
+    def _listen(self) -> None:
+        raw = self._engine.raw_connection()
+        connection = raw.driver_connection
+        assert connection is not None  # just checked out of the pool
+        raw.detach()  # ours for good: it must not go back to the pool while it LISTENs
+        try:
+            connection.autocommit = True
+            connection.execute(f"LISTEN {CHANNEL}")
+            self._wake()  # rows committed before LISTEN took effect are looked at now
+            while not self._stop.is_set():
+                for _notice in connection.notifies(timeout=1.0):
+                    self._wake()
+        finally:
+            connection.close()

@@ -1,0 +1,86 @@
+"""`casebot worker` and `casebot web`: the two kinds of process a larger install runs, any number of each
+on one PostgreSQL (docs/deploy.md).
+
+A worker sweeps (reminders, follow-ups, retention, digests) and delivers the outbox; it serves no Slack
+request. Its delivery loop is woken by new outbox rows (bot/outbox/wake.py, on PostgreSQL) and otherwise
+looks every few seconds. `--health-port` serves GET /health: 200 while the loop passes, 503 when it has
+stopped or not passed for STALE_SECONDS.
+
+On SIGTERM (or Ctrl-C) a worker leases no new row, finishes the one in hand (so nothing is half-sent: a
+row leased is either sent and recorded or left for its lease to run out), lets a running sweep finish,
+and exits 0. A web process stops taking requests and finishes the listeners' work after their acks.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from bot import scheduler
+from bot.deps import Deps
+from bot.outbox.loop import DeliveryLoop
+from bot.outbox.wake import Listener
+
+log = logging.getLogger(__name__)
+
+STALE_SECONDS = 120.0
+GRACE_SECONDS = 25.0  # within systemd's and Kubernetes' usual 30 s before a SIGKILL
+
+
+def stop_on_signals(stop: threading.Event) -> None:
+    """SIGTERM and SIGINT set `stop` (the main thread then shuts down in order)."""
+
+    def handler(_signum: int, _frame: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+
+
+def run_worker(deps: Deps, *, health_port: int | None = None, stop: threading.Event | None = None) -> int:
+    stop = stop or threading.Event()
+    sweeps, loop = scheduler.start(deps)
+    listener = Listener(deps.engine, loop.wake).start()
+    health = _serve_health(loop, health_port) if health_port is not None else None
+    print(f"casebot: worker running{_health_note(health)}", flush=True)
+    stop.wait()
+    finished = loop.stop(timeout=GRACE_SECONDS)
+    sweeps.shutdown(wait=True)  # a sweep pass that is running finishes
+    listener.stop()
+    if health is not None:
+        health.shutdown()
+        health.server_close()
+    if not finished:
+        log.warning("delivery still busy at shutdown; its lease runs out and another worker takes the row")
+    print("casebot: worker stopped", flush=True)
+    return 0
+
+
+def _health_note(server: ThreadingHTTPServer | None) -> str:
+    return f"; health at http://127.0.0.1:{server.server_address[1]}/health" if server else ""
+
+
+def _serve_health(loop: DeliveryLoop, port: int) -> ThreadingHTTPServer:
+    class Health(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            ago = time.monotonic() - loop.last_pass_at
+            ok = self.path == "/health" and loop.running and ago < STALE_SECONDS
+            body = json.dumps({"ok": ok, "last_pass_seconds_ago": round(ago, 1)}).encode()
+            self.send_response(200 if ok else 503 if self.path == "/health" else 404)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            """Probes every few seconds would flood the log."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Health)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="casebot-health", daemon=True).start()
+    return server
