@@ -76,6 +76,13 @@ def discussion_count(session: Session, *, case_id: int, up_to: int | None = None
     return session.scalar(query) or 0
 
 
+def discussion_ids(session: Session, *, case_id: int) -> list[int]:
+    """The case's discussion ids, oldest first: discussion number n (counting from 1) is ids[n - 1]."""
+    return list(
+        session.scalars(select(Discussion.id).where(Discussion.case_id == case_id).order_by(Discussion.id))
+    )
+
+
 def case_history(
     session: Session, *, case_id: int, excluding: int | None = None
 ) -> tuple[frozenset[str], frozenset[str]]:

@@ -53,6 +53,15 @@ def get_person(session: Session, *, team_id: str, slack_user_id: str) -> Person 
     )
 
 
+def people_by_slack_id(session: Session, *, team_id: str, slack_user_ids: Iterable[str]) -> dict[str, Person]:
+    """The known people among `slack_user_ids`, in one query (no query per person)."""
+    wanted = set(slack_user_ids)
+    if not wanted:
+        return {}
+    found = session.scalars(select(Person).where(Person.team_id == team_id, Person.slack_user_id.in_(wanted)))
+    return {p.slack_user_id: p for p in found}
+
+
 def ensure_person(session: Session, *, team_id: str, slack_user_id: str) -> Person:
     person = get_person(session, team_id=team_id, slack_user_id=slack_user_id)
     if person is None:

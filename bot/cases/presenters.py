@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
@@ -129,13 +130,15 @@ def recorders_of(session: Session, case: Case, discussion: Discussion) -> tuple[
 def card_notes(deps: Deps, session: Session, case: Case, now: datetime) -> CardNotes:
     """The card's record lines: who records the next (or current) discussion, summaries still to record
     with their deadline (late once past), and open actions overdue in their owner's own calendar."""
-    count = discussion_store.discussion_count(session, case_id=case.id)
+    # A constant number of statements however many discussions and actions the case has (issue 17).
+    ids = discussion_store.discussion_ids(session, case_id=case.id)
+    count = len(ids)
     latest = store.latest_discussion(session, case_id=case.id)
     active = latest is not None and latest.status == DiscussionStatus.ACTIVE
     summaries = tuple(
         SummaryDue(
             discussion_id=d.id,
-            recorder_ids=recorders_of(session, case, d),
+            recorder_ids=recorders_for(session, case, bisect_right(ids, d.id)),  # its number in the case
             due_at=d.record_due_at,
             late=d.record_due_at is not None and d.record_due_at <= now,
         )
@@ -143,12 +146,13 @@ def card_notes(deps: Deps, session: Session, case: Case, now: datetime) -> CardN
     )
     overdue = []
     # Any open action due before tomorrow anywhere on Earth may be overdue; each owner's calendar decides.
-    for action in store.open_actions_due_before(
-        session, case_id=case.id, before=(now + timedelta(days=1)).date()
-    ):
+    actions = store.open_actions_due_before(session, case_id=case.id, before=(now + timedelta(days=1)).date())
+    owners = repo.people_by_slack_id(
+        session, team_id=case.team_id, slack_user_ids={a.owner_id for a in actions if a.owner_id}
+    )
+    for action in actions:
         assert action.due is not None
-        owner = repo.get_person(session, team_id=case.team_id, slack_user_id=action.owner_id or "")
-        tz = zones.zone(deps, owner)
+        tz = zones.zone(deps, owners.get(action.owner_id or ""))
         if is_overdue(action.status.value, action.due, now.astimezone(tz).date()):
             noon = local_datetime(tz, action.due, time(12))
             overdue.append(OverdueAction(action.owner_id, action.due, noon))
