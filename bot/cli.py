@@ -119,11 +119,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot import jobs
         from bot.startup import prepare_storage
 
-        done = jobs.run_pass(prepare_storage(settings))
+        deps = prepare_storage(settings)
+        done = jobs.run_pass(deps)
+        digests = jobs.run_digests(deps)  # cron's pass sends the weekly digests too, each once a week
         print(
             f"casebot: looked at {done.sweep.looked_at} due items, queued {done.sweep.reminders} reminders, "
             f"marked {done.sweep.expired} missed; "
-            f"queued {done.actions.dms if done.actions else 0} action follow-ups; sent {done.delivery.sent}, "
+            f"queued {done.actions.dms if done.actions else 0} action follow-ups; "
+            f"{digests} weekly digest{'' if digests == 1 else 's'} sent; sent {done.delivery.sent}, "
             f"waiting {done.delivery.deferred + done.delivery.paced}, "
             f"retrying {done.delivery.retried}, dead-lettered {done.delivery.dead}."
         )
