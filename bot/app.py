@@ -9,7 +9,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
-from bot import errors, renderers
+from bot import errors, hardening, renderers
 from bot.capture import listeners as capture
 from bot.cases import listeners as actions
 from bot.cases import listeners_form as views
@@ -75,6 +75,7 @@ def create_app(deps: Deps) -> App:
         )
         _point_at_our_slack(app.client, settings)
     errors.register(app)
+    hardening.register(app)  # signed payloads of a shape Slack never sends get a 400
     renderers.wire()  # the outbox renders each feature's rows with that feature's renderers
     for module in LISTENER_MODULES:
         module.register(app, deps)

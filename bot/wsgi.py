@@ -17,6 +17,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.hardening import GuardedHandler
 from bot.setup_errors import explain
 from bot.startup import prepare
 from storage.crypto import DataKeyError
@@ -25,7 +26,7 @@ APP_LOAD_ERROR = 4  # gunicorn's Arbiter.APP_LOAD_ERROR: the master stops instea
 
 
 def make_wsgi_app(app: App) -> SlackRequestHandler:
-    return SlackRequestHandler(app)
+    return GuardedHandler(app)  # malformed or unsigned POSTs are refused (4xx) before bolt reads them
 
 
 def _application() -> SlackRequestHandler:
