@@ -47,6 +47,7 @@ STORED_KINDS = (None, "thread_broadcast", "file_share")  # subtypes that are a p
 
 
 def on_message(deps: Deps, *, team_id: str, event: dict[str, Any], event_id: str) -> Answer | None:
+    event = without_nul(event)
     subtype = event.get("subtype")
     if subtype == "message_changed":
         return _edited(deps, team_id, event, event_id)
@@ -72,6 +73,19 @@ def on_message(deps: Deps, *, team_id: str, event: dict[str, Any], event_id: str
             return _not_stored(deps, session, case, event, now, no_discussion=discussion is None)
         told = store_reply(deps, session, case, discussion, event, now)[1]
     return Answer(event["channel"], author, told, thread_ts) if told else None
+
+
+def without_nul(event: dict[str, Any]) -> dict[str, Any]:
+    """The event with NUL removed from its texts: what was sent is stored, less the one character that
+    PostgreSQL cannot hold in text (a reply holding one was silently lost)."""
+    cleaned = (
+        {**event, "text": event["text"].replace("\x00", "")} if "\x00" in (event.get("text") or "") else event
+    )
+    for inner in ("message", "previous_message"):
+        nested = cleaned.get(inner)
+        if isinstance(nested, dict) and "\x00" in (nested.get("text") or ""):
+            cleaned = {**cleaned, inner: {**nested, "text": nested["text"].replace("\x00", "")}}
+    return cleaned
 
 
 def by_a_person(deps: Deps, message: dict[str, Any]) -> bool:

@@ -140,10 +140,23 @@ def _look_up(deps: Deps, client: WebClient, user_ids: list[str], *, now) -> None
 def _agreement_errors(
     deps: Deps, sub: Submission, form: AgreementForm, cached: people.Cached, *, now
 ) -> dict[str, str]:
+    if nul := agreements.nul_problems(sub.values):
+        return nul  # checked first: PostgreSQL refuses NUL in text, so the reference is not looked up
     with deps.sessions.begin() as session:
         if not permissions.can_open_case(
             people.actor(session, deps.settings, team_id=sub.team_id, user_id=sub.user_id)
         ):
+            repo.add_audit(
+                session,
+                team_id=sub.team_id,
+                now=now,
+                actor=sub.user_id,
+                action="case.open",
+                outcome="denied",
+                object_type="channel",
+                object_id=sub.channel_id,
+                detail={"via": "agreement form"},
+            )
             return {Block.REFERENCE: REFUSE_OPEN}
         in_use = (
             repo.open_case_with_reference(session, team_id=sub.team_id, reference=form.reference) is not None

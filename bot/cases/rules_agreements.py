@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
@@ -197,3 +198,20 @@ def expected_recorders(recorder: str, *, lead_id: str, others: Sequence[str], tu
         return tuple(others)
     everyone = (lead_id, *others)
     return (everyone[(max(turn, 1) - 1) % len(everyone)],)
+
+
+NUL_MESSAGE = (
+    "This has an invisible NUL character in it, usually from pasting. Retype it (or paste it as plain "
+    "text), then save."
+)
+
+
+def nul_problems(values: Mapping[str, Any]) -> dict[str, str]:
+    """Blocks of a submitted form's state whose typed text holds a NUL, each with the message to show."""
+    problems: dict[str, str] = {}
+    for block_id, elements in values.items():
+        for element in elements.values() if isinstance(elements, Mapping) else ():
+            text = element.get("value") if isinstance(element, Mapping) else None
+            if isinstance(text, str) and "\x00" in text:
+                problems[block_id] = NUL_MESSAGE
+    return problems
