@@ -25,6 +25,8 @@ from bot.install.oauth import settings_for
 from bot.install.tokens import Installations
 from bot.notes import listeners as notes
 from bot.reminders import listeners as reminders
+from bot.review import listeners as review
+from bot.supervision import listeners as supervision
 
 LISTENER_MODULES = (
     commands,
@@ -38,6 +40,8 @@ LISTENER_MODULES = (
     follow_ups,
     home,
     install,
+    supervision,
+    review,
 )
 
 

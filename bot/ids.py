@@ -16,6 +16,8 @@ class Sub(StrEnum):
     EXPORT = "export"
     OVERDUE = "overdue"
     DIGEST = "digest"
+    SUPERVISION = "supervision"
+    REVIEW = "review"
 
 
 class CallbackId(StrEnum):
@@ -27,9 +29,13 @@ class CallbackId(StrEnum):
     AMEND = "note_amend_modal"
     ACTION_EXTEND = "action_extend_modal"
     ACTION_CANNOT = "action_cannot_modal"
+    SUPERVISION = "supervision_modal"
+    REVIEW = "review_modal"
 
 
 class ActionId(StrEnum):
+    SUPERVISION_RECORD = "supervision_record"
+    REVIEW_OPEN = "review_open"
     AGREE = "agree_to_agreement"
     CARD_AGREEMENT = "card_show_agreement"
     REMINDER_START = "reminder_start"

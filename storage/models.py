@@ -517,9 +517,13 @@ class AuditHead(Base):
 
 class NoteType(enum.StrEnum):
     DISCUSSION = "discussion_with_colleague"
+    MANAGEMENT = "management_decision"  # the agreement, its changes, supervision, reviews, closing
 
 
-NOTE_TYPE_TITLES = {NoteType.DISCUSSION: "Discussion with colleague"}
+NOTE_TYPE_TITLES = {
+    NoteType.DISCUSSION: "Discussion with colleague",
+    NoteType.MANAGEMENT: "Management decision",
+}
 
 
 class Note(Base):
@@ -700,7 +704,73 @@ class UrgentConcern(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
-APPEND_ONLY = (AuditEntry, Agreement, AgreementAcceptance, NoteVersion, LearningEvidence)
+class SupervisionRecord(Base):
+    """A joint supervision check-in as recorded by the manager: who attended, what was decided (also a
+    management decision note), the learning discussed and the next check-in. Append-only."""
+
+    __tablename__ = "supervision_records"
+    __table_args__ = (UniqueConstraint("team_id", "view_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    schedule_item_id: Mapped[int | None] = mapped_column(ForeignKey("schedule_items.id"))
+    note_id: Mapped[int] = mapped_column(ForeignKey("notes.id"))
+    view_key: Mapped[str] = mapped_column(String(80))  # the form it came from: a double submission acts once
+    held_at: Mapped[datetime]
+    recorded_by: Mapped[str] = mapped_column(String(32))
+    attendees: Mapped[list[Any]]
+    decisions: Mapped[str] = mapped_column(EncryptedText())
+    learning: Mapped[str | None] = mapped_column(EncryptedText())
+    next_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class WellbeingCheck(Base):
+    """A worker's wellbeing check at a supervision: on THAT worker's supervision record only, readable by
+    them and the manager alone; never in the case record, its notes, exports or thread. Append-only."""
+
+    __tablename__ = "wellbeing_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    supervision_id: Mapped[int] = mapped_column(ForeignKey("supervision_records.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    text: Mapped[str] = mapped_column(EncryptedText())
+    recorded_by: Mapped[str] = mapped_column(String(32))
+    recorded_at: Mapped[datetime]
+
+
+class ReviewRecord(Base):
+    """A manager's review of the co-working arrangement: the measured facts as shown, the answers (in
+    the management decision note), the outcome and the next review. Append-only."""
+
+    __tablename__ = "review_records"
+    __table_args__ = (UniqueConstraint("team_id", "view_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("notes.id"))
+    view_key: Mapped[str] = mapped_column(String(80))
+    reviewed_at: Mapped[datetime]
+    reviewed_by: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[str] = mapped_column(String(20))  # continue | change | end
+    facts: Mapped[list[Any]] = mapped_column(EncryptedJSON())
+    next_review: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime]
+
+
+APPEND_ONLY = (
+    AuditEntry,
+    Agreement,
+    AgreementAcceptance,
+    NoteVersion,
+    LearningEvidence,
+    SupervisionRecord,
+    WellbeingCheck,
+    ReviewRecord,
+)
 
 
 class AppendOnlyViolation(RuntimeError):

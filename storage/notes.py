@@ -19,7 +19,7 @@ from bot.notes.rules import (
     actions_from,
     sections_from,
 )
-from storage.models import Case, Discussion, Note, NoteAction, NoteVersion, SummaryCheck
+from storage.models import Case, Discussion, Note, NoteAction, NoteType, NoteVersion, SummaryCheck
 
 
 def notes_of_case(session: Session, *, case_id: int) -> Sequence[Note]:
@@ -80,7 +80,7 @@ def note_record(session: Session, note: Note, *, frameworks: dict[str, str] | No
         number=note.number,
         note_type=note.note_type.value,
         event_at=note.event_at,
-        mode=discussion.mode if discussion is not None else "offline",
+        mode=_mode(note, discussion),
         framework=framework,
         versions=tuple(version_record(v) for v in note.versions),
         action_states=tuple(
@@ -88,6 +88,12 @@ def note_record(session: Session, note: Note, *, frameworks: dict[str, str] | No
             for a in actions_of_note(session, note_id=note.id)
         ),
     )
+
+
+def _mode(note: Note, discussion: Discussion | None) -> str:
+    if note.note_type == NoteType.MANAGEMENT:
+        return "management"
+    return discussion.mode if discussion is not None else "offline"
 
 
 def case_notes(session: Session, case: Case, *, frameworks: dict[str, str] | None = None) -> CaseNotes:

@@ -27,6 +27,8 @@ from bot.notes import flows_export as notes_export
 from bot.notes import flows_views as note_views
 from bot.outbox import delivery
 from bot.reminders import flows_away as away
+from bot.review import flows as review
+from bot.supervision import flows as supervision
 from storage import repository as repo
 from storage.models import Role
 
@@ -78,6 +80,10 @@ def handle(deps: Deps, body: dict[str, Any]) -> Reply:
         return Reply(
             text=text, then=lambda client: digest.send_now(deps, client, team_id=team_id, user_id=user_id)
         )
+    if invocation.sub == Sub.SUPERVISION:
+        return Reply(then=lambda client: supervision.from_command(deps, client, body, invocation.args))
+    if invocation.sub == Sub.REVIEW:
+        return Reply(then=lambda client: review.from_command(deps, client, body, invocation.args))
     if invocation.sub == Sub.ADMIN:
         return Reply(text=admin(deps, team_id=team_id, user_id=user_id, args=invocation.args))
     text = help_message(deps.content, deps.settings.command)

@@ -6,6 +6,8 @@ PUBLIC: what other features may use (tests/test_feature_surfaces.py keeps it tru
 PUBLIC = {
     "flows": ("open_for_discussion", "open_from_command"),
     "flows_export": ("from_command",),
+    "flows_management": ("MANAGERS_ONLY", "may_manage", "record_decision"),
     "flows_timeliness": ("start",),
     "flows_views": ("from_command",),
+    "rules": ("ActionText", "SectionText"),
 }

@@ -24,11 +24,12 @@ from bot.notes import rules_signoff as signoff
 from bot.notes.blocks import Submitted, read_summary, section_block
 from bot.notes.flows_checks import findings, kept, unconfirmed_errors
 from bot.notes.flows_export import frameworks as _frameworks
+from bot.notes.flows_management import may_manage
 from bot.notes.flows_save import signed_version
-from bot.notes.rules import PEOPLE, NoteRecord, SectionText, VersionRecord
+from bot.notes.rules import DECISION, MANAGEMENT, PEOPLE, NoteRecord, SectionText, VersionRecord
 from storage import notes as note_store
 from storage import repository as repo
-from storage.models import Case, Note
+from storage.models import Case, Note, NoteType
 
 USAGE_NOTES = "Use `/case notes [REF]` to list a case's notes, or `/case notes [REF] 3` to read note 3."
 NOT_FOUND = "I can't find that note."
@@ -116,11 +117,10 @@ def open_amend(deps: Deps, client: WebClient, body: dict[str, Any], value: str) 
         note = note_store.note_by_number(session, case_id=int(case_id), number=int(number)) if case else None
         if case is None or note is None or case.team_id != body["team"]["id"]:
             return NOT_FOUND
-        if not access.may_take_part(deps, session, case, user_id=user_id, now=now):
+        if not _may_amend(deps, session, case, note, user_id=user_id, now=now):
             return access.deny(session, case, user_id=user_id, action="note.amend", now=now)
         record = note_store.note_record(session, note)
-        texts = {s.key: s.text for s in record.current.sections}
-        sections = [(key, title, texts.get(key, "")) for key, title in drafting.SECTIONS if key != "actions"]
+        sections = _editable(record)
         view = blocks.amend_modal(case.reference, case.id, record, sections)
     client.views_push(trigger_id=body["trigger_id"], view=view)
     return None
@@ -146,16 +146,20 @@ def submit_amend(deps: Deps, body: dict[str, Any]) -> dict[str, str] | None:
         note = note_store.note_by_number(session, case_id=case_id, number=number) if case else None
         if case is None or note is None or case.team_id != team_id:
             return {Block.AMEND_REASON: NOT_FOUND}
-        if not access.may_take_part(deps, session, case, user_id=user_id, now=now):
+        if not _may_amend(deps, session, case, note, user_id=user_id, now=now):
             return {
                 Block.AMEND_REASON: access.deny(session, case, user_id=user_id, action="note.amend", now=now)
             }
-        if not summary_draft.without_prompts(typed.get("happened", "")):
-            return {section_block("happened"): "Say what happened: what was discussed, observed or reported."}
-        if problems := signoff.problems(typed):
-            return {section_block(key): problem for key, problem in problems.items()}
         record = note_store.note_record(session, note)
-        sections = _amended_sections(record.current, typed)
+        management = record.note_type == MANAGEMENT
+        if not management and not summary_draft.without_prompts(typed.get("happened", "")):
+            return {section_block("happened"): "Say what happened: what was discussed, observed or reported."}
+        if not management and (problems := signoff.problems(typed)):
+            return {section_block(key): problem for key, problem in problems.items()}
+        if management:
+            sections = _amended_management(record.current, typed)
+        else:
+            sections = _amended_sections(record.current, typed)
         if sections == record.current.sections:
             return {Block.AMEND_REASON: "Nothing in the note has changed. Edit a section, or press Back."}
         today = now.astimezone(summary_draft.tz_for(deps, session, case, user_id)).date()
@@ -172,6 +176,30 @@ def submit_amend(deps: Deps, body: dict[str, Any]) -> dict[str, str] | None:
             return None
         _add_version(session, case, note, record, sections, reason, kept(found), user_id=user_id, now=now)
     return None
+
+
+def _may_amend(deps: Deps, session: Session, case: Case, note: Note, *, user_id: str, now: datetime) -> bool:
+    """A discussion note: anyone taking part in the case; a management decision: its manager and admins."""
+    if note.note_type == NoteType.MANAGEMENT:
+        return may_manage(deps, session, case, user_id=user_id)
+    return access.may_take_part(deps, session, case, user_id=user_id, now=now)
+
+
+def _editable(record: NoteRecord) -> list[tuple[str, str, str]]:
+    """The sections the amendment form shows: a discussion note's twelve; a management decision's own
+    (not who took part nor which decision it was: those stay as signed)."""
+    if record.note_type == MANAGEMENT:
+        return [(s.key, s.title, s.text) for s in record.current.record_sections if s.key != DECISION]
+    texts = {s.key: s.text for s in record.current.sections}
+    return [(key, title, texts.get(key, "")) for key, title in drafting.SECTIONS if key != "actions"]
+
+
+def _amended_management(current: VersionRecord, typed: dict[str, str]) -> tuple[SectionText, ...]:
+    """A management decision's sections with the typed text; who took part and the decision unchanged."""
+    return tuple(
+        s if s.key in (PEOPLE, DECISION) else SectionText(s.key, s.title, typed.get(s.key, ""), s.entries)
+        for s in current.sections
+    )
 
 
 def _amended_sections(current: VersionRecord, typed: dict[str, str]) -> tuple[SectionText, ...]:

@@ -20,7 +20,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-NOTE_TYPE_TITLES = {"discussion_with_colleague": "Discussion with colleague"}
+NOTE_TYPE_TITLES = {
+    "discussion_with_colleague": "Discussion with colleague",
+    "management_decision": "Management decision",
+}
+MANAGEMENT = "management_decision"
+# A management decision's section that says which decision it was (entries {"kind", "outcome"}).
+DECISION = "decision"
 
 # A version's first section row: who took part, their names as Slack gave them at sign-off and their
 # role in the case (entries {"id", "name", "role"}), so a note names people without asking Slack.
@@ -124,7 +130,7 @@ class NoteRecord:
     number: int
     note_type: str  # a NOTE_TYPE_TITLES key
     event_at: datetime
-    mode: str  # "slack" (held in the case thread) or "offline"
+    mode: str  # "slack" (held in the case thread), "offline", or "management" (a management decision)
     framework: str | None  # the framework's name, for a discussion held in Slack
     versions: tuple[VersionRecord, ...]  # oldest first; the last is the current one
     action_states: tuple[ActionState, ...] = ()
@@ -136,6 +142,12 @@ class NoteRecord:
     @property
     def type_title(self) -> str:
         return NOTE_TYPE_TITLES.get(self.note_type, self.note_type)
+
+    @property
+    def decision(self) -> dict[str, str] | None:
+        """A management decision's kind (supervision, review...) and outcome, as signed; None otherwise."""
+        found = self.current.section(DECISION) if self.note_type == MANAGEMENT else None
+        return dict(found.entries[0]) if found and found.entries else None
 
 
 @dataclass(frozen=True)

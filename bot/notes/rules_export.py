@@ -34,8 +34,8 @@ from bot.notes.rules import (
 )
 from bot.notes.rules_sharing import as_line
 
-SCHEMA_ID = "urn:casebot:schema:notes-export:1"
-SCHEMA_VERSION = 1
+SCHEMA_ID = "urn:casebot:schema:notes-export:2"
+SCHEMA_VERSION = 2  # 2: management decision notes ("mode": "management", "decision")
 TEMPLATE = "notes_export.md.j2"
 VERSION_TEMPLATE = "note_version.md.j2"
 FORMATS = ("md", "json")
@@ -57,7 +57,7 @@ def _optional_iso(at: datetime | date | None) -> str | None:
 
 # ------------------------------------------------------------------------ JSON
 def to_json(notes: CaseNotes, *, exported_at: datetime, exported_by: str) -> dict[str, Any]:
-    """The export document (a dict ready for `json.dumps`), valid against the v1 schema."""
+    """The export document (a dict ready for `json.dumps`), valid against the v2 schema."""
     return {
         "schema": SCHEMA_ID,
         "schema_version": SCHEMA_VERSION,
@@ -76,6 +76,7 @@ def _note_json(note: NoteRecord) -> dict[str, Any]:
         "event_at": utc_iso(note.event_at),
         "mode": note.mode,
         "framework": note.framework,
+        "decision": note.decision,
         "current_version": note.current.version,
         "versions": [_version_json(note, version) for version in note.versions],
         "action_states": [_state_json(state) for state in note.action_states],
@@ -205,9 +206,7 @@ def _note_view(note: NoteRecord, zone: tzinfo, person: _People) -> dict[str, Any
         "number": note.number,
         "title": note.type_title,
         "event_at": when(note.event_at, zone),
-        "held": f"in Slack, framework: {note.framework}"
-        if note.mode == "slack" and note.framework
-        else ("in Slack" if note.mode == "slack" else "offline"),
+        "held": _held(note),
         "version_count": len(note.versions),
         "current": _version_view(note, note.current, zone, person, current=True),
         "earlier": [
@@ -215,6 +214,14 @@ def _note_view(note: NoteRecord, zone: tzinfo, person: _People) -> dict[str, Any
         ],
         "states": [_state_view(s, agreed.get(s.number), zone, person) for s in note.action_states],
     }
+
+
+def _held(note: NoteRecord) -> str:
+    if note.mode == "management":
+        return "by the manager (a management decision)"
+    if note.mode == "slack":
+        return f"in Slack, framework: {note.framework}" if note.framework else "in Slack"
+    return "offline"
 
 
 def _version_view(

@@ -13,6 +13,11 @@ from bot.kernel.rules_text import mention, slack_date, slack_escape
 
 SNOOZE_CHOICES = {"1d": "1 working day", "3d": "3 working days", "week": "Next week"}
 HELD_LABEL = {"discussion": "We met offline", "supervision": "We met", "review": "Reviewed"}
+# The manager's reminder opens the form that records it: the check-in, or the review.
+MANAGER_OPENS = {
+    "supervision": ("Record supervision", ActionId.SUPERVISION_RECORD),
+    "review": ("Review now", ActionId.REVIEW_OPEN),
+}
 TITLE = {
     "discussion": "Reflective discussion",
     "supervision": "Joint supervision check-in",
@@ -42,6 +47,7 @@ class ReminderView:
     next_due: datetime | None = None
     next_day: date | None = None  # the next occurrence's day in the case's calendar
     next_value: str | None = None  # the next occurrence's "item_id:round"
+    case_id: int = 0  # for the manager's *Record supervision* / *Review now*
 
 
 def reminder_message(view: ReminderView, content: Content) -> tuple[str, list[dict[str, Any]]]:
@@ -122,6 +128,9 @@ def missed_actions(view: ReminderView) -> dict[str, Any]:
 
 def reminder_actions(view: ReminderView) -> dict[str, Any]:
     elements: list[dict[str, Any]] = []
+    if view.audience == "manager" and view.case_id and view.kind in MANAGER_OPENS:
+        label, action_id = MANAGER_OPENS[view.kind]
+        elements.append(button(label, action_id, str(view.case_id), style="primary"))
     if view.kind == "discussion" and view.audience != "manager":
         elements.append(button("Start now", ActionId.REMINDER_START, view.item_value, style="primary"))
     elements.append(

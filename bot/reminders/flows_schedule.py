@@ -114,6 +114,29 @@ def plan_next(
     return following
 
 
+def following_due(deps: Deps, item: ScheduleItem, now: datetime) -> datetime:
+    """When the occurrence after `item` would fall due if `item` were held now (what plan_next plans)."""
+    case = item.case
+    return _next_due(deps, case, current_agreement(case), item.kind, after=max(now, item.due_at))
+
+
+def move_to(deps: Deps, item: ScheduleItem, due: datetime) -> None:
+    """A planned occurrence moved to a chosen time (the manager's next check-in): reminded from then."""
+    item.due_at, item.next_check_at = due, due
+    if item.expires_at is not None:
+        item.expires_at = _next_due(deps, item.case, current_agreement(item.case), item.kind, after=due)
+
+
+def plan_review(deps: Deps, session: Session, case: Case, day: date, now: datetime) -> ScheduleItem:
+    """The next review of the arrangement, on the day the manager chose at a review (reviews recur only
+    by being planned)."""
+    due = review_due(day, case_calendar(deps, case))
+    item = _item(deps, case, current_agreement(case), ItemKind.REVIEW, due, now)
+    session.add(item)
+    session.flush()
+    return item
+
+
 def _item(deps: Deps, case: Case, agreement: Agreement, kind: ItemKind, due: datetime, now: datetime):
     expires = None if kind == ItemKind.REVIEW else _next_due(deps, case, agreement, kind, after=due)
     return ScheduleItem(

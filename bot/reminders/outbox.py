@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
-from sqlalchemy.orm import Session
-
+from bot.content import Trusted
+from bot.kernel.zones import zone
 from bot.outbox.calls import Call, Cancel, Defer, Renderers, Row, in_thread, post, update
 from bot.reminders import flows_schedule as schedule
 from bot.reminders import flows_sweep as reminders
-from bot.reminders.blocks import TITLE, ReminderView, reminder_message, superseded_post
+from bot.reminders.blocks import ReminderView, reminder_message, superseded_post
+from bot.reminders.flows_agenda import agenda
 from storage import repository as repo
-from storage.models import Case, Experience, ItemKind, ItemStatus, OutboxKind, ScheduleItem
+from storage.models import Experience, ItemStatus, OutboxKind, ScheduleItem
 
 ON_TIME = timedelta(minutes=1)  # a reminder this close to its working-hours slot goes now
 
@@ -67,10 +67,15 @@ def _superseded(row: Row, item: ScheduleItem) -> Call:
 def _view(row: Row, item: ScheduleItem) -> ReminderView:
     case, payload = row.case, row.payload
     card = repo.slack_post(row.session, case_id=case.id, purpose="card")
-    agenda: tuple[str, ...] = ()
+    agenda_lines: tuple[str, ...] = ()
     tz = schedule.case_calendar(row.deps, case).tz
     if item.kind.value == "supervision" and payload["audience"] == "manager":
-        agenda = _supervision_agenda(row.session, case, item, row.now, tz)
+        # Dates in the agenda are the manager's own ("Wed 23 Dec" in Auckland, not the UTC day).
+        reader = zone(
+            row.deps, repo.get_person(row.session, team_id=case.team_id, slack_user_id=payload["user_id"])
+        )
+        lines = agenda(row.session, case, now=row.now, tz=reader, exclude_item=item.id, questions=False)
+        agenda_lines = tuple(Trusted(line) for line in lines)  # built escaped, with mentions
     missed = item.status == ItemStatus.MISSED
     # A missed item's last rung names the occurrence that took its place, as the card does.
     following = repo.open_item_of_kind(row.session, case_id=case.id, kind=item.kind) if missed else None
@@ -85,48 +90,14 @@ def _view(row: Row, item: ScheduleItem) -> ReminderView:
         coworker_ids=tuple(m.person.slack_user_id for m in case.members),
         manager_id=case.manager.slack_user_id,
         item_value=f"{item.id}:{item.round}",
+        case_id=case.id,
         recipient_id=None if payload["audience"] == "thread" else payload["user_id"],
         for_others=tuple((who, why) for who, why in payload.get("for_others", [])),
         permalink=card.permalink if card else None,
-        agenda=agenda,
+        agenda=agenda_lines,
         has_developing=any(m.experience == Experience.DEVELOPING for m in case.members),
         missed=missed,
         next_due=following.due_at if following else None,
         next_day=following.due_at.astimezone(tz).date() if following else None,
         next_value=f"{following.id}:{following.round}" if following else None,
     )
-
-
-def _planned(item: ScheduleItem, tz: ZoneInfo) -> str:
-    day = item.due_at.astimezone(tz)
-    return f"{TITLE[item.kind.value].lower()} planned for {day.day} {day:%b}"
-
-
-def _supervision_agenda(
-    session: Session, case: Case, item: ScheduleItem, now: datetime, tz: ZoneInfo
-) -> tuple[str, ...]:
-    """Agenda lines built from the case's record since the last supervision check-in."""
-    history = repo.items_since(session, case_id=case.id, since=None)
-    last = max(
-        (i.held_at for i in history if i.kind == ItemKind.SUPERVISION and i.held_at is not None), default=None
-    )
-    discussions = [
-        i
-        for i in history
-        if i.kind == ItemKind.DISCUSSION and (last is None or i.due_at >= last) and i.due_at <= now
-    ]
-    held = sum(i.status == ItemStatus.HELD for i in discussions)
-    missed = sum(i.status == ItemStatus.MISSED for i in discussions)
-    overdue = [i for i in history if i.status in repo.OPEN_ITEM and i.due_at <= now and i.id != item.id]
-    lines = [
-        f"Reflective discussions since the last check-in: {held} held, {missed} missed"
-        + (f", {len(discussions) - held - missed} still open." if len(discussions) > held + missed else ".")
-    ]
-    if overdue:
-        lines.append("Not held yet: " + ", ".join(_planned(i, tz) for i in overdue) + ".")
-    agreement = schedule.current_agreement(case)
-    if agreement.learning_goals:
-        lines.append(f"Learning goals agreed: {agreement.learning_goals}")
-    if agreement.review_date:
-        lines.append(f"The agreement is due for review on {agreement.review_date:%d %B %Y}.")
-    return tuple(lines)

@@ -88,7 +88,7 @@ def markdown(notes: CaseNotes = CASE, **names: str) -> str:
 def test_schema_is_a_valid_2020_12_schema_with_a_description_on_every_field():
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
     assert SCHEMA["$id"] == export.SCHEMA_ID
-    assert SCHEMA["properties"]["schema_version"]["const"] == export.SCHEMA_VERSION == 1
+    assert SCHEMA["properties"]["schema_version"]["const"] == export.SCHEMA_VERSION == 2
 
     def undescribed(node, path="#"):
         if isinstance(node, dict):
@@ -112,7 +112,7 @@ def test_an_export_is_valid_against_the_schema():
 
 def test_export_holds_every_note_every_version_oldest_first_and_the_action_states():
     document = exported()
-    assert document["schema"] == export.SCHEMA_ID and document["schema_version"] == 1
+    assert document["schema"] == export.SCHEMA_ID and document["schema_version"] == 2
     assert document["exported_at"] == "2026-12-05T00:00:00+00:00"
     assert document["case"] == {"reference": "CASE-2026-014", "status": "open"}
     first, second = document["notes"]
@@ -171,7 +171,7 @@ def test_a_version_changed_after_signing_is_exported_with_its_hash_marked_as_not
 @pytest.mark.parametrize(
     "breakage",
     [
-        pytest.param(lambda d: d.update(schema_version=2), id="another schema version"),
+        pytest.param(lambda d: d.update(schema_version=1), id="another schema version"),
         pytest.param(lambda d: d.pop("exported_at"), id="no export time"),
         pytest.param(lambda d: d.update(exported_at="2026-12-05T13:00:00+13:00"), id="a time not in UTC"),
         pytest.param(lambda d: d["case"].update(child_name="Aroha"), id="an unknown field"),
