@@ -41,6 +41,12 @@ REFUSE_OPEN = (
 )
 
 
+GUEST_MANAGER = (
+    "Your Slack account is a guest account. Guests can't open or manage a case (no guests on a case): "
+    "ask your team manager, or an administrator to check your account."
+)
+
+
 def may_open(deps: Deps, *, team_id: str, user_id: str, channel_id: str) -> str | None:
     """None when the user may open a case here; otherwise the refusal to show them (and it is audited)."""
     now = deps.clock()
@@ -115,7 +121,8 @@ def submit_agreement(deps: Deps, client: WebClient, sub: Submission) -> Submitte
     """
     form = read_agreement_form(sub.values)
     now = deps.clock()
-    picked = [*form.coworkers, *([form.lead] if form.lead else [])]
+    # The manager saving the form is looked up too: a guest given the role by mistake is refused.
+    picked = [*form.coworkers, *([form.lead] if form.lead else []), sub.user_id]
     cached = people.cached_users(deps, picked, now=now)
     waiting = [*cached.unknown, *cached.busy]
     errors = _agreement_errors(deps, sub, form, cached, now=now)
@@ -158,6 +165,20 @@ def _agreement_errors(
                 detail={"via": "agreement form"},
             )
             return {Block.REFERENCE: REFUSE_OPEN}
+        opener = cached.found.get(sub.user_id)
+        if opener is not None and opener[0].is_guest:
+            repo.add_audit(
+                session,
+                team_id=sub.team_id,
+                now=now,
+                actor=sub.user_id,
+                action="case.open",
+                outcome="denied",
+                object_type="channel",
+                object_id=sub.channel_id,
+                detail={"via": "agreement form", "reason": "guest"},
+            )
+            return {Block.REFERENCE: GUEST_MANAGER}
         in_use = (
             repo.open_case_with_reference(session, team_id=sub.team_id, reference=form.reference) is not None
         )

@@ -13,7 +13,7 @@ from dateutil.rrule import rrulestr
 
 from bot.cases.rules_references import reference_problem
 from bot.ids import Block
-from bot.kernel.rules_permissions import UserFacts
+from bot.kernel.rules_permissions import GUEST_LINE, UserFacts
 
 REASONS = {
     "complexity": "The case is particularly complex",
@@ -168,6 +168,8 @@ def _coworker_problem(coworkers: tuple[str, ...], users: Mapping[str, UserFacts]
             return f"<@{user_id}> is an app, not a practitioner. Choose people only."
         if facts.deleted:
             return f"<@{user_id}> has been deactivated. Choose a current member."
+        if facts.is_guest:
+            return GUEST_LINE.format(who=f"<@{user_id}>")
     return None
 
 

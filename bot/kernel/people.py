@@ -59,7 +59,13 @@ def look_up_users(
 
 
 def _facts(user: dict) -> Looked:
-    facts = UserFacts(exists=True, is_bot=bool(user.get("is_bot")), deleted=bool(user.get("deleted")))
+    facts = UserFacts(
+        exists=True,
+        is_bot=bool(user.get("is_bot")),
+        deleted=bool(user.get("deleted")),
+        is_restricted=bool(user.get("is_restricted")),
+        is_ultra_restricted=bool(user.get("is_ultra_restricted")),
+    )
     return facts, user.get("tz")
 
 

@@ -13,6 +13,13 @@ class UserFacts:
     exists: bool
     is_bot: bool = False
     deleted: bool = False
+    is_restricted: bool = False  # a Slack guest (multi-channel)
+    is_ultra_restricted: bool = False  # a Slack single-channel guest
+
+    @property
+    def is_guest(self) -> bool:
+        """PRACTICE.md: no guests on a case, as co-worker, cover or manager."""
+        return self.is_restricted or self.is_ultra_restricted
 
 
 @dataclass(frozen=True)
@@ -20,6 +27,12 @@ class Actor:
     user_id: str
     is_admin: bool
     is_manager: bool
+
+
+GUEST_LINE = (
+    "{who} is a guest in this Slack workspace. Guests can't work on, cover or manage a case: "
+    "choose a member of your organisation."
+)
 
 
 def can_open_case(actor: Actor) -> bool:

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.deps import Deps
 from bot.kernel import people, thread
 from bot.kernel.rules_dates import DayProblem, parse_day
+from bot.kernel.rules_permissions import GUEST_LINE
 from bot.kernel.rules_text import mention, user_ids_in
 from bot.reminders import flows_schedule as schedule
 from storage import repository as repo
@@ -87,6 +88,8 @@ def _cover_problem(client: WebClient, cover: str) -> str | None:
         return f"I can't find {mention(cover)} as a current member of this workspace. Name someone else."
     if facts.is_bot:
         return f"{mention(cover)} is an app. Name a colleague to cover your reminders."
+    if facts.is_guest:
+        return GUEST_LINE.format(who=mention(cover))
     return None
 
 

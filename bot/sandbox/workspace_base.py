@@ -57,11 +57,22 @@ class WorkspaceBase:
         deleted: bool = False,
         is_admin: bool = False,
         display_name: str = "",
+        guest: str | None = None,
     ) -> None:
+        """`guest`: None for a member, "multi" or "single" for Slack's multi- or single-channel guest."""
         ZoneInfo(tz)  # fail at setup time, not inside a request handler, on a mistyped zone
         with self.lock:
             self.users[user_id] = User(
-                user_id, name, real_name or name, tz, is_bot, deleted, is_admin, display_name
+                user_id,
+                name,
+                real_name or name,
+                tz,
+                is_bot,
+                deleted,
+                is_admin,
+                display_name,
+                is_restricted=guest is not None,
+                is_ultra_restricted=guest == "single",
             )
 
     def add_channel(

@@ -25,6 +25,8 @@ class User:
     deleted: bool = False
     is_admin: bool = False
     display_name: str = ""
+    is_restricted: bool = False  # a multi-channel guest, as Slack reports one
+    is_ultra_restricted: bool = False  # a single-channel guest (Slack sets is_restricted too)
 
     def to_json(self, team_id: str) -> Json:
         # The offset is computed "now" so DST changes show up exactly as Slack reports them.
@@ -43,8 +45,8 @@ class User:
             "is_admin": self.is_admin,
             "is_owner": False,
             "is_primary_owner": False,
-            "is_restricted": False,
-            "is_ultra_restricted": False,
+            "is_restricted": self.is_restricted or self.is_ultra_restricted,
+            "is_ultra_restricted": self.is_ultra_restricted,
             "is_bot": self.is_bot,
             "is_app_user": False,
             "updated": int(DEFAULT_TS_BASE),
