@@ -6,29 +6,38 @@ from bot.ids import CallbackId
 from bot.kernel import thread
 from bot.outbox import delivery
 
+ANSWER = "casebot_capture_answer"  # what storing the event means for the people in the thread
+
 
 def register(app, deps: Deps) -> None:
-    @app.event("message")
-    def on_message(ack, body, event, client):
-        ack()
-        answer = replies.on_message(deps, team_id=body["team_id"], event=event, event_id=body["event_id"])
-        _tell(deps, client, answer)
+    # An event is stored (and committed) before it is acknowledged: Slack never sends an acknowledged
+    # event again, so one acked and then lost with the process would be lost for good. bolt acks an
+    # event as soon as its listener is picked, so storing happens in the listener's middleware, which
+    # runs before that; the listener then tells people what it means. Storing takes a few milliseconds,
+    # and a retry of one stored but not acked is recognised by its event_id.
+    def stored_first(store):
+        def middleware(body, context, next):
+            context[ANSWER] = store(
+                deps, team_id=body["team_id"], event=body["event"], event_id=body["event_id"]
+            )
+            next()
 
-    @app.event("reaction_added")
-    def on_reaction_added(ack, body, event, client):
-        ack()
-        answer = marking.on_reaction(
-            deps, team_id=body["team_id"], event=event, event_id=body["event_id"], added=True
-        )
-        _tell(deps, client, answer)
+        return middleware
 
-    @app.event("reaction_removed")
-    def on_reaction_removed(ack, body, event, client):
-        ack()
-        answer = marking.on_reaction(
-            deps, team_id=body["team_id"], event=event, event_id=body["event_id"], added=False
-        )
-        _tell(deps, client, answer)
+    def reaction(added: bool):
+        return lambda deps, **event: marking.on_reaction(deps, added=added, **event)
+
+    @app.event("message", middleware=[stored_first(replies.on_message)])
+    def on_message(context, client):
+        _tell(deps, client, context.get(ANSWER))
+
+    @app.event("reaction_added", middleware=[stored_first(reaction(True))])
+    def on_reaction_added(context, client):
+        _tell(deps, client, context.get(ANSWER))
+
+    @app.event("reaction_removed", middleware=[stored_first(reaction(False))])
+    def on_reaction_removed(context, client):
+        _tell(deps, client, context.get(ANSWER))
 
     @app.shortcut(CallbackId.ADD_TO_RECORD)
     def on_add_to_record(ack, body, client):

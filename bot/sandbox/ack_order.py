@@ -3,8 +3,8 @@
 Slack waits 3 seconds for an acknowledgement. Measuring that with a stopwatch makes tests flaky on a
 busy machine and proves nothing on a quick one, so the sandbox records order instead: one sequence
 (the emulator's `tick()`) stamps each request as it reaches the listeners, the moment its ack() is
-first called, every Web API call the emulator receives, and every database write on the sandbox
-engine. `check` then fails if a listener made a Web API call before its ack, other than the one
+first called, every Web API call the emulator receives, and every database write and commit on the
+sandbox engine. `check` then fails if a listener made a Web API call before its ack, other than the one
 thing Slack needs inside the 3 s: views.open / views.push with the request's own trigger_id.
 
 Sandbox only: `AckOrder.install(app, engine)` adds a bolt global middleware (after bolt's own, so
@@ -25,6 +25,7 @@ from sqlalchemy import Engine, event
 # expires three seconds after the interaction.
 BEFORE_ACK = frozenset({"views.open", "views.push"})
 WRITES = ("insert", "update", "delete")
+COMMIT = "commit"
 
 
 @dataclass
@@ -41,7 +42,7 @@ class Request:
 @dataclass(frozen=True)
 class Write:
     seq: int
-    verb: str  # insert, update or delete
+    verb: str  # insert, update, delete or commit
     thread: str
 
 
@@ -56,6 +57,7 @@ class AckOrder:
         app.use(self._middleware)
         if engine is not None:
             event.listen(engine, "before_cursor_execute", self._on_execute)
+            event.listen(engine, "commit", self._on_commit)
         return self
 
     def _middleware(self, req, next) -> Any:
@@ -75,6 +77,9 @@ class AckOrder:
         if verb in WRITES:
             self.writes.append(Write(self.tick(), verb, threading.current_thread().name))
 
+    def _on_commit(self, conn) -> None:
+        self.writes.append(Write(self.tick(), COMMIT, threading.current_thread().name))
+
     def mark(self) -> int:
         """Where the next delivery's requests will start, for check_since."""
         return len(self.requests)
@@ -90,6 +95,12 @@ class AckOrder:
     def writes_before_ack(self, request: Request) -> list[Write]:
         end = request.acked if request.acked is not None else float("inf")
         return [w for w in self.writes if request.arrived < w.seq < end]
+
+    def durable_before_ack(self, request: Request) -> bool:
+        """Whether the request's own thread wrote and committed before its ack: what an event needs, as
+        Slack never sends an acknowledged event again."""
+        mine = [w for w in self.writes_before_ack(request) if w.thread == request.thread]
+        return any(w.verb in WRITES for w in mine) and any(w.verb == COMMIT for w in mine)
 
 
 class _RecordingAck(Ack):
