@@ -79,7 +79,7 @@ def create_app(deps: Deps) -> App:
         )
         _point_at_our_slack(app.client, settings)
     errors.register(app)
-    hardening.register(app)  # signed payloads of a shape Slack never sends get a 400
+    hardening.register(app, deps)  # malformed payloads get a 400; a form Slack did not open is told
     renderers.wire()  # the outbox renders each feature's rows with that feature's renderers
     for module in LISTENER_MODULES:
         module.register(app, deps)

@@ -21,6 +21,12 @@ from urllib.parse import parse_qs
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.deps import Deps
+from bot.kernel import thread
+from storage import repository as repo
 
 log = logging.getLogger("casebot.requests")
 
@@ -114,8 +120,12 @@ def _is_object(text: str) -> bool:
 # ------------------------------------------------------------------ bolt middleware (signed requests)
 
 
-def register(app: App) -> None:
-    """Refuse signed payloads of a shape Slack never sends; log requests from another workspace."""
+def register(app: App, deps: Deps | None = None) -> None:
+    """Refuse signed payloads of a shape Slack never sends; log requests from another workspace; with
+    deps, a form Slack does not open (views.open or views.push failing) is told to the person and audited.
+    """
+    if deps is not None:
+        _guard_views(app, deps)
 
     @app.middleware
     def well_formed(req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:  # noqa: A002
@@ -161,4 +171,69 @@ def payload_problem(body: dict[str, Any]) -> str | None:
 def _team(body: dict[str, Any]) -> str | None:
     team = body.get("team")
     found = team.get("id") if isinstance(team, dict) else body.get("team_id")
+    return found if isinstance(found, str) and found.isalnum() else None
+
+
+# ------------------------------------------------------------------ forms Slack did not open
+
+VIEW_FAILED = "Slack didn't open the form. Please try again in a moment."
+VIEW_METHODS = ("views_open", "views_push")
+
+
+def _guard_views(app: App, deps: Deps) -> None:
+    @app.middleware
+    def forms_fail_loudly(
+        req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:  # noqa: A002
+        client = req.context.client
+        if client is not None:
+            for method in VIEW_METHODS:
+                setattr(client, method, _told_on_failure(deps, client, method, req.body))
+        return next()
+
+
+def _told_on_failure(deps: Deps, client: WebClient, method: str, body: dict[str, Any]) -> Callable[..., Any]:
+    """The client's views_open/views_push, which never raises: a failure (429, 5xx, fatal_error, an
+    expired trigger, a timeout) is told to the person who clicked and audited by ids. Raised after the
+    ack, it would be lost, and bolt could answer the request 404 although its work was saved."""
+    call = getattr(client, method)
+
+    def guarded(**kwargs: Any) -> Any:
+        try:
+            return call(**kwargs)
+        except (SlackApiError, OSError) as exc:
+            error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+            view_failed(deps, client, body, method=method.replace("_", "."), error=str(error))
+            return None
+
+    return guarded
+
+
+def view_failed(deps: Deps, client: WebClient, body: dict[str, Any], *, method: str, error: str) -> None:
+    team, user = _team(body), _user(body)
+    log.warning("%s failed: %s (team %s, user %s)", method, error, team, user)
+    if team and user:
+        with deps.sessions.begin() as session:
+            repo.add_audit(
+                session,
+                team_id=team,
+                now=deps.clock(),
+                actor=user,
+                action="view.open",
+                outcome="failed",
+                detail={"method": method, "error": error[:60]},
+            )
+        channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
+        try:
+            if channel:
+                thread.tell(client, channel, user, VIEW_FAILED)
+            else:
+                client.chat_postMessage(channel=user, text=VIEW_FAILED)
+        except SlackApiError as exc:
+            log.warning("could not tell of the failed form: %s", exc.response.get("error"))
+
+
+def _user(body: dict[str, Any]) -> str | None:
+    user = body.get("user")
+    found = user.get("id") if isinstance(user, dict) else body.get("user_id")
     return found if isinstance(found, str) and found.isalnum() else None
