@@ -117,7 +117,7 @@ def test_a_good_set_up_loads_the_app(tmp_path):
             [sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
         )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "SlackRequestHandler"
+    assert result.stdout.strip() == "GuardedHandler"  # bolt's handler behind the request checks
 
 
 @pytest.mark.skipif(importlib.util.find_spec("gunicorn") is None, reason="gunicorn is the `server` extra")
