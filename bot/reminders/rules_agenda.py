@@ -105,7 +105,9 @@ def agenda_lines(facts: AgendaFacts, *, now: datetime, tz: tzinfo, questions: bo
         lines.append(f"No actions agreed {since}.")
     if facts.overdue_items:
         lines.append(
-            "Not held yet: " + ", ".join(f"{what} due {day(at, tz)}" for what, at in facts.overdue_items)
+            "Not held yet: "
+            + ", ".join(f"{what} planned for {day(at, tz)}" for what, at in facts.overdue_items)
+            + "."
         )
     if facts.differences:
         lines.append("Differences of view:")

@@ -133,6 +133,6 @@ def test_the_supervision_agenda_names_what_is_not_held_in_words_not_kinds(http_s
     open_case(box)
     pass_at(box, nz(29, 10))  # after downtime: the 2 Dec discussion missed, the 23 Dec one still open
     (agenda,) = [t for t in dms(box, MANAGER) if "Suggested agenda" in t]
-    assert "Reflective discussions since the last check-in: 0 held, 1 missed, 1 still open." in agenda
-    assert "Not held yet: reflective discussion planned for 23 Dec." in agenda
+    assert "Reflective discussions since the case opened: 0 held, 1 missed, 1 still open." in agenda
+    assert "Not held yet: reflective discussion planned for Wed 23 Dec." in agenda, "the manager's own day"
     assert "Overdue" not in agenda and "discussion due" not in agenda
