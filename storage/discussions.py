@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from storage.models import (
     CapturedItem,
     Case,
+    CaseMember,
     CaseStatus,
     Discussion,
     DiscussionPrompt,
@@ -32,12 +33,15 @@ def case_of_thread(session: Session, *, team_id: str, channel_id: str, thread_ts
     if not thread_ts:
         return None
     return session.scalar(
-        select(Case).where(
+        select(Case)
+        .where(
             Case.team_id == team_id,
             Case.channel_id == channel_id,
             Case.thread_ts == thread_ts,
             Case.status == CaseStatus.OPEN,
         )
+        # Who may take part is read for every reply: the members and the manager come with the case.
+        .options(selectinload(Case.members).selectinload(CaseMember.person), joinedload(Case.manager))
     )
 
 

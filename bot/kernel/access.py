@@ -49,14 +49,19 @@ def case_for_command(
 def may_take_part(deps: Deps, session: Session, case: Case, *, user_id: str, now: datetime) -> bool:
     """Members, the manager, admins, and anyone covering a member's leave."""
     who = people.actor(session, deps.settings, team_id=case.team_id, user_id=user_id)
-    covering = repo.covered_by(
-        session, cover_slack_user_id=user_id, team_id=case.team_id, day=today_for(deps, None, now)
-    )
-    return permissions.can_act_on_reminder(
-        who,
-        member_ids=[m.person.slack_user_id for m in case.members],
-        manager_id=case.manager.slack_user_id,
-        covering_for=covering,
+    member_ids = [m.person.slack_user_id for m in case.members]
+    manager_id = case.manager.slack_user_id
+
+    def allowed(covering_for: Sequence[str]) -> bool:
+        return permissions.can_act_on_reminder(
+            who, member_ids=member_ids, manager_id=manager_id, covering_for=covering_for
+        )
+
+    # Leave is looked up only for someone not on the case: every thread reply passes through here.
+    return allowed(()) or allowed(
+        repo.covered_by(
+            session, cover_slack_user_id=user_id, team_id=case.team_id, day=today_for(deps, None, now)
+        )
     )
 
 
