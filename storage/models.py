@@ -148,6 +148,8 @@ class Person(Base):
     tz_fetched_at: Mapped[datetime | None]
     role: Mapped[Role] = mapped_column(_enum(Role), default=Role.MEMBER)
     deactivated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A newly qualified worker's own start date: their supervision cadence counts from it.
+    started_on: Mapped[date | None] = mapped_column(Date, default=None)
 
 
 class Case(Base):

@@ -21,8 +21,10 @@ from bot.reminders.rules_cadence import (
     Cadence,
     induction_ends,
     next_discussion,
+    next_nq_supervision,
     next_supervision,
     parse_time,
+    rebook,
     review_due,
 )
 from storage import repository as repo
@@ -102,6 +104,14 @@ def plan_next(
         return None
     case = item.case
     agreement = current_agreement(case)
+    if missed and item.kind == ItemKind.SUPERVISION:
+        # Missed supervision is rebooked at the earliest date, never silently skipped (PRACTICE.md 5).
+        following = _item(
+            deps, case, agreement, item.kind, rebook(item.due_at, now=now, cal=case_calendar(deps, case)), now
+        )
+        session.add(following)
+        session.flush()
+        return following
     due = _next_due(deps, case, agreement, item.kind, after=item.due_at if missed else max(now, item.due_at))
     for _ in range(MAX_SKIPPED):
         following = _next_due(deps, case, agreement, item.kind, after=due)
@@ -118,6 +128,11 @@ def following_due(deps: Deps, item: ScheduleItem, now: datetime) -> datetime:
     """When the occurrence after `item` would fall due if `item` were held now (what plan_next plans)."""
     case = item.case
     return _next_due(deps, case, current_agreement(case), item.kind, after=max(now, item.due_at))
+
+
+def replan_supervision(deps: Deps, item: ScheduleItem, now: datetime) -> None:
+    """The open check-in moved to the cadence as it now stands (a worker's start date was recorded)."""
+    move_to(deps, item, _next_due(deps, item.case, current_agreement(item.case), item.kind, after=now))
 
 
 def move_to(deps: Deps, item: ScheduleItem, due: datetime) -> None:
@@ -172,6 +187,19 @@ def _cadence(agreement: Agreement) -> Cadence:
     )
 
 
+def newly_qualified_since(case: Case) -> date | None:
+    """The latest start date of a developing worker on the case who has one recorded: supervision then
+    follows the newly qualified cadence from that worker's own start, not the case's."""
+    return max(
+        (
+            m.person.started_on
+            for m in case.members
+            if m.experience == Experience.DEVELOPING and m.person.started_on is not None
+        ),
+        default=None,
+    )
+
+
 def _developing(case: Case) -> bool:
     return any(m.experience == Experience.DEVELOPING for m in case.members)
 
@@ -183,6 +211,10 @@ def _next_due(deps: Deps, case: Case, agreement: Agreement, kind: ItemKind, *, a
             _cadence(agreement), started=case.created_at, after=after, cal=cal, developing=_developing(case)
         )
     if kind == ItemKind.SUPERVISION:
+        if started_on := newly_qualified_since(case):
+            return next_nq_supervision(
+                agreement.supervision_frequency, started_on=started_on, after=after, cal=cal
+            )
         return next_supervision(
             agreement.supervision_frequency, started=case.created_at, after=after, cal=cal
         )

@@ -94,6 +94,38 @@ def induction_ends(
     return as_utc(started).astimezone(cal.tz).date() + INDUCTION
 
 
+NQ_WEEKLY_FOR = timedelta(weeks=6)  # PRACTICE.md 5: weekly for a newly qualified worker's first 6 weeks,
+NQ_FORTNIGHTLY_UNTIL = relativedelta(months=6)  # fortnightly to 6 months, then the agreed cadence (monthly)
+
+
+def next_nq_supervision(frequency: str, *, started_on: date, after: datetime, cal: WorkCalendar) -> datetime:
+    """A newly qualified worker's supervision, counted from THEIR start date (not the case's): weekly
+    for their first six weeks, fortnightly to six months, then at the agreed frequency."""
+    if frequency not in _PERIODS:
+        raise ValueError(f"Unknown supervision frequency {frequency!r}.")
+    six_weeks = datetime.combine(started_on + NQ_WEEKLY_FOR, DEFAULT_TIME)
+    six_months = datetime.combine(started_on + NQ_FORTNIGHTLY_UNTIL, DEFAULT_TIME)
+    rules = rruleset()
+    rules.rrule(
+        rrule(
+            WEEKLY, dtstart=datetime.combine(started_on + timedelta(weeks=1), DEFAULT_TIME), until=six_weeks
+        )
+    )
+    fortnightly_until = six_months - timedelta(days=1)
+    rules.rrule(rrule(WEEKLY, interval=2, dtstart=six_weeks + timedelta(weeks=2), until=fortnightly_until))
+    freq, interval = _PERIODS[frequency]
+    rules.rrule(_rule(freq, interval, six_months, weekday=None, monthday=six_months.day))
+    return _next(rules, as_utc(after), cal)
+
+
+def rebook(missed_at: datetime, *, now: datetime, cal: WorkCalendar) -> datetime:
+    """A missed supervision rebooked at the earliest date (PRACTICE.md 5): the next working day after
+    `now`, at the missed one's local time."""
+    at = as_utc(missed_at).astimezone(cal.tz).time()
+    day = as_utc(now).astimezone(cal.tz).date() + timedelta(days=1)
+    return local_datetime(cal.tz, first_working_day(cal, day), at)
+
+
 def _discussion_rule(cadence: Cadence, started: datetime, cal: WorkCalendar, developing: bool) -> rrulebase:
     """The agreed rule; for a developing worker, weekly through induction and the agreed rule after it."""
     started_on = started.astimezone(cal.tz).date()

@@ -24,6 +24,7 @@ from bot.notes.flows_management import MANAGERS_ONLY, may_manage, record_decisio
 from bot.notes.rules import ActionText, SectionText
 from bot.reminders import flows_schedule as schedule
 from bot.reminders.flows_agenda import agenda
+from bot.reminders.rules_agenda import day
 from bot.supervision import blocks, rules
 from storage import repository as repo
 from storage.models import (
@@ -47,17 +48,46 @@ EXPIRED = "This form has expired. Close it and run `/case supervision` again."
 def from_command(deps: Deps, client: WebClient, body: dict[str, Any], args: tuple[str, ...]) -> None:
     team_id, user_id, channel_id = body["team_id"], body["user_id"], body["channel_id"]
     now = deps.clock()
+    starting = bool(args) and args[0].lower() == "start"
     with deps.sessions.begin() as session:
+        words = args[1:] if starting else args
         found = access.case_for_command(
-            session, team_id=team_id, channel_id=channel_id, words=args, usage=USAGE
+            session, team_id=team_id, channel_id=channel_id, words=words, usage=USAGE
         )
         problem, view = found.problem, None
-        if found.case is not None and problem is None:
+        if found.case is not None and problem is None and starting:
+            problem = _start_date(deps, session, found.case, found.rest, user_id=user_id, now=now)
+        elif found.case is not None and problem is None:
             problem, view = _form_or_refusal(deps, session, found.case, user_id=user_id, now=now)
     if view is None:
         thread.tell(client, channel_id, user_id, problem or USAGE)
         return
     client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def _start_date(
+    deps: Deps, session: Session, case: Case, words: tuple[str, ...], *, user_id: str, now: datetime
+) -> str:
+    """`/case supervision start @worker YYYY-MM-DD`: a newly qualified worker's own start date, from
+    which their supervision cadence counts (weekly, then fortnightly, then monthly)."""
+    if not may_manage(deps, session, case, user_id=user_id):
+        access.deny(session, case, user_id=user_id, action="supervision.start_date", now=now)
+        return MANAGERS_ONLY
+    chosen = rules.start_date(words, members={m.person.slack_user_id for m in case.members})
+    if isinstance(chosen, str):
+        return chosen
+    worker_id, started_on = chosen
+    member = next(m for m in case.members if m.person.slack_user_id == worker_id)
+    member.person.started_on = started_on
+    session.flush()
+    item = repo.open_item_of_kind(session, case_id=case.id, kind=ItemKind.SUPERVISION)
+    if item is not None and item.status == ItemStatus.SCHEDULED:
+        schedule.replan_supervision(deps, item, now)
+    access.record(session, case, user_id=user_id, action="supervision.start_date", now=now)
+    repo.enqueue_card_update(session, case=case, now=now)
+    tz = schedule.case_calendar(deps, case).tz
+    then = f" The next check-in is {day(item.due_at, tz)}." if item is not None else ""
+    return f"Recorded <@{worker_id}>'s start date, {started_on:%-d %B %Y}: supervision counts from it.{then}"
 
 
 def open_from_button(deps: Deps, client: WebClient, body: dict[str, Any], value: str) -> str | None:

@@ -63,6 +63,24 @@ def problems(form: SupervisionForm, *, today: date, members: Sequence[str]) -> d
     return found
 
 
+START_USAGE = "Use `/case supervision start @worker YYYY-MM-DD` for a newly qualified worker's start date."
+
+
+def start_date(words: Sequence[str], *, members: set[str]) -> tuple[str, date] | str:
+    """`@worker YYYY-MM-DD` read: (the worker's Slack id, their start date), or what is wrong in one line."""
+    ids = [w[2:].split("|")[0].rstrip(">") for w in words if w.startswith("<@")]
+    days = [w for w in words if not w.startswith("<@")]
+    if len(ids) != 1 or len(days) != 1:
+        return START_USAGE
+    try:
+        started_on = date.fromisoformat(days[0])
+    except ValueError:
+        return f"I can't read {slack_escape(days[0][:20])} as a date. {START_USAGE}"
+    if ids[0] not in members:
+        return "That person is not one of the case's co-workers."
+    return ids[0], started_on
+
+
 def may_read_wellbeing(reader_id: str, *, worker_id: str, manager_id: str) -> bool:
     """A worker's wellbeing check: that worker and the case's manager alone (never the other co-worker,
     not even an admin)."""

@@ -1,4 +1,4 @@
-"""supervision records, wellbeing checks and reviews of the co-working arrangement
+"""supervision records, wellbeing checks, reviews, and a worker's own start date
 
 Revision ID: 0012
 Revises: 0011
@@ -19,6 +19,8 @@ UTC_TIME = storage.types.UTCDateTime(timezone=True)
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("people") as batch:
+        batch.add_column(sa.Column("started_on", sa.Date(), nullable=True))
     op.create_table(
         "supervision_records",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -90,3 +92,5 @@ def downgrade() -> None:
     op.drop_table("wellbeing_checks")
     op.drop_index("ix_supervision_records_case_id", table_name="supervision_records")
     op.drop_table("supervision_records")
+    with op.batch_alter_table("people") as batch:
+        batch.drop_column("started_on")
