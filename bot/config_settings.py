@@ -75,6 +75,9 @@ class Settings:
     digest_at: str = "Mon 09:00"
     # Drift signals' thresholds, overriding the defaults by name, e.g. "quiet_weeks=4,disagreement_days=21".
     drift_thresholds: str = ""
+    # People in a case's channel who are not on the case can read its thread: by default the manager is
+    # warned and the card says so; true refuses to open a case in such a channel.
+    refuse_exposed_channels: bool = False
     # Keys that encrypt case text at rest (Fernet keys, newest first). Never shown: not in repr or str.
     data_keys: tuple[str, ...] = field(default=(), repr=False)
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False)

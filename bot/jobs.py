@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import renderers
+from bot.cases import flows_channel as channels
 from bot.concerns import flows_sweep as concerns
 from bot.deps import Clients, Deps, TeamClients
 from bot.digest import flows as digest
@@ -57,6 +58,7 @@ def run_pass(deps: Deps, client: WebClient | None = None) -> PassReport:
     purged = retention.sweep(deps)
     followed = follow_ups.sweep(deps)
     files = export.sweep_files(deps, client_for)
+    channels.daily(deps, client_for)  # once a day: who else can read each case thread (issue 18)
     home.refresh(deps)  # App Home tabs showing a case that changed: one publish per person
     delivered = delivery.deliver_due(deps, client_for)
     return PassReport(refreshed, swept, delivered, late, purged, followed, files, urgent)

@@ -174,6 +174,9 @@ class Case(Base):
     status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus), default=CaseStatus.OPEN)
     manager_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime]
+    # People in the channel who are not on the case (co-workers, manager, admins) and so can read its
+    # thread; None until counted. Shown on the card (issue 18).
+    channel_others: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     manager: Mapped[Person] = relationship(foreign_keys=[manager_id])
     members: Mapped[list[CaseMember]] = relationship(back_populates="case", order_by="CaseMember.id")

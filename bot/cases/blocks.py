@@ -60,6 +60,7 @@ class CaseView:
     schedule: ScheduleView | None = None
     notes: CardNotes | None = None  # who records, summaries waiting, overdue actions
     induction_until: date | None = None  # weekly discussions through this day (a developing worker's start)
+    channel_others: int | None = None  # channel members not on the case, who can read the thread anyway
 
     @property
     def everyone_agreed(self) -> bool:
@@ -88,6 +89,7 @@ def case_card(case: CaseView, urgent: tuple[UrgentOnCard, ...] = ()) -> tuple[st
         header(f"Case {case.reference}"),
         *urgent_lines(urgent),  # open urgent concerns (bot/concerns), first
         section(f"*Co-workers*\n{people}\n*Manager:* {mention(case.manager_id)}"),
+        *([context(others_line(case.channel_others))] if case.channel_others else []),
         section(
             f"*{status}*\nDiscussions: {cadence} (recorder: "
             f"{terms.recorder_label(case.agreement.recorder).lower()}). Supervision: "
@@ -108,6 +110,12 @@ def case_card(case: CaseView, urgent: tuple[UrgentOnCard, ...] = ()) -> tuple[st
         ),
     ]
     return f"Case {ref}: co-working card", blocks
+
+
+def others_line(count: int) -> str:
+    """Said on the card: people in the channel who are not on the case read its thread too."""
+    who = "1 other person" if count == 1 else f"{count} others"
+    return f":eyes: {who} in this channel can read this thread without being on the case."
 
 
 def agreement_post(case: CaseView, content: Content) -> tuple[str, list[dict[str, Any]]]:

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
 
+from bot.cases import flows_channel as channel
 from bot.cases import rules_agreements as agreements
 from bot.cases.blocks_modals import agreement_modal, notice_modal, read_agreement_form
 from bot.cases.rules_agreements import AgreementForm
@@ -78,6 +79,8 @@ def open_modal(deps: Deps, client: WebClient, *, trigger_id: str, channel_id: st
         client.views_open(trigger_id=trigger_id, view=notice_modal(title="Open a case", text=problem))
         return
     client.views_open(trigger_id=trigger_id, view=agreement_modal(channel_id=channel_id, today=now.date()))
+    if deps.settings.refuse_exposed_channels:
+        channel.remember_members(deps, client, channel_id, now)
     people.warm_users(deps, client, now=now)
 
 
@@ -136,6 +139,8 @@ def submit_agreement(deps: Deps, client: WebClient, sub: Submission) -> Submitte
         return Submitted({Block.REFERENCE: "A case with this reference is already open in this workspace."})
     if case_id is not None:
         log.info("case opened", extra={"case_id": case_id, "user_id": sub.user_id})
+        # After the ack: who else can read the thread (the card shows how many, the manager is told who).
+        return Submitted(then=lambda: channel.after_open(deps, client, case_id))
     return Submitted()
 
 
@@ -192,6 +197,8 @@ def _agreement_errors(
     )
     if is_direct_message(sub.channel_id):  # a form opened before DMs were refused: no Slack call needed
         errors[Block.REFERENCE] = DIRECT_MESSAGE
+    elif exposed := channel.refusal(deps, sub.channel_id, [*form.coworkers, sub.user_id], now):
+        errors.setdefault(Block.COWORKERS, exposed)
     for message, ids in ((SLACK_BUSY, cached.busy), (STILL_CHECKING, cached.unknown)):
         if ids:
             block = Block.COWORKERS if set(ids) & set(form.coworkers) else Block.LEAD

@@ -1,4 +1,5 @@
 from bot.cases import flows_agreement as cases
+from bot.cases import flows_channel as channel
 from bot.deps import Deps
 from bot.ids import ActionId
 from bot.kernel import thread
@@ -6,6 +7,15 @@ from bot.outbox import delivery
 
 
 def register(app, deps: Deps) -> None:
+    @app.event("member_joined_channel")
+    def on_member_joined(ack, body, event, client):
+        ack()
+        joined = channel.check_channel(
+            deps, client, team_id=body["team_id"], channel_id=event["channel"], joined=event["user"]
+        )
+        if joined:
+            delivery.deliver_due(deps)
+
     @app.action(ActionId.AGREE)
     def on_agree(ack, body, action, client):
         ack()

@@ -109,6 +109,7 @@ def case_view(
         schedule=schedule_view(items, now, recent) if now is not None else None,
         notes=notes,
         induction_until=induction_until,
+        channel_others=case.channel_others,
     )
 
 

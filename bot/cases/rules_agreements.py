@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -217,3 +217,10 @@ def nul_problems(values: Mapping[str, Any]) -> dict[str, str]:
             if isinstance(text, str) and "\x00" in text:
                 problems[block_id] = NUL_MESSAGE
     return problems
+
+
+def others_in_channel(
+    members: Iterable[str], *, allowed: Collection[str], bot_user_id: str | None
+) -> list[str]:
+    """Channel members who are not on the case (nor its manager, nor an admin, nor casebot itself)."""
+    return [m for m in dict.fromkeys(members) if m not in allowed and m != bot_user_id]

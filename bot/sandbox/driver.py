@@ -285,3 +285,18 @@ class Driver:
         """Emit an Events API event; pass the same event_id with retry_num to model Slack redelivering it."""
         payload = payloads.event_callback(team_id=self.team_id, event=event, event_id=event_id)
         return self.deliver("events_api", payload, retry_num=retry_num)
+
+    def member_joined(self, user_id: str, channel_id: str, *, inviter: str | None = None) -> Delivered:
+        """Slack's member_joined_channel event, as sent when someone joins (or is added to) a channel.
+
+        The emulator's member list is the test's to change; this only tells the app, as Slack does."""
+        event = {
+            "type": "member_joined_channel",
+            "user": user_id,
+            "channel": channel_id,
+            "channel_type": "G",  # a private channel, where cases live
+            "team": self.team_id,
+            **({"inviter": inviter} if inviter else {}),
+            "event_ts": f"{time.time():.6f}",
+        }
+        return self.event(event)

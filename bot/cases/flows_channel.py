@@ -1,0 +1,187 @@
+"""Who can read a case thread: the channel's members against the people on the case.
+
+A case lives in a team channel, so everyone in that channel reads its thread. casebot counts the
+members who are not on the case (its co-workers, its manager, casebot's admins) when the case opens,
+when someone joins the channel and daily. The count is on the card; the manager is told who they are.
+With CASEBOT_REFUSE_EXPOSED_CHANNELS=true a case cannot be opened in a channel with such people.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+
+from bot.cases.rules_agreements import others_in_channel
+from bot.deps import Clients, Deps, NotInstalled, pick
+from bot.kernel.blocks import sections
+from bot.kernel.rules_text import mention, slack_escape
+from storage import repository as repo
+from storage.models import Case, CaseStatus, Person, Role
+
+log = logging.getLogger("casebot.cases.channel")
+
+MEMBERS_TTL = timedelta(minutes=30)  # long enough to fill in the form opened after they were read
+REFUSED = (
+    "{n} in this channel {verb} not on this case and would read its thread ({who}). Open the case in a "
+    "channel with only its co-workers and manager, or add them to the case if they work it."
+)
+
+
+def channel_members(deps: Deps, client: WebClient, channel_id: str) -> list[str]:
+    """Every member of the channel but casebot itself (conversations.members, 200 a page)."""
+    bot = deps.bot_user_id or _bot_user(deps, client)
+    members: list[str] = []
+    cursor = None
+    while True:
+        page = client.conversations_members(channel=channel_id, limit=200, cursor=cursor)
+        members += [m for m in page.get("members") or [] if m != bot]
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return members
+
+
+def _bot_user(deps: Deps, client: WebClient) -> str | None:
+    """casebot's own user id in this client's workspace (auth.test, once per token)."""
+    known: dict[str, str | None] = deps.slack_cache.setdefault("bot_user_by_token", {})
+    token = client.token or ""
+    if token not in known:
+        known[token] = client.auth_test().get("user_id")
+    return known[token]
+
+
+def remember_members(deps: Deps, client: WebClient, channel_id: str, now: datetime) -> None:
+    """Read the channel's members into the cache when the form opens (refuse mode answers before the ack)."""
+    try:
+        deps.slack_cache.setdefault("channel_members", {})[channel_id] = (
+            channel_members(deps, client, channel_id),
+            now,
+        )
+    except SlackApiError as exc:
+        log.warning("conversations.members failed: %s (channel %s)", exc.response.get("error"), channel_id)
+
+
+def refusal(deps: Deps, channel_id: str, case_people: Iterable[str], now: datetime) -> str | None:
+    """In refuse mode, why the case can't open here (None: it can, or the members are not known)."""
+    if not deps.settings.refuse_exposed_channels:
+        return None
+    members, read_at = deps.slack_cache.get("channel_members", {}).get(channel_id, ([], None))
+    if read_at is None or now - read_at > MEMBERS_TTL:
+        return None
+    others = others_in_channel(members, allowed=_allowed(deps, case_people), bot_user_id=deps.bot_user_id)
+    if not others:
+        return None
+    who = ", ".join(mention(u) for u in others[:5]) + (" and others" if len(others) > 5 else "")
+    people = f"{len(others)} {'person' if len(others) == 1 else 'people'}"
+    return REFUSED.format(n=people, verb="is" if len(others) == 1 else "are", who=who)
+
+
+def check_case(deps: Deps, client: WebClient, case_id: int, *, joined: str | None = None) -> int | None:
+    """Count the people who can read the case's thread without being on it; store it on the case (the
+    card shows it), and tell the manager who they are when there are more than before."""
+    now = deps.clock()
+    with deps.reads.begin() as session:
+        case = session.get(Case, case_id)
+        if case is None or case.status != CaseStatus.OPEN:
+            return None
+        channel_id = case.channel_id
+    try:
+        members = channel_members(deps, client, channel_id)
+    except SlackApiError as exc:
+        log.warning("conversations.members failed: %s (case %s)", exc.response.get("error"), case_id)
+        return None
+    with deps.sessions.begin() as session:
+        case = session.get(Case, case_id)
+        assert case is not None
+        people = [m.person.slack_user_id for m in case.members] + [case.manager.slack_user_id]
+        others = others_in_channel(
+            members, allowed=_allowed(deps, people, session), bot_user_id=deps.bot_user_id
+        )
+        before, case.channel_others = case.channel_others, len(others)
+        if before != len(others):
+            if before is not None:  # the first count is read by the card's own first render
+                repo.enqueue_card_update(session, case=case, now=now)
+            repo.add_audit(
+                session,
+                team_id=case.team_id,
+                now=now,
+                actor=joined,
+                action="case.channel_others",
+                object_type="case",
+                object_id=case.id,
+                detail={"others": len(others), "before": before},
+            )
+        manager, reference = case.manager.slack_user_id, case.reference
+    if others and (before is None or len(others) > before):
+        _warn(client, manager, reference, channel_id, others)
+    return len(others)
+
+
+def after_open(deps: Deps, client: WebClient, case_id: int) -> None:
+    check_case(deps, client, case_id)
+
+
+def check_channel(deps: Deps, client: WebClient, *, team_id: str, channel_id: str, joined: str) -> int:
+    """Someone joined a channel: recount each open case there. Returns how many cases were checked."""
+    with deps.reads.begin() as session:
+        ids = list(
+            session.scalars(
+                select(Case.id).where(
+                    Case.team_id == team_id, Case.channel_id == channel_id, Case.status == CaseStatus.OPEN
+                )
+            )
+        )
+    for case_id in ids:
+        check_case(deps, client, case_id, joined=joined)
+    return len(ids)
+
+
+def daily(deps: Deps, clients: Clients) -> int:
+    """Once a day per workspace (the database decides, across processes), recount every open case:
+    membership changes casebot was not told about. Returns how many cases were checked."""
+    now = deps.clock()
+    with deps.reads.begin() as session:
+        found = list(session.execute(select(Case.team_id, Case.id).where(Case.status == CaseStatus.OPEN)))
+    checked = 0
+    for team_id in dict.fromkeys(team for team, _id in found):
+        with deps.sessions.begin() as session:
+            key = f"channel_others:{now:%Y-%m-%d}"
+            if not repo.claim_once(session, team_id=team_id, key=key, kind="daily", now=now):
+                continue
+        try:
+            client = pick(clients, team_id)
+        except NotInstalled:
+            continue
+        for team, case_id in found:
+            if team == team_id:
+                try:
+                    check_case(deps, client, case_id)
+                except (SlackApiError, OSError) as exc:  # the scheduled pass goes on; tomorrow tries again
+                    log.warning("channel check failed: %s (case %s)", type(exc).__name__, case_id)
+                checked += 1
+    return checked
+
+
+def _allowed(deps: Deps, case_people: Iterable[str], session=None) -> set[str]:
+    allowed = set(case_people) | set(deps.settings.admins)
+    if session is not None:
+        allowed |= set(session.scalars(select(Person.slack_user_id).where(Person.role == Role.ADMIN)))
+    return allowed
+
+
+def _warn(client: WebClient, manager: str, reference: str, channel_id: str, others: list[str]) -> None:
+    who = ", ".join(mention(u) for u in others[:10]) + (" and others" if len(others) > 10 else "")
+    count = f"{len(others)} {'person' if len(others) == 1 else 'people'}"
+    text = (
+        f"{count} in <#{channel_id}> {'is' if len(others) == 1 else 'are'} not on case "
+        f"{slack_escape(reference)} and can read its thread: {who}. If they should not read it, remove them "
+        "from the channel or move the case to a channel of its own; if they work the case, add them to it."
+    )
+    try:
+        client.chat_postMessage(channel=manager, text=text, blocks=sections(text))
+    except SlackApiError as exc:
+        log.warning("could not warn the manager: %s", exc.response.get("error"))
