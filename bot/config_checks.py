@@ -148,7 +148,7 @@ def _validate_capture(settings: Settings) -> None:
         )
 
 
-# The names of bot/drift/rules.py's Thresholds (a test keeps the two in step; importing the rules here
+# The names of bot/drift/rules_facts.py's Thresholds (a test keeps the two in step; importing the rules here
 # would make an import cycle through bot.deps).
 DRIFT_THRESHOLDS = (
     "discussion_late_days",

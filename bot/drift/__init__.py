@@ -6,5 +6,6 @@ PUBLIC: what other features may use (tests/test_feature_surfaces.py keeps it tru
 PUBLIC = {
     "blocks": ("heading", "overdue_text"),
     "flows": ("cases_for", "drift_for", "thresholds"),
-    "rules": ("ActionFact", "CaseDrift", "is_action_overdue"),
+    "rules": ("CaseDrift", "is_action_overdue"),
+    "rules_facts": ("ActionFact",),
 }

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.drift.rules import CaseDrift, CaseFacts, Signal
+from bot.drift.rules import CaseDrift
+from bot.drift.rules_facts import CaseFacts, Signal
 from bot.kernel.blocks_limits import MESSAGE_TEXT
 from bot.kernel.rules_text import slack_escape
 

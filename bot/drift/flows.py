@@ -16,15 +16,14 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from bot.config_checks import drift_threshold_values
 from bot.deps import Deps
-from bot.drift.rules import (
+from bot.drift.rules import CaseDrift, signals
+from bot.drift.rules_facts import (
     ActionFact,
-    CaseDrift,
     CaseFacts,
     DisagreementFact,
     DiscussionFact,
     ItemFact,
     Thresholds,
-    signals,
 )
 from storage.models import (
     ActionStatus,

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, aliased
 from bot.cases.presenters import recorders_for
 from bot.deps import Deps
 from bot.drift import flows as drift
-from bot.drift.rules import ActionFact, is_action_overdue
+from bot.drift.rules import is_action_overdue
+from bot.drift.rules_facts import ActionFact
 from bot.home.blocks import AgreementWaiting, Home, MyAction, MyCase, SummaryWaiting, home_view
 from storage import repository as repo
 from storage.models import (

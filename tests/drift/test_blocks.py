@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from bot.drift.blocks import NOTHING_MANAGER, NOTHING_MEMBER, heading, overdue_text
-from bot.drift.rules import CaseDrift, CaseFacts, Signal
+from bot.drift.rules import CaseDrift
+from bot.drift.rules_facts import CaseFacts, Signal
 
 NOW = datetime(2026, 12, 2, tzinfo=UTC)
 

@@ -11,7 +11,7 @@ from bot.config import load_settings
 from bot.config_checks import DRIFT_THRESHOLDS
 from bot.config_settings import ConfigError
 from bot.drift.flows import thresholds
-from bot.drift.rules import Thresholds
+from bot.drift.rules_facts import Thresholds
 
 
 def test_the_config_names_are_the_rules_thresholds():

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from sqlalchemy import event
 
 from bot.drift import flows
-from bot.drift.rules import Thresholds
+from bot.drift.rules_facts import Thresholds
 from tests.drift.seed import MANAGER, NOW, TEAM, person, seed
 
 

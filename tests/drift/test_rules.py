@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.drift import rules
-from bot.drift.rules import (
+from bot.drift.rules_facts import (
     ActionFact,
     CaseFacts,
     DisagreementFact,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from bot.drift.rules import CaseDrift, CaseFacts, Signal
+from bot.drift.rules import CaseDrift
+from bot.drift.rules_facts import CaseFacts, Signal
 from bot.home.blocks import (
     ACTION_ROWS,
     CASE_ROWS,
