@@ -6,6 +6,7 @@ Keyword-only and never committing, like `storage.repository`: the flow owns the 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -19,7 +20,7 @@ from bot.notes.rules import (
     actions_from,
     sections_from,
 )
-from storage.models import Case, Discussion, Note, NoteAction, NoteType, NoteVersion, SummaryCheck
+from storage.models import Case, Discussion, ExportFile, Note, NoteAction, NoteType, NoteVersion, SummaryCheck
 
 
 def notes_of_case(session: Session, *, case_id: int) -> Sequence[Note]:
@@ -122,3 +123,14 @@ def remember_shown(session: Session, *, team_id: str, view_id: str, keys: list[s
         session.add(SummaryCheck(team_id=team_id, view_id=view_id, shown_keys=sorted(keys), created_at=now))
     else:
         row.shown_keys = sorted(set(row.shown_keys) | set(keys))
+
+
+def due_export_files(session: Session, *, now: datetime, limit: int = 100) -> list[tuple[int, str]]:
+    """(row id, Slack file id) of exported files whose time in Slack is up and not yet deleted."""
+    rows = session.execute(
+        select(ExportFile.id, ExportFile.file_id)
+        .where(ExportFile.deleted_at.is_(None), ExportFile.delete_after <= now)
+        .order_by(ExportFile.delete_after, ExportFile.id)
+        .limit(limit)
+    )
+    return [(row_id, file_id) for row_id, file_id in rows]

@@ -18,7 +18,6 @@ from storage.models import (
     Case,
     CaseMember,
     CaseStatus,
-    ExportFile,
     ItemKind,
     ItemStatus,
     Leave,
@@ -203,17 +202,6 @@ def enqueue_card_update(session: Session, *, case: Case, now: datetime) -> None:
         payload={"case_id": case.id},
         now=now,
     )
-
-
-def due_export_files(session: Session, *, now: datetime, limit: int = 100) -> list[tuple[int, str]]:
-    """(row id, Slack file id) of exported files whose time in Slack is up and not yet deleted."""
-    rows = session.execute(
-        select(ExportFile.id, ExportFile.file_id)
-        .where(ExportFile.deleted_at.is_(None), ExportFile.delete_after <= now)
-        .order_by(ExportFile.delete_after, ExportFile.id)
-        .limit(limit)
-    )
-    return [(row_id, file_id) for row_id, file_id in rows]
 
 
 def slack_post(session: Session, *, case_id: int, purpose: str) -> SlackPost | None:

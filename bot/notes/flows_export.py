@@ -234,7 +234,7 @@ def sweep_files(deps: Deps, client: Clients, *, limit: int = 100) -> FileSweepRe
     report = FileSweepReport()
     now = deps.clock()
     with deps.sessions.begin() as session:
-        found = repo.due_export_files(session, now=now, limit=limit)
+        found = note_store.due_export_files(session, now=now, limit=limit)
         due = [(row_id, file_id, session.get_one(ExportFile, row_id).team_id) for row_id, file_id in found]
     for row_id, file_id, team_id in due:
         try:
