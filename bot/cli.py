@@ -7,9 +7,8 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from socketserver import ThreadingMixIn
-from wsgiref.simple_server import WSGIServer, make_server
 
+from bot import http_server
 from bot.config import ConfigError, load_settings
 from bot.setup_errors import EXIT_CONFIG
 from bot.setup_errors import explain as _explain
@@ -164,7 +163,7 @@ def _run(settings, *, http: bool, host: str, port: int, sweeps: bool = True) -> 
         from bot.wsgi import make_wsgi_app
 
         try:
-            server = make_server(host, port, make_wsgi_app(app), server_class=_ThreadingWSGIServer)
+            server = http_server.serve(host, port, make_wsgi_app(app))
         except OSError as exc:
             raise ConfigError(
                 f"cannot listen on {host}:{port} ({exc.strerror or exc}): choose another --port or --host."
@@ -179,7 +178,7 @@ def _run(settings, *, http: bool, host: str, port: int, sweeps: bool = True) -> 
     return 0
 
 
-def _serve_until_stopped(server: WSGIServer, deps, background) -> None:
+def _serve_until_stopped(server: http_server.ThreadingWSGIServer, deps, background) -> None:
     """Serve until SIGTERM or Ctrl-C, then stop in order: no new request, the acked listeners' work
     (their deliveries) finished, then the sweeps and the delivery loop (finishing the row in hand)."""
     import threading
@@ -211,10 +210,6 @@ def _require_new_file(path: Path) -> None:
         )
     if not path.parent.is_dir():
         raise ConfigError(f"--db {path}: the folder {path.parent} does not exist.")
-
-
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
 
 
 if __name__ == "__main__":

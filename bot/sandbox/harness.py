@@ -10,11 +10,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from socketserver import ThreadingMixIn
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.simple_server import WSGIRequestHandler
 
-from bot import logs
+from bot import http_server, logs
 from bot.app import create_app
 from bot.config import Settings, ephemeral_data_keys
 from bot.deps import Deps, load_content, system_clock
@@ -95,10 +94,6 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
 class Sandbox:
     def __init__(
         self,
@@ -154,12 +149,8 @@ class Sandbox:
             repo.ensure_workspace(session, team_id=TEAM_ID, now=clock())
         self._server = None
         if mode == "http":
-            self._server = make_server(
-                "127.0.0.1",
-                0,
-                make_wsgi_app(self.app),
-                server_class=_ThreadingServer,
-                handler_class=_QuietHandler,
+            self._server = http_server.serve(
+                "127.0.0.1", 0, make_wsgi_app(self.app), handler_class=_QuietHandler
             )
             # A short poll keeps shutdown() prompt: it waits for the serving loop's next look, 0.5 s by
             # default, which was half of the Slack-level suite's time spent in teardown.
