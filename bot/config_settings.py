@@ -100,11 +100,6 @@ class Settings:
     def require_bot_token(self) -> str:
         return _require(self.slack_bot_token, "SLACK_BOT_TOKEN", HOW_TO_SET["SLACK_BOT_TOKEN"])
 
-    @property
-    def oauth(self) -> bool:
-        """Installation by OAuth (per-workspace tokens in the database), rather than one SLACK_BOT_TOKEN."""
-        return bool(self.slack_client_id or self.slack_client_secret) and not self.slack_bot_token
-
     def require_token_mode(self) -> str:
         """The token mode, "oauth" or "token", when exactly one way of getting bot tokens is set."""
         if self.slack_bot_token and (self.slack_client_id or self.slack_client_secret):

@@ -16,9 +16,8 @@ from datetime import datetime
 from html import unescape
 from typing import Any
 from urllib.parse import urlencode, urlsplit
-from wsgiref.simple_server import make_server
 
-from bot import logs
+from bot import http_server, logs
 from bot.app import create_app
 from bot.config import Settings, ephemeral_data_keys
 from bot.deps import Deps, load_content
@@ -27,7 +26,7 @@ from bot.install.tokens import Installations
 from bot.outbox import delivery
 from bot.sandbox.driver import Driver, HttpTransport
 from bot.sandbox.emulator import SlackEmulator
-from bot.sandbox.harness import ADMIN, SIGNING_SECRET, _QuietHandler, _ThreadingServer, seed_team
+from bot.sandbox.harness import ADMIN, SIGNING_SECRET, _QuietHandler, seed_team
 from bot.wsgi import make_wsgi_app
 from storage import migrate
 from storage.db import make_engine, make_sessions
@@ -83,13 +82,7 @@ class MultiTeam:
         delivery.pace_calls(self.deps, on=False)
         logs.quiet_slack_libraries()
         self.app = create_app(self.deps)
-        self._server = make_server(
-            "127.0.0.1",
-            0,
-            make_wsgi_app(self.app),
-            server_class=_ThreadingServer,
-            handler_class=_QuietHandler,
-        )
+        self._server = http_server.serve("127.0.0.1", 0, make_wsgi_app(self.app), handler_class=_QuietHandler)
         threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         ).start()
