@@ -22,6 +22,7 @@ REVIEW_QUESTIONS = (
     "Are there delays, disagreements or uncertainty about roles, and how is each being resolved?",
     "How is the developing worker progressing?",
 )
+SUB = "    ◦ "  # an item under the line before it (a list's own line starts with no bullet)
 STATE_WORDS = {"open": "open", "done": "done", "cannot": "can't be done"}
 
 
@@ -100,7 +101,7 @@ def agenda_lines(facts: AgendaFacts, *, now: datetime, tz: tzinfo, questions: bo
     ]
     if facts.actions:
         lines.append("Actions agreed " + since + ":")
-        lines += [f"• {action_line(a, today, tz)}" for a in facts.actions]
+        lines += [f"{SUB}{action_line(a, today, tz)}" for a in facts.actions]
     else:
         lines.append(f"No actions agreed {since}.")
     if facts.overdue_items:
@@ -112,7 +113,7 @@ def agenda_lines(facts: AgendaFacts, *, now: datetime, tz: tzinfo, questions: bo
     if facts.differences:
         lines.append("Differences of view:")
         lines += [
-            f"• {slack_escape(text)} ({'resolved' if done else 'not resolved yet'})"
+            f"{SUB}{slack_escape(text)} ({'resolved' if done else 'not resolved yet'})"
             for text, done in facts.differences
         ]
     lines.append(f"Learning entries for the developing worker {since}: {facts.learning_entries}.")
@@ -120,7 +121,7 @@ def agenda_lines(facts: AgendaFacts, *, now: datetime, tz: tzinfo, questions: bo
         lines.append(f"Learning goals agreed: {slack_escape(facts.learning_goals)}")
     if facts.told:
         lines.append("What each worker told the family, side by side:")
-        lines += [f"• {line}" for line in told_side_by_side(facts.told, tz)]
+        lines += [f"{SUB}{line}" for line in told_side_by_side(facts.told, tz)]
     if facts.review_date:
         lines.append(
             f"The agreement is due for review on {day(facts.review_date, tz)} {facts.review_date.year}."

@@ -139,23 +139,26 @@ class Facts:
 
 
 def fact_lines(facts: Facts) -> tuple[str, ...]:
-    """The facts as the modal, the note and the record show them."""
+    """The facts as the modal, the note and the record show them: responsibilities with something
+    recorded one a line, those with nothing recorded named together."""
     supervision = (
-        "no supervision check-in recorded yet"
+        "No supervision check-in recorded yet."
         if facts.days_since_supervision is None
-        else f"{facts.days_since_supervision} days since the last supervision check-in"
+        else f"Days since the last supervision check-in: {facts.days_since_supervision}."
     )
+    recorded = [f"• {label}: {what}" for label, what in facts.responsibilities if what != NOTHING_RECORDED]
+    nothing = [label for label, what in facts.responsibilities if what == NOTHING_RECORDED]
     lines = [
-        f"Discussions: {facts.discussions_held} held of {facts.discussions_planned} planned.",
+        f"Discussions: {facts.discussions_held} held of {facts.discussions_planned} planned. "
         f"Notes: {facts.notes_on_time} on time, {facts.notes_late} late, {facts.notes_missing} missing.",
         f"Actions: {facts.actions_completed} completed, {facts.actions_open} open "
-        f"({facts.actions_overdue} overdue).",
-        f"Differences of view open: {facts.differences_open}.",
-        f"Learning entries for the developing worker: {facts.learning_entries}.",
-        supervision[0].upper() + supervision[1:] + ".",
-        "Responsibilities (only records tagged with one count):",
-        *(f"• {label}: {what}" for label, what in facts.responsibilities),
+        f"({facts.actions_overdue} overdue). Differences of view open: {facts.differences_open}.",
+        f"Learning entries for the developing worker: {facts.learning_entries}. {supervision}",
+        "Responsibilities (only records tagged with one, e.g. #visits, count):",
+        *recorded,
     ]
+    if nothing:
+        lines.append(f"• {NOTHING_RECORDED[0].upper()}{NOTHING_RECORDED[1:]} for: {', '.join(nothing)}.")
     return tuple(lines)
 
 

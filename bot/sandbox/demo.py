@@ -15,6 +15,7 @@ from typing import Any
 from bot import jobs
 from bot.ids import ActionId, Block, CallbackId
 from bot.notes.blocks import action_block, section_block
+from bot.sandbox import demo_managers
 from bot.sandbox.demo_transcript import LEGEND, Printer
 from bot.sandbox.harness import ADMIN, CASE_CHANNEL, DEVELOPING, LEAD, MANAGER, ManualClock, Sandbox
 
@@ -87,6 +88,7 @@ def run_demo(db_path: str | None = None, out=print) -> int:
         _discussion(box, show)
         show.scene("5. Alex signs off the summary, Mere reads the note, Alex exports it")
         exported = _summary(box, show, path.parent)
+        demo_managers.play(box, clock, show)
         refused = box.emu.refusals
     if refused:  # something real Slack would have turned down: the demo shows a Slack that never says no
         for call in refused:

@@ -16,7 +16,7 @@ Json = dict[str, Any]
 
 WIDTH = 104  # a form's fields, and short bullets of a list, share a line up to this width
 VALUE = 40  # a field's value is cut to this many characters
-ROWS = 2  # a form shows at most this many lines of filled-in fields
+ROWS = 1  # a form shows at most this many lines of filled-in fields
 BUTTONS = "\0"  # marks a row of buttons, printed at the end of the line before it
 RESEMBLES = 0.6  # a changed line this similar to an old one is that line reworded, not a new one
 BULLET = 40  # a run of three or more bullets this long or shorter is printed as one line

@@ -21,6 +21,9 @@ _DATE = re.compile(r"<!date\^(\d+)\^[^|>]*\|[^>]*>")
 _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 
 LEGEND = "A message the bot edits in place shows only what changed: + added or reworded, − removed."
+# The lines of a long message shown: its beginning and its end (a note read in a modal, a bit more).
+HEAD_MESSAGE, TAIL_MESSAGE = 3, 2
+HEAD, TAIL = 7, 3
 
 
 class Printer:
@@ -122,8 +125,12 @@ class Printer:
         return f"[#{self._channel(channel_id)}{thread}]"
 
     def _say(self, where: str, author: str, lines: list[str]) -> None:
-        """A one-line message on the line of who wrote it, a longer one indented below."""
+        """A one-line message on the line of who wrote it, a longer one indented below; a long one shows
+        its beginning and its end, and says how much is left out, so the story stays readable."""
         body = [self.humanise(line) for line in lines]
+        head, tail = (HEAD, TAIL) if where.startswith("[form") else (HEAD_MESSAGE, TAIL_MESSAGE)
+        if len(body) > head + 1 + tail:
+            body = [*body[:head], f"… {len(body) - head - tail} more lines …", *body[-tail:]]
         if len(body) == 1:
             self.out(f"{where} {author}: {body[0]}")
         else:

@@ -52,7 +52,7 @@ def test_the_modal_shows_the_measured_facts_and_what_each_worker_told_the_family
     text = json.dumps(view["blocks"])
     for fact in ("Discussions: 0 held of 0 planned", "Notes: 0 on time", "Actions: 0 completed"):
         assert fact in text
-    assert "Visits: nothing recorded" in text and "not done" not in text
+    assert "Nothing recorded for: Visits, Reports" in text and "not done" not in text
     assert "No supervision check-in recorded yet" in text
     assert "side by side" in text
     assert f"<@{LEAD}> told:" in text and f"<@{DEVELOPING}> told:" in text

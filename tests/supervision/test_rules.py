@@ -45,7 +45,7 @@ def test_dates_are_in_the_readers_own_zone_not_utc():
 def test_the_agenda_lists_actions_with_their_state_differences_learning_and_the_questions():
     lines = agenda_lines(facts(), now=NOW, tz=AUCKLAND)
     text = "\n".join(lines)
-    assert "Ring the school &lt;today&gt; (<@UALEX>, due Fri 18 Dec): overdue" in text, "escaped"
+    assert "    ◦ Ring the school &lt;today&gt; (<@UALEX>, due Fri 18 Dec): overdue" in text, "escaped"
     assert "Whether contact is safe (not resolved yet)" in text
     assert "Notes: 2 recorded on time, 1 late, 0 not recorded." in text
     assert "Learning entries for the developing worker since the case opened: 1." in text
@@ -62,8 +62,8 @@ def test_what_each_worker_told_the_family_is_side_by_side():
         Told("UALEX", "next review in March", NOW - timedelta(hours=1)),
     )
     text = "\n".join(agenda_lines(facts(told=told), now=NOW, tz=AUCKLAND))
-    assert "• <@UALEX> told: Fri 18 Dec: contact stays supervised; Sun 20 Dec: next review in March" in text
-    assert "• <@USAM> told: Sat 19 Dec: contact may be unsupervised" in text
+    assert "◦ <@UALEX> told: Fri 18 Dec: contact stays supervised; Sun 20 Dec: next review in March" in text
+    assert "◦ <@USAM> told: Sat 19 Dec: contact may be unsupervised" in text
 
 
 TODAY = date(2026, 12, 20)
