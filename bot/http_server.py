@@ -22,6 +22,13 @@ class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     request_queue_size = BACKLOG
 
 
+class QuietHandler(WSGIRequestHandler):
+    """No request lines on stderr: they would clutter the demo, the tests and the benchmarks."""
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
 def serve(
     host: str, port: int, app: Any, handler_class: type[WSGIRequestHandler] = WSGIRequestHandler
 ) -> ThreadingWSGIServer:

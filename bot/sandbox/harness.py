@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler
 
 from bot import http_server, logs
 from bot.app import create_app
@@ -89,11 +88,6 @@ class ManualClock:
         self.now = moment
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, *args) -> None:  # request lines would clutter the demo and test output
-        pass
-
-
 class Sandbox:
     def __init__(
         self,
@@ -150,7 +144,7 @@ class Sandbox:
         self._server = None
         if mode == "http":
             self._server = http_server.serve(
-                "127.0.0.1", 0, make_wsgi_app(self.app), handler_class=_QuietHandler
+                "127.0.0.1", 0, make_wsgi_app(self.app), handler_class=http_server.QuietHandler
             )
             # A short poll keeps shutdown() prompt: it waits for the serving loop's next look, 0.5 s by
             # default, which was half of the Slack-level suite's time spent in teardown.
