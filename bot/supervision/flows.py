@@ -14,7 +14,6 @@ from datetime import datetime, time
 from typing import Any
 
 from slack_sdk import WebClient
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
@@ -26,6 +25,7 @@ from bot.reminders import flows_schedule as schedule
 from bot.reminders.flows_agenda import agenda
 from bot.reminders.rules_agenda import day
 from bot.supervision import blocks, rules
+from bot.supervision import flows_wellbeing as wellbeing
 from storage import repository as repo
 from storage.models import (
     Case,
@@ -34,7 +34,6 @@ from storage.models import (
     ItemStatus,
     LearningEvidence,
     MemberRole,
-    Person,
     SupervisionRecord,
     WellbeingCheck,
 )
@@ -48,7 +47,11 @@ EXPIRED = "This form has expired. Close it and run `/case supervision` again."
 def from_command(deps: Deps, client: WebClient, body: dict[str, Any], args: tuple[str, ...]) -> None:
     team_id, user_id, channel_id = body["team_id"], body["user_id"], body["channel_id"]
     now = deps.clock()
-    starting = bool(args) and args[0].lower() == "start"
+    first = args[0].lower() if args else ""
+    starting = first == "start"
+    if first == "wellbeing":
+        thread.tell(client, channel_id, user_id, wellbeing.from_command(deps, body, args[1:]))
+        return
     with deps.sessions.begin() as session:
         words = args[1:] if starting else args
         found = access.case_for_command(
@@ -274,15 +277,3 @@ def _next_at(deps: Deps, session: Session, case: Case, item, form: rules.Supervi
     if planned is not None:
         schedule.move_to(deps, planned, due)
     return due
-
-
-def wellbeing_for(session: Session, *, reader: Person, worker: Person, manager_id: str) -> list[str]:
-    """A worker's wellbeing checks, for that worker or the case's manager alone; [] for anyone else."""
-    if not rules.may_read_wellbeing(
-        reader.slack_user_id, worker_id=worker.slack_user_id, manager_id=manager_id
-    ):
-        return []
-    rows = session.scalars(
-        select(WellbeingCheck).where(WellbeingCheck.person_id == worker.id).order_by(WellbeingCheck.id)
-    )
-    return [r.text for r in rows]

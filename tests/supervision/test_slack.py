@@ -13,7 +13,7 @@ from bot.ids import CallbackId
 from bot.notes.flows_management import MANAGERS_ONLY
 from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD, MANAGER
 from bot.supervision import blocks as form
-from bot.supervision.flows import wellbeing_for
+from bot.supervision.flows_wellbeing import ONLY
 from storage.models import (
     ItemKind,
     ItemStatus,
@@ -106,9 +106,6 @@ def test_saving_records_everything_once_and_keeps_wellbeing_on_the_workers_recor
     with box.deps.sessions.begin() as session:
         person = {p.slack_user_id: p for p in session.scalars(select(Person))}
         assert check.person_id == person[DEVELOPING].id
-        worker = person[DEVELOPING]
-        for reader, sees in [(worker, [WELLBEING]), (person[MANAGER], [WELLBEING]), (person[LEAD], [])]:
-            assert wellbeing_for(session, reader=reader, worker=worker, manager_id=MANAGER) == sees
     held = [i for i in rows(box, ScheduleItem) if i.kind == ItemKind.SUPERVISION]
     assert [i.status for i in held] == [ItemStatus.HELD, ItemStatus.SCHEDULED]
     chosen = box.deps.clock().date() + timedelta(days=28)
@@ -119,6 +116,18 @@ def test_saving_records_everything_once_and_keeps_wellbeing_on_the_workers_recor
     assert "sleeping badly" not in everything, "wellbeing never reaches the thread"
     assert "sleeping badly" not in json.dumps([v.sections for v in _versions(box)])
     assert [a.outcome for a in audits(box, "supervision.record")] == ["ok"]
+    assert WELLBEING in wellbeing(box, DEVELOPING, ""), "the worker reads their own"
+    assert WELLBEING in wellbeing(box, MANAGER, f"<@{DEVELOPING}|sam>"), "and the manager"
+    assert wellbeing(box, LEAD, f"<@{DEVELOPING}|sam>") == ONLY, "never the other co-worker"
+    assert "No wellbeing check" in wellbeing(box, LEAD, "")
+    seen = [(a.actor, a.outcome) for a in audits(box, "supervision.wellbeing")]
+    assert seen == [(DEVELOPING, "ok"), (MANAGER, "ok"), (LEAD, "denied"), (LEAD, "ok")]
+
+
+def wellbeing(box, user: str, who: str) -> str:
+    box.driver.slash(user, f"supervision wellbeing {who}".strip(), CASE_CHANNEL)
+    box.deps.executor.wait_idle()
+    return ephemerals(box, user)[-1]
 
 
 def _versions(box):
