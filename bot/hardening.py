@@ -228,7 +228,8 @@ def view_failed(deps: Deps, client: WebClient, body: dict[str, Any], *, method: 
             if channel:
                 thread.tell(client, channel, user, VIEW_FAILED)
             else:
-                client.chat_postMessage(channel=user, text=VIEW_FAILED)
+                quiet = {"unfurl_links": False, "unfurl_media": False}
+                client.chat_postMessage(channel=user, text=VIEW_FAILED, **quiet)
         except SlackApiError as exc:
             log.warning("could not tell of the failed form: %s", exc.response.get("error"))
 

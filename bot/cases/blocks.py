@@ -89,7 +89,6 @@ def case_card(case: CaseView, urgent: tuple[UrgentOnCard, ...] = ()) -> tuple[st
         header(f"Case {case.reference}"),
         *urgent_lines(urgent),  # open urgent concerns (bot/concerns), first
         section(f"*Co-workers*\n{people}\n*Manager:* {mention(case.manager_id)}"),
-        *([context(others_line(case.channel_others))] if case.channel_others else []),
         section(
             f"*{status}*\nDiscussions: {cadence} (recorder: "
             f"{terms.recorder_label(case.agreement.recorder).lower()}). Supervision: "
@@ -102,6 +101,7 @@ def case_card(case: CaseView, urgent: tuple[UrgentOnCard, ...] = ()) -> tuple[st
             "Case status: "
             + ("open" if case.status == "open" else "closed")
             + ". Details are in this thread."
+            + (f" {others_line(case.channel_others)}" if case.channel_others else "")
         ),
         actions(
             button("Start discussion", ActionId.CARD_START_DISCUSSION, str(case.case_id), style="primary"),

@@ -182,6 +182,8 @@ def _warn(client: WebClient, manager: str, reference: str, channel_id: str, othe
         "from the channel or move the case to a channel of its own; if they work the case, add them to it."
     )
     try:
-        client.chat_postMessage(channel=manager, text=text, blocks=sections(text))
+        client.chat_postMessage(
+            channel=manager, text=text, blocks=sections(text), unfurl_links=False, unfurl_media=False
+        )
     except SlackApiError as exc:
         log.warning("could not warn the manager: %s", exc.response.get("error"))
