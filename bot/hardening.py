@@ -228,8 +228,9 @@ def view_failed(deps: Deps, client: WebClient, body: dict[str, Any], *, method: 
             if channel:
                 thread.tell(client, channel, user, VIEW_FAILED)
             else:
-                quiet = {"unfurl_links": False, "unfurl_media": False}
-                client.chat_postMessage(channel=user, text=VIEW_FAILED, **quiet)
+                client.chat_postMessage(
+                    channel=user, text=VIEW_FAILED, unfurl_links=False, unfurl_media=False
+                )
         except SlackApiError as exc:
             log.warning("could not tell of the failed form: %s", exc.response.get("error"))
 
