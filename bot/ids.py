@@ -59,6 +59,8 @@ class ActionId(StrEnum):
     ACTION_CANNOT = "action_cannot"
     # An urgent concern's alert DM; value: the concern id.
     URGENT_ACKNOWLEDGE = "urgent_acknowledge"
+    # A case manager's DM: approve a cover reading the case's notes; value: "leave_id:case_id".
+    COVER_APPROVE = "cover_approve"
 
 
 class Block(StrEnum):

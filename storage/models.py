@@ -359,6 +359,22 @@ class Leave(Base):
     cover: Mapped[Person | None] = relationship(foreign_keys=[cover_id])
 
 
+class CoverApproval(Base):
+    """A case manager's approval for the cover of a co-worker's leave to read, export and amend the case's
+    notes; requested when the cover first tries. One leave and one case: it ends when the leave does."""
+
+    __tablename__ = "cover_approvals"
+    __table_args__ = (UniqueConstraint("leave_id", "case_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    leave_id: Mapped[int] = mapped_column(ForeignKey("leave.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    requested_at: Mapped[datetime]
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    approved_at: Mapped[datetime | None]
+
+
 class DiscussionStatus(enum.StrEnum):
     ACTIVE = "active"
     WRAPPED = "wrapped"  # ended in the thread; its summary is still to be recorded

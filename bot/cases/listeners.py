@@ -1,5 +1,6 @@
 from bot.cases import flows_agreement as cases
 from bot.cases import flows_channel as channel
+from bot.cases import flows_cover as cover
 from bot.deps import Deps
 from bot.ids import ActionId
 from bot.kernel import thread
@@ -26,6 +27,11 @@ def register(app, deps: Deps) -> None:
             thread_ts = body.get("message", {}).get("thread_ts")
             thread.tell(client, body["channel"]["id"], body["user"]["id"], problem, thread_ts)
         delivery.deliver_due(deps)
+
+    @app.action(ActionId.COVER_APPROVE)
+    def on_cover_approve(ack, body, action, client):
+        ack()
+        cover.approve(deps, client, body, action["value"])
 
     @app.action(ActionId.CARD_AGREEMENT)
     def on_show_agreement(ack, body, action, client):

@@ -119,8 +119,8 @@ def _prepare(
     if found.case is None:
         return found.problem or USAGE
     case = found.case
-    if not access.may_take_part(deps, session, case, user_id=user_id, now=now):
-        return access.deny(session, case, user_id=user_id, action="notes.export", now=now)
+    if not access.may_read_record(deps, session, case, user_id=user_id, now=now):
+        return access.refuse_record(deps, session, case, user_id=user_id, action="notes.export", now=now)
     if not deps.settings.exports_by_slack:
         repo.add_audit(
             session,

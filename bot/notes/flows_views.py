@@ -50,9 +50,9 @@ def from_command(deps: Deps, client: WebClient, body: dict[str, Any], args: tupl
         if case is not None and problem is None:
             if len(found.rest) > len(numbers) or len(numbers) > 1:
                 problem = USAGE_NOTES
-            elif not access.may_take_part(deps, session, case, user_id=user_id, now=now):
+            elif not access.may_read_record(deps, session, case, user_id=user_id, now=now):
                 action = "note.view" if numbers else "notes.list"
-                problem = access.deny(session, case, user_id=user_id, action=action, now=now)
+                problem = access.refuse_record(deps, session, case, user_id=user_id, action=action, now=now)
             elif numbers:
                 view, problem = _view(deps, session, case, int(numbers[0]), None, user_id=user_id, now=now)
             else:
@@ -79,8 +79,8 @@ def show(deps: Deps, client: WebClient, body: dict[str, Any], value: str) -> str
         case = repo.load_case(session, case_id=int(case_id))
         if case is None or case.team_id != body["team"]["id"]:
             return NOT_FOUND
-        if not access.may_take_part(deps, session, case, user_id=user_id, now=now):
-            return access.deny(session, case, user_id=user_id, action="note.view", now=now)
+        if not access.may_read_record(deps, session, case, user_id=user_id, now=now):
+            return access.refuse_record(deps, session, case, user_id=user_id, action="note.view", now=now)
         chosen = int(version) if version.isdigit() else None
         view, problem = _view(deps, session, case, int(number), chosen, user_id=user_id, now=now)
     if view is None:
@@ -182,7 +182,7 @@ def _may_amend(deps: Deps, session: Session, case: Case, note: Note, *, user_id:
     """A discussion note: anyone taking part in the case; a management decision: its manager and admins."""
     if note.note_type == NoteType.MANAGEMENT:
         return may_manage(deps, session, case, user_id=user_id)
-    return access.may_take_part(deps, session, case, user_id=user_id, now=now)
+    return access.may_read_record(deps, session, case, user_id=user_id, now=now)  # a cover: with approval
 
 
 def _editable(record: NoteRecord) -> list[tuple[str, str, str]]:

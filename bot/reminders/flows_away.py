@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
+from sqlalchemy import select
 
 from bot.deps import Deps
 from bot.kernel import people, thread
@@ -14,7 +15,7 @@ from bot.kernel.rules_permissions import GUEST_LINE
 from bot.kernel.rules_text import mention, user_ids_in
 from bot.reminders import flows_schedule as schedule
 from storage import repository as repo
-from storage.models import Leave
+from storage.models import CoverApproval, Leave
 
 USAGE = (
     "Use `/case away 2026-12-24` (reminders pause until you're back) or `/case away 2026-12-24 @colleague` "
@@ -99,6 +100,9 @@ def _end_current(session, *, person_id: int, today) -> int:
         if span.first_day < today:
             span.last_day = today - timedelta(days=1)
         else:
+            for approval in session.scalars(select(CoverApproval).where(CoverApproval.leave_id == span.id)):
+                session.delete(approval)  # a cover's approval to read notes ends with its leave
+            session.flush()
             session.delete(span)
         ended += 1
     return ended
