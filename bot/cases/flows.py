@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
 
 from bot.cases import flows_channel as channel
@@ -75,7 +74,7 @@ def open_modal(deps: Deps, client: WebClient, *, trigger_id: str, channel_id: st
     answered at once, without a users.info per co-worker before the acknowledgement.
     """
     now = deps.clock()
-    if problem := _channel_problem(deps, client, channel_id):
+    if problem := channel.problem(deps, client, channel_id):
         client.views_open(trigger_id=trigger_id, view=notice_modal(title="Open a case", text=problem))
         return
     client.views_open(trigger_id=trigger_id, view=agreement_modal(channel_id=channel_id, today=now.date()))
@@ -113,7 +112,6 @@ class Submitted:
 
 
 STILL_CHECKING = "I'm still checking {who} with Slack: press *Save agreement* again in a moment."
-DIRECT_MESSAGE = "Open cases in a private case channel, not in a direct message."
 SLACK_BUSY = "Slack is busy, so I couldn't check {who} just now: try again in a moment."
 
 
@@ -196,7 +194,7 @@ def _agreement_errors(
         reference_in_use=in_use,
     )
     if is_direct_message(sub.channel_id):  # a form opened before DMs were refused: no Slack call needed
-        errors[Block.REFERENCE] = DIRECT_MESSAGE
+        errors[Block.REFERENCE] = channel.DIRECT_MESSAGE
     elif exposed := channel.refusal(deps, sub.channel_id, [*form.coworkers, sub.user_id], now):
         errors.setdefault(Block.COWORKERS, exposed)
     for message, ids in ((SLACK_BUSY, cached.busy), (STILL_CHECKING, cached.unknown)):
@@ -204,39 +202,6 @@ def _agreement_errors(
             block = Block.COWORKERS if set(ids) & set(form.coworkers) else Block.LEAD
             errors.setdefault(block, message.format(who=", ".join(f"<@{u}>" for u in ids)))
     return errors
-
-
-def _channel_problem(deps: Deps, client: WebClient, channel_id: str) -> str | None:
-    invite = (
-        "I'm not a member of this channel yet, so I can't start the case thread. In the channel, type "
-        "`/invite @casebot`, then run `/case open` again."
-    )
-    if is_direct_message(channel_id):  # reading a DM needs im:read, which casebot does not ask for
-        return DIRECT_MESSAGE
-    try:
-        channel = client.conversations_info(channel=channel_id)["channel"]
-    except SlackApiError as exc:
-        if exc.response.get("error") in {"channel_not_found", "not_in_channel"}:
-            return invite
-        raise
-    if channel.get("is_archived"):
-        return "This channel is archived. Open the case in an active private case channel."
-    if channel.get("is_im") or channel.get("is_mpim"):
-        return "Open cases in a private case channel, not in a direct message."
-    if not channel.get("is_member"):
-        return invite
-    if not channel.get("is_private") and not deps.settings.allow_public_channels:
-        return (
-            "This is a public channel. Case details belong in a private channel: open the case "
-            "from your team's private case channel."
-        )
-    shared = channel.get("is_ext_shared") or channel.get("is_shared") or channel.get("is_org_shared")
-    if shared and not deps.settings.allow_shared_channels:
-        return (
-            "This channel is shared with people outside your organisation. Open the case in a "
-            "private channel that only your team can see."
-        )
-    return None
 
 
 def _save(deps: Deps, sub: Submission, form: AgreementForm, *, zones: dict[str, str | None]) -> int | None:

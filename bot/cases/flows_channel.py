@@ -19,6 +19,7 @@ from sqlalchemy import select
 from bot.cases.rules_agreements import others_in_channel
 from bot.deps import Clients, Deps, NotInstalled, pick
 from bot.kernel.blocks import sections
+from bot.kernel.rules_conversations import is_direct_message
 from bot.kernel.rules_text import mention, slack_escape
 from storage import repository as repo
 from storage.models import Case, CaseStatus, Person, Role
@@ -26,10 +27,45 @@ from storage.models import Case, CaseStatus, Person, Role
 log = logging.getLogger("casebot.cases.channel")
 
 MEMBERS_TTL = timedelta(minutes=30)  # long enough to fill in the form opened after they were read
+DIRECT_MESSAGE = "Open cases in a private case channel, not in a direct message."
 REFUSED = (
     "{n} in this channel {verb} not on this case and would read its thread ({who}). Open the case in a "
     "channel with only its co-workers and manager, or add them to the case if they work it."
 )
+
+
+def problem(deps: Deps, client: WebClient, channel_id: str) -> str | None:
+    """Why a case can't be opened in this channel (checked when the form opens), or None."""
+    invite = (
+        "I'm not a member of this channel yet, so I can't start the case thread. In the channel, type "
+        "`/invite @casebot`, then run `/case open` again."
+    )
+    if is_direct_message(channel_id):  # reading a DM needs im:read, which casebot does not ask for
+        return DIRECT_MESSAGE
+    try:
+        channel = client.conversations_info(channel=channel_id)["channel"]
+    except SlackApiError as exc:
+        if exc.response.get("error") in {"channel_not_found", "not_in_channel"}:
+            return invite
+        raise
+    if channel.get("is_archived"):
+        return "This channel is archived. Open the case in an active private case channel."
+    if channel.get("is_im") or channel.get("is_mpim"):
+        return "Open cases in a private case channel, not in a direct message."
+    if not channel.get("is_member"):
+        return invite
+    if not channel.get("is_private") and not deps.settings.allow_public_channels:
+        return (
+            "This is a public channel. Case details belong in a private channel: open the case "
+            "from your team's private case channel."
+        )
+    shared = channel.get("is_ext_shared") or channel.get("is_shared") or channel.get("is_org_shared")
+    if shared and not deps.settings.allow_shared_channels:
+        return (
+            "This channel is shared with people outside your organisation. Open the case in a "
+            "private channel that only your team can see."
+        )
+    return None
 
 
 def channel_members(deps: Deps, client: WebClient, channel_id: str) -> list[str]:

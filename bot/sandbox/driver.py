@@ -287,9 +287,7 @@ class Driver:
         return self.deliver("events_api", payload, retry_num=retry_num)
 
     def member_joined(self, user_id: str, channel_id: str, *, inviter: str | None = None) -> Delivered:
-        """Slack's member_joined_channel event, as sent when someone joins (or is added to) a channel.
-
-        The emulator's member list is the test's to change; this only tells the app, as Slack does."""
+        """Slack's member_joined_channel event (the test changes the emulator's member list itself)."""
         event = {
             "type": "member_joined_channel",
             "user": user_id,
