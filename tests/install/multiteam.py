@@ -26,7 +26,7 @@ from bot.install.tokens import Installations
 from bot.outbox import delivery
 from bot.sandbox.driver import Driver, HttpTransport
 from bot.sandbox.emulator import SlackEmulator
-from bot.sandbox.harness import ADMIN, SIGNING_SECRET, _QuietHandler, seed_team
+from bot.sandbox.harness import ADMIN, SIGNING_SECRET, seed_team
 from bot.wsgi import make_wsgi_app
 from storage import migrate
 from storage.db import make_engine, make_sessions
@@ -82,7 +82,8 @@ class MultiTeam:
         delivery.pace_calls(self.deps, on=False)
         logs.quiet_slack_libraries()
         self.app = create_app(self.deps)
-        self._server = http_server.serve("127.0.0.1", 0, make_wsgi_app(self.app), handler_class=_QuietHandler)
+        quiet = http_server.QuietHandler
+        self._server = http_server.serve("127.0.0.1", 0, make_wsgi_app(self.app), handler_class=quiet)
         threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         ).start()
