@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from bot.cases.rules_agreements import others_in_channel
 from bot.deps import Clients, Deps, NotInstalled, pick
+from bot.kernel import thread
 from bot.kernel.blocks import sections
 from bot.kernel.rules_conversations import is_direct_message
 from bot.kernel.rules_text import mention, slack_escape
@@ -116,9 +117,12 @@ def refusal(deps: Deps, channel_id: str, case_people: Iterable[str], now: dateti
     return REFUSED.format(n=people, verb="is" if len(others) == 1 else "are", who=who)
 
 
-def check_case(deps: Deps, client: WebClient, case_id: int, *, joined: str | None = None) -> int | None:
+def check_case(
+    deps: Deps, client: WebClient, case_id: int, *, joined: str | None = None, in_channel: bool = False
+) -> int | None:
     """Count the people who can read the case's thread without being on it; store it on the case (the
-    card shows it), and tell the manager who they are when there are more than before."""
+    card shows it), and tell the manager who they are when there are more than before: in the channel
+    (ephemeral) right after they opened the case there, else by DM."""
     now = deps.clock()
     with deps.reads.begin() as session:
         case = session.get(Case, case_id)
@@ -153,12 +157,12 @@ def check_case(deps: Deps, client: WebClient, case_id: int, *, joined: str | Non
             )
         manager, reference = case.manager.slack_user_id, case.reference
     if others and (before is None or len(others) > before):
-        _warn(client, manager, reference, channel_id, others)
+        _warn(client, manager, reference, channel_id, others, in_channel=in_channel)
     return len(others)
 
 
 def after_open(deps: Deps, client: WebClient, case_id: int) -> None:
-    check_case(deps, client, case_id)
+    check_case(deps, client, case_id, in_channel=True)
 
 
 def check_channel(deps: Deps, client: WebClient, *, team_id: str, channel_id: str, joined: str) -> int:
@@ -209,7 +213,9 @@ def _allowed(deps: Deps, case_people: Iterable[str], session=None) -> set[str]:
     return allowed
 
 
-def _warn(client: WebClient, manager: str, reference: str, channel_id: str, others: list[str]) -> None:
+def _warn(
+    client: WebClient, manager: str, reference: str, channel_id: str, others: list[str], *, in_channel: bool
+) -> None:
     who = ", ".join(mention(u) for u in others[:10]) + (" and others" if len(others) > 10 else "")
     count = f"{len(others)} {'person' if len(others) == 1 else 'people'}"
     text = (
@@ -218,6 +224,9 @@ def _warn(client: WebClient, manager: str, reference: str, channel_id: str, othe
         "from the channel or move the case to a channel of its own; if they work the case, add them to it."
     )
     try:
+        if in_channel:
+            thread.tell(client, channel_id, manager, text)
+            return
         client.chat_postMessage(
             channel=manager, text=text, blocks=sections(text), unfurl_links=False, unfurl_media=False
         )

@@ -12,7 +12,7 @@ from bot.ids import Block
 from bot.sandbox.harness import ADMIN, CASE_CHANNEL, COLLEAGUE, MANAGER, OUTSIDER, Sandbox
 from storage.models import Case
 from tests.journey import make_manager, open_case, open_modal, submit
-from tests.reminder_steps import dms
+from tests.reminder_steps import dms, ephemerals
 
 
 def _card_text(box) -> str:
@@ -37,7 +37,7 @@ def test_the_card_counts_who_else_can_read_and_the_manager_is_told_who(http_sand
     open_case(box)  # the channel also holds Kiri, who is not on this case
     assert _others(box) == 1
     assert "1 other person in this channel can read this thread" in _card_text(box)
-    (warning,) = dms(box, MANAGER)
+    (warning,) = [t for t in ephemerals(box, MANAGER) if "can read its thread" in t]  # in the channel
     assert f"<@{COLLEAGUE}>" in warning and "can read its thread" in warning
     assert f"<@{ADMIN}>" not in warning  # admins are expected in case channels
 
