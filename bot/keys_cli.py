@@ -40,7 +40,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             migrate.upgrade(engine)
         rotated = sum(
             rotate_column(engine, cipher, table, column, max(1, args.batch))
-            for table, column, _ in crypto.ENCRYPTED_COLUMNS
+            for table, column, _ in crypto.ROTATED_COLUMNS
         )
     except crypto.DataKeyError as exc:
         print(f"casebot: {exc}", file=sys.stderr)

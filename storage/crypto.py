@@ -170,3 +170,12 @@ ENCRYPTED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("note_actions", "status_reason", "text"),
     ("outbox", "payload", "json"),
 )
+# Case text in tables added after the encryption migration (0008): encrypted from their first row, so
+# 0008 does not walk them; `casebot keys rotate` walks both lists (ROTATED_COLUMNS).
+ENCRYPTED_SINCE_0012: tuple[tuple[str, str, str], ...] = (
+    ("supervision_records", "decisions", "text"),
+    ("supervision_records", "learning", "text"),
+    ("wellbeing_checks", "text", "text"),
+    ("review_records", "facts", "json"),
+)
+ROTATED_COLUMNS = ENCRYPTED_COLUMNS + ENCRYPTED_SINCE_0012

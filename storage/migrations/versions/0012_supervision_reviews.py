@@ -19,8 +19,9 @@ UTC_TIME = storage.types.UTCDateTime(timezone=True)
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("people") as batch:
-        batch.add_column(sa.Column("started_on", sa.Date(), nullable=True))
+    # A plain ALTER TABLE (SQLite 3.35+ and PostgreSQL): a batch rebuild of `people` would have to drop
+    # a table that cases and members reference, which SQLite refuses with foreign keys on.
+    op.add_column("people", sa.Column("started_on", sa.Date(), nullable=True))
     op.create_table(
         "supervision_records",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -92,5 +93,4 @@ def downgrade() -> None:
     op.drop_table("wellbeing_checks")
     op.drop_index("ix_supervision_records_case_id", table_name="supervision_records")
     op.drop_table("supervision_records")
-    with op.batch_alter_table("people") as batch:
-        batch.drop_column("started_on")
+    op.drop_column("people", "started_on")
