@@ -205,6 +205,13 @@ EVENT_BUILDERS = {
     "reaction_removed": lambda: _reaction("reaction_removed"),
     "app_uninstalled": lambda: {"type": "app_uninstalled"},
     "tokens_revoked": lambda: {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["UCASEBOT"]}},
+    "member_joined_channel": lambda: {
+        "type": "member_joined_channel",
+        "user": LEAD,
+        "channel": "CCASES01",
+        "channel_type": "G",
+        "team": "T0CASE01",
+    },
 }
 
 
