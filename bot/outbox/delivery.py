@@ -66,10 +66,8 @@ class Report:
 def deliver_due(
     deps: Deps, client: Clients | None = None, *, limit: int = 100, stopping: Callable[[], bool] | None = None
 ) -> Report:
-    """Send the due rows, each with its own team's bot token (one client per team, looked up once).
-
-    `stopping` (a worker asked to stop) is checked before each row: the row in hand is finished, and the
-    rest are left unleased for the next sender, so nothing is ever half-sent or held."""
+    """Send the due rows, each with its own team's bot token. Once `stopping()` (SIGTERM) no more rows are
+    leased: the row in hand is finished, the rest stay unleased for the next sender."""
     clients = client if client is not None else TeamClients(deps)
     report = Report()
     now = deps.clock()
@@ -83,11 +81,9 @@ def deliver_due(
         except Exception as exc:  # noqa: BLE001 - one row's fault must never hold up every later row
             # Its lease (if any) runs out and the row is looked at again; ids and the type only, as the
             # exception's text may quote case text.
-            log.error(
-                "outbox row failed unexpectedly",
-                extra={"outbox_id": message_id, "error": type(exc).__name__},
-            )
-            report.errors.append(type(exc).__name__)
+            error = type(exc).__name__
+            log.error("outbox row failed unexpectedly", extra={"outbox_id": message_id, "error": error})
+            report.errors.append(error)
     return report
 
 
@@ -134,15 +130,13 @@ def _deliver_one(deps: Deps, clients: Clients, message_id: int, report: Report) 
         recovery = dict(message.recovery or {})
         if check_first and "oldest" not in recovery and call.method == "chat.postMessage":
             recovery["oldest"] = read_from(session, message, call)
-        team_id = message.team_id
+        team_id = message.team_id  # its token is looked up after this transaction: a refresh calls Slack
     try:
-        # The row's own team's token, looked up outside the lease's transaction (a refresh calls Slack).
         client = pick(clients, team_id)
+        recovered = already_posted(client, call, message_id, recovery) if check_first else None
     except NotInstalled:
         _dead_letter(deps, message_id, NOT_INSTALLED, report, notify=False)
         return
-    try:
-        recovered = already_posted(client, call, message_id, recovery) if check_first else None
     except Unsure as unsure:
         _uncertain(deps, message_id, unsure, report)
         return
