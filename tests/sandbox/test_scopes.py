@@ -62,7 +62,8 @@ def test_open_in_an_old_private_channel_with_a_g_id_still_works(sandbox):
     view = sandbox.emu.open_views_for(MANAGER)[-1]
     reply = submit(sandbox, view)
     assert reply.status == 200 and not (reply.json or {}).get("errors"), reply.body
-    assert _reads(sandbox) == ["conversations.info"]
+    # conversations.members after the save: who else can read the thread (issue 18), groups:read too
+    assert _reads(sandbox) == ["conversations.info", "conversations.members"]
     assert _cases(sandbox) == 1
 
 

@@ -23,5 +23,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("cases") as batch:
-        batch.drop_column("channel_others")
+    if op.get_bind().dialect.name == "sqlite":
+        # Not batch mode: it would copy and drop `cases`, which other tables' foreign keys refer to.
+        op.execute("ALTER TABLE cases DROP COLUMN channel_others")  # SQLite 3.35 and later
+    else:
+        op.drop_column("cases", "channel_others")
