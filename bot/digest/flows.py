@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackClientError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.deps import Deps
+from bot.deps import Deps, NotInstalled
 from bot.digest import chart
 from bot.digest.blocks import NextWeek, ThisWeek, digest_text
 from bot.digest.rules import Due, Planned, Recorded, alt_text, latest_due, parse_at, week_key, weeks
@@ -200,7 +200,7 @@ def sweep(deps: Deps, clients: Clients) -> int:
             )
             if not repo.insert_once(session, claim):
                 continue  # another sweeper has it
-        if _deliver(deps, _client(clients, team_id), team_id=team_id, user_id=user_id, now=now):
+        if _deliver(deps, clients, team_id=team_id, user_id=user_id, now=now):
             sent += 1
         else:
             with deps.sessions.begin() as session:
@@ -214,14 +214,16 @@ def sweep(deps: Deps, clients: Clients) -> int:
     return sent
 
 
-def _deliver(deps: Deps, client: WebClient, *, team_id: str, user_id: str, now: datetime) -> bool:
+def _deliver(deps: Deps, clients: Clients, *, team_id: str, user_id: str, now: datetime) -> bool:
     with deps.reads.begin() as session:
         person = repo.get_person(session, team_id=team_id, slack_user_id=user_id)
         digest = build(session, deps, person, now=now) if person else None
     if digest is None:
         return True  # nothing to send (the last case closed meanwhile): the week is done
     try:
-        send(client, user_id, digest)
+        send(_client(clients, team_id), user_id, digest)
+    except NotInstalled:
+        return True  # the team uninstalled casebot: nothing is sent there, and the week is done
     except (SlackClientError, OSError) as exc:
         log.warning("weekly digest not delivered", extra={"user_id": user_id, "error": type(exc).__name__})
         return False

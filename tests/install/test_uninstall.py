@@ -71,3 +71,22 @@ def test_a_revoked_bot_token_uninstalls_and_a_revoked_user_token_does_not(slack)
     slack.teams[TEAM_1].driver.event({"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["UCASEBOT"]}})
     with pytest.raises(NotInstalled):
         slack.installations.token_for(TEAM_1)
+
+
+def test_the_weekly_digest_passes_over_an_uninstalled_team_and_reaches_the_other(slack):
+    from bot import jobs
+    from bot.ids import Block
+    from tests.journey import open_case
+
+    slack.install(TEAM_1)
+    slack.install(TEAM_2)
+    for team_id, reference in ((TEAM_1, "NORTH-001"), (TEAM_2, "SOUTH-002")):
+        open_case(slack.teams[team_id], **{Block.REFERENCE: reference})
+    slack.emu.uninstall(TEAM_2)
+    slack.teams[TEAM_2].driver.event({"type": "app_uninstalled"})
+    jobs.run_digests(slack.deps)  # a team without its installation must not stop the pass
+    sent = {
+        t: [f for f in slack.teams[t].emu.files if f["filename"].startswith("casebot-digest-")]
+        for t in slack.teams
+    }
+    assert len(sent[TEAM_1]) == 1 and sent[TEAM_2] == []
