@@ -177,6 +177,10 @@ HELP = [
     ("export [REF] [md|json]", "the case's signed-off notes as a file, sent to you by DM (Markdown or JSON)"),
     ("overdue", "managers: what is overdue or drifting across your cases; others: your own overdue items"),
     ("digest off|on|now", "managers: stop or restart your weekly digest, or get it now by DM"),
+    ("supervision [REF]", "managers: record a joint supervision check-in, pre-filled from its agenda"),
+    ("supervision start @worker 2027-01-11", "managers: a newly qualified worker's own start date"),
+    ("supervision wellbeing [@worker]", "a worker's own wellbeing check, for them and the manager only"),
+    ("review [REF]", "managers: review the co-working arrangement, with what was measured"),
     ("admin manager add @person", "administrators: let someone open and manage cases"),
     ("admin manager remove @person", "administrators: take the manager role away"),
 ]

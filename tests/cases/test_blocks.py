@@ -11,13 +11,13 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.cases import rules_agreements as terms
-from bot.cases.blocks import AgreementView, CaseView, MemberView, agreement_post, case_card
+from bot.cases.blocks import HELP, AgreementView, CaseView, MemberView, agreement_post, case_card
 from bot.cases.blocks_modals import agreement_modal
 from bot.cases.blocks_schedule import DUE_NOW, MISSED, NOT_HELD, UNDER_WAY, DueItem, ScheduleView
 from bot.cases.rules_agreements import AgreementForm
 from bot.content import Content
 from bot.follow_ups.blocks_card import CardNotes, OverdueAction, SummaryDue
-from bot.ids import ActionId
+from bot.ids import ActionId, Sub
 from bot.kernel.rules_text import slack_escape
 from bot.sandbox.validation import message_errors, view_errors
 
@@ -149,3 +149,9 @@ def test_nothing_on_a_busy_card_reads_as_an_alarm_to_the_channel():
     text = json.dumps(blocks)
     assert "Due now" in text and "Under way" in text and "Not held yet" in text and "*Not held:*" in text
     assert ":warning:" not in text and "Overdue" not in text and "Late" not in text
+
+
+def test_the_help_names_every_subcommand():
+    """A subcommand the help leaves out is one nobody finds (supervision and review were, once)."""
+    named = {usage.split()[0] for usage, _what in HELP}
+    assert named == {sub.value for sub in Sub}
