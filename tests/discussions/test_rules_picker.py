@@ -373,7 +373,17 @@ def test_a_whole_discussion_never_repeats_and_prefers_unused_questions(
         pick = (next_question if action == "next" else another_lens)(BANKS, situation)
         used = {a.question_id for a in asked if a.question_id}
         assert pick.question_id not in used
-        unused = [x for x in QUESTIONS if x.id not in used and x.id not in recent and eligible(x, dev)]
+        # What the picker may still choose: not used, not recent, for this audience, and its preconditions
+        # hold (a number given, in a scaling stage not skipped, for the "numbers differ" question).
+        scaling = {stage.id for stage in framework.stages if stage.scaling}
+        holding = {"no_focus"} | (
+            {"scores_given"} if any(a.stage_id in scaling and not a.skipped for a in asked) else set()
+        )
+        unused = [
+            x
+            for x in QUESTIONS
+            if x.id not in used and x.id not in recent and eligible(x, dev) and set(x.requires) <= holding
+        ]
         if pick.reason == "stage":
             stage = stage_of(framework, pick.stage_id)
             assert pick.question_id is None and pick.text == stage.prompt
