@@ -236,3 +236,20 @@ def test_the_checks_catch_a_bad_rule_module():
     assert not {"bot.cases", "bot.notes", "bot.notes.rules_text.mention"} & imports
     names = {name for _line, name in qualified_names(tree)}
     assert {"datetime.datetime.now", "datetime.date.today", "time.time"} <= names & CLOCK_READS
+
+
+# ---------------------------------------------------------------- module size
+MAX_MODULE_LINES = 300
+# Data, not logic: the schema's declarations and the Slack payload builders' shapes (and migrations).
+DATA_MODULES = {"storage/models.py", "bot/sandbox/payloads.py"}
+
+
+def test_modules_stay_small():
+    """A module over ~300 lines holds more than one idea: split it by idea (issue 13)."""
+    sources = [*ROOT.glob("bot/**/*.py"), *ROOT.glob("storage/*.py")]
+    too_long = sorted(
+        f"{rel(path)}: {lines} lines"
+        for path in sources
+        if rel(path) not in DATA_MODULES and (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    )
+    assert too_long == []

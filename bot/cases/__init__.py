@@ -6,5 +6,5 @@ PUBLIC: what other features may use (tests/test_feature_surfaces.py keeps it tru
 PUBLIC = {
     "blocks": ("case_list", "help_message"),
     "flows": ("may_open", "open_modal"),
-    "presenters": ("case_line", "recorders_of"),
+    "presenters": ("case_line", "recorders_for", "recorders_of"),
 }
