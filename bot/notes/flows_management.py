@@ -17,13 +17,12 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.follow_ups import flows_sweep as follow_ups
 from bot.kernel import access, people
 from bot.notes.flows_draft import roles_of
-from bot.notes.flows_save import signed_version
+from bot.notes.flows_save import add_actions, signed_version
 from bot.notes.rules import DECISION, ActionText, SectionText, people_section
 from storage import notes as note_store
-from storage.models import Case, Note, NoteAction, NoteType
+from storage.models import Case, Note, NoteType
 
 log = logging.getLogger("bot.notes.flows")
 
@@ -95,21 +94,7 @@ def record_decision(
             now=now,
         )
     )
-    for action in actions:
-        row = NoteAction(
-            team_id=case.team_id,
-            case_id=case.id,
-            note_id=note.id,
-            number=action.number,
-            text=action.text,
-            owner_id=action.owner_id,
-            due=action.due,
-            done_looks_like=action.done_looks_like,
-            created_at=now,
-        )
-        session.add(row)
-        session.flush()
-        follow_ups.plan_action(deps, session, row, now)
+    add_actions(deps, session, case, note, actions, now)
     access.record(
         session,
         case,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 
 from sqlalchemy.orm import Session
@@ -103,21 +103,7 @@ def save(
             now=now,
         )
     )
-    for action in actions:
-        row = NoteAction(
-            team_id=case.team_id,
-            case_id=case.id,
-            note_id=note.id,
-            number=action.number,
-            text=action.text,
-            owner_id=action.owner_id,
-            due=action.due,
-            done_looks_like=action.done_looks_like,
-            created_at=now,
-        )
-        session.add(row)
-        session.flush()
-        follow_ups.plan_action(deps, session, row, now)
+    add_actions(deps, session, case, note, actions, now)
     if any(s.key == "learning" for s in sections):
         _learning_evidence(session, case, note, now)
     discussion.status, discussion.recorded_at = DiscussionStatus.RECORDED, now
@@ -238,3 +224,25 @@ def _learning_evidence(session: Session, case: Case, note: Note, now: datetime) 
                     recorded_at=now,
                 )
             )
+
+
+def add_actions(
+    deps: Deps, session: Session, case: Case, note: Note, actions: Sequence[ActionText], now: datetime
+) -> None:
+    """The note's agreed actions, each planned for follow-up like any other (discussion or management
+    decision note alike)."""
+    for action in actions:
+        row = NoteAction(
+            team_id=case.team_id,
+            case_id=case.id,
+            note_id=note.id,
+            number=action.number,
+            text=action.text,
+            owner_id=action.owner_id,
+            due=action.due,
+            done_looks_like=action.done_looks_like,
+            created_at=now,
+        )
+        session.add(row)
+        session.flush()
+        follow_ups.plan_action(deps, session, row, now)
