@@ -16,6 +16,7 @@ TRIGGER_TTL = 3.0  # seconds: Slack's trigger_ids expire three seconds after the
 
 class ViewsApi(ApiBase):
     trigger_ttl: float
+    _triggers_expired: set[str]
 
     def _exchange_trigger(self, p: Json) -> str:
         """The user whose interaction issued this trigger_id; each one opens one view, within 3 s."""
@@ -28,8 +29,13 @@ class ViewsApi(ApiBase):
         if trigger_id in self._triggers_used:
             raise ApiError("exchanged_trigger_id")
         if time.monotonic() - issued > self.trigger_ttl:
+            self._triggers_expired.add(trigger_id)
             raise ApiError("expired_trigger_id")
         return trigger_id
+
+    def trigger_expired(self, trigger_id: str) -> bool:
+        """Whether a view was refused because this trigger_id was used after its 3 s."""
+        return trigger_id in self._triggers_expired
 
     def _views_open(self, p: Json) -> Json:
         trigger_id = self._exchange_trigger(p)

@@ -33,6 +33,12 @@ class AckTimeout(AssertionError):
     """Slack gave up: no answer within its 3 s, and the listener had not called ack() either."""
 
 
+class TriggerExpired(AssertionError):
+    """The listener opened its modal more than Slack's 3 s after the click (the machine stalled), so
+    Slack refused it with expired_trigger_id. Raised here, where the stall happened, rather than as a
+    missing modal some lines later; the test runner runs such a test again (see pyproject.toml)."""
+
+
 @dataclass(frozen=True)
 class Delivered:
     """What Slack got back: HTTP status, the raw ack body, and the body as JSON when it is JSON."""
@@ -186,6 +192,7 @@ class Driver:
         team_id: str,
         wait_idle: Callable[[], None] | None = None,
         on_trigger: Callable[[str, str], None] | None = None,
+        trigger_expired: Callable[[str], bool] | None = None,
         ack_order: AckOrder | None = None,
     ) -> None:
         self.transport = transport
@@ -193,6 +200,7 @@ class Driver:
         self._wait_idle = wait_idle
         # Tells the emulator whose interaction a trigger_id belongs to, so views.open knows the user.
         self._on_trigger = on_trigger
+        self._trigger_expired = trigger_expired
         # When given, every delivery is checked: no Web API call before the ack but views.open/push.
         self.ack_order = ack_order
         self.last_payload: dict[str, Any] | None = None  # lets a test re-send it, e.g. as a retry
@@ -214,6 +222,8 @@ class Driver:
             self._wait_idle()
         if self.ack_order:
             self.ack_order.check_since(mark, until=answered)
+        if self._trigger_expired and trigger_id and self._trigger_expired(trigger_id):
+            raise TriggerExpired(f"expired_trigger_id: {kind} was answered, but its modal opened after 3 s")
         return delivered
 
     def slash(

@@ -162,6 +162,7 @@ class Sandbox:
             team_id=TEAM_ID,
             wait_idle=self.deps.executor.wait_idle,
             on_trigger=self.emu.register_trigger,
+            trigger_expired=self.emu.trigger_expired,
             ack_order=self.ack_order,
         )
         self.people = People(self.emu, self.driver)

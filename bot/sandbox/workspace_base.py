@@ -40,6 +40,7 @@ class WorkspaceBase:
         self._triggers: dict[str, str] = {}  # trigger_id -> user it was issued for
         self._trigger_issued: dict[str, float] = {}  # trigger_id -> time.monotonic() when issued
         self._triggers_used: set[str] = set()
+        self._triggers_expired: set[str] = set()  # refused with expired_trigger_id
         self._files: list[Json] = []
         self._transcript: list[Json] = []
         # The bot is a user of the workspace too, so users.info on it works like in Slack.
