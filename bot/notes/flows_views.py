@@ -118,7 +118,7 @@ def open_amend(deps: Deps, client: WebClient, body: dict[str, Any], value: str) 
         if case is None or note is None or case.team_id != body["team"]["id"]:
             return NOT_FOUND
         if not _may_amend(deps, session, case, note, user_id=user_id, now=now):
-            return access.deny(session, case, user_id=user_id, action="note.amend", now=now)
+            return _refuse_amend(deps, session, case, note, user_id=user_id, now=now)
         record = note_store.note_record(session, note)
         sections = _editable(record)
         view = blocks.amend_modal(case.reference, case.id, record, sections)
@@ -147,9 +147,7 @@ def submit_amend(deps: Deps, body: dict[str, Any]) -> dict[str, str] | None:
         if case is None or note is None or case.team_id != team_id:
             return {Block.AMEND_REASON: NOT_FOUND}
         if not _may_amend(deps, session, case, note, user_id=user_id, now=now):
-            return {
-                Block.AMEND_REASON: access.deny(session, case, user_id=user_id, action="note.amend", now=now)
-            }
+            return {Block.AMEND_REASON: _refuse_amend(deps, session, case, note, user_id=user_id, now=now)}
         record = note_store.note_record(session, note)
         management = record.note_type == MANAGEMENT
         if not management and not summary_draft.without_prompts(typed.get("happened", "")):
@@ -183,6 +181,16 @@ def _may_amend(deps: Deps, session: Session, case: Case, note: Note, *, user_id:
     if note.note_type == NoteType.MANAGEMENT:
         return may_manage(deps, session, case, user_id=user_id)
     return access.may_read_record(deps, session, case, user_id=user_id, now=now)  # a cover: with approval
+
+
+def _refuse_amend(
+    deps: Deps, session: Session, case: Case, note: Note, *, user_id: str, now: datetime
+) -> str:
+    """Audited; a cover amending a discussion note is told the manager's approval is needed, and the
+    manager is asked, as when a cover first asks to read the notes. A management decision: its manager."""
+    if note.note_type == NoteType.MANAGEMENT:
+        return access.deny(session, case, user_id=user_id, action="note.amend", now=now)
+    return access.refuse_record(deps, session, case, user_id=user_id, action="note.amend", now=now)
 
 
 def _editable(record: NoteRecord) -> list[tuple[str, str, str]]:

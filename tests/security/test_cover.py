@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.ids import ActionId
+from bot.ids import ActionId, CallbackId
 from bot.kernel.access import NOT_ALLOWED
 from bot.outbox import delivery
 from bot.sandbox.harness import CASE_CHANNEL, COLLEAGUE, LEAD, MANAGER
-from storage.models import AuditEntry, CoverApproval
+from storage.models import AuditEntry, Case, CoverApproval
 from tests.journey import open_case
+from tests.notes_builder import Version, add_note
 from tests.reminder_steps import away, ephemerals
+
+EPHEMERAL = {"ts": "1700000000.000100", "blocks": []}  # a click on an ephemeral list of notes
 
 
 def notes(box, user: str) -> str:
@@ -63,3 +66,50 @@ def test_someone_not_covering_is_refused_without_asking_the_manager(http_sandbox
     assert notes(box, COLLEAGUE) == NOT_ALLOWED  # in the channel, not on the case, not covering
     delivery.deliver_due(box.deps)
     assert not any("asks to read" in m.get("text", "") for m in box.emu.dms(MANAGER))
+
+
+def test_a_cover_amending_a_note_is_asked_for_like_reading_it_and_the_manager_is_asked_once(http_sandbox):
+    """The Amend button (say, kept from a note opened while an earlier approval held) and the amendment
+    form's submission: a cover without approval is refused and audited, and the manager is asked."""
+    box = http_sandbox
+    open_case(box)
+    with box.deps.sessions.begin() as session:
+        case = session.scalar(select(Case).where(Case.reference == "CASE-2026-014"))
+        add_note(session, case, Version())
+        case_id = case.id
+    assert "Enjoy your leave" in away(box, LEAD, f"2026-12-24 <@{COLLEAGUE}|kiri>")
+
+    reply = box.driver.click(
+        COLLEAGUE, ActionId.NOTE_AMEND, f"{case_id}:1", message=EPHEMERAL, channel_id=CASE_CHANNEL
+    )
+    assert reply.status == 200
+    asked = ephemerals(box, COLLEAGUE)[-1]
+    assert "needs <@UMERE001>'s approval" in asked and "I've asked them" in asked
+    assert not [v for v in box.emu.open_views_for(COLLEAGUE) if v.get("callback_id") == CallbackId.AMEND]
+    approve_button(box)  # the manager's DM with the button
+    assert "hasn't approved this yet" in notes(box, COLLEAGUE)  # the same request, not a second one
+    delivery.deliver_due(box.deps)
+    assert sum("asks to read" in m.get("text", "") for m in box.emu.dms(MANAGER)) == 1
+    with box.deps.sessions() as session:
+        refusals = [
+            a.outcome for a in session.scalars(select(AuditEntry).where(AuditEntry.action == "note.amend"))
+        ]
+    assert refusals == ["needs_approval"]
+
+
+def test_someone_not_covering_who_amends_is_refused_without_asking_the_manager(http_sandbox):
+    box = http_sandbox
+    open_case(box)
+    with box.deps.sessions.begin() as session:
+        case = session.scalar(select(Case).where(Case.reference == "CASE-2026-014"))
+        add_note(session, case, Version())
+        case_id = case.id
+    box.driver.click(
+        COLLEAGUE, ActionId.NOTE_AMEND, f"{case_id}:1", message=EPHEMERAL, channel_id=CASE_CHANNEL
+    )
+    assert ephemerals(box, COLLEAGUE)[-1] == NOT_ALLOWED
+    delivery.deliver_due(box.deps)
+    assert not any("asks to read" in m.get("text", "") for m in box.emu.dms(MANAGER))
+    with box.deps.sessions() as session:
+        (entry,) = session.scalars(select(AuditEntry).where(AuditEntry.action == "note.amend"))
+    assert entry.outcome == "denied"
