@@ -177,6 +177,9 @@ class Case(Base):
     # People in the channel who are not on the case (co-workers, manager, admins) and so can read its
     # thread; None until counted. Shown on the card (issue 18).
     channel_others: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Closing (issue 16): when and, for a reference re-used after a close, the earlier case it continues.
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    previous_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), default=None)
 
     manager: Mapped[Person] = relationship(foreign_keys=[manager_id])
     members: Mapped[list[CaseMember]] = relationship(back_populates="case", order_by="CaseMember.id")
@@ -594,6 +597,8 @@ class ActionStatus(enum.StrEnum):
     OPEN = "open"
     DONE = "done"
     CANNOT = "cannot"  # the owner can't do it; the co-worker was told
+    HANDED_OVER = "handed_over"  # at the case's close: someone else holds it now (status_reason says who)
+    DROPPED = "dropped"  # at the case's close: not done, with the reason in status_reason
 
 
 class NoteAction(Base):
@@ -782,6 +787,43 @@ class ReviewRecord(Base):
     created_at: Mapped[datetime]
 
 
+class DifferenceResolution(Base):
+    """A difference of view (a ``disagree`` captured item) marked resolved (how) or escalated (to whom),
+    by whom and when. Append-only: a later row (escalated, then resolved) supersedes an earlier one."""
+
+    __tablename__ = "difference_resolutions"
+    __table_args__ = (UniqueConstraint("team_id", "view_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("captured_items.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(20))  # resolved | escalated
+    how: Mapped[str | None] = mapped_column(EncryptedText())  # how it was resolved, or why escalated
+    escalated_to: Mapped[str | None] = mapped_column(String(32))  # Slack user id
+    view_key: Mapped[str] = mapped_column(String(80))  # the form it came from: a double submission acts once
+    recorded_by: Mapped[str] = mapped_column(String(32))
+    recorded_at: Mapped[datetime]
+
+
+class CaseClosure(Base):
+    """A case's closing review: its management decision note and what became of each open action (ids
+    and outcomes only; the words are in the note). One per case. Append-only."""
+
+    __tablename__ = "case_closures"
+    __table_args__ = (UniqueConstraint("case_id"), UniqueConstraint("team_id", "view_key"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    # Not a foreign key: the closure outlives a purge of the case's notes.
+    note_id: Mapped[int] = mapped_column(Integer)
+    view_key: Mapped[str] = mapped_column(String(80))
+    closed_at: Mapped[datetime]
+    closed_by: Mapped[str] = mapped_column(String(32))
+    actions: Mapped[list[Any]]  # [{"action_id", "outcome", "to"}]
+
+
 APPEND_ONLY = (
     AuditEntry,
     Agreement,
@@ -791,6 +833,8 @@ APPEND_ONLY = (
     SupervisionRecord,
     WellbeingCheck,
     ReviewRecord,
+    DifferenceResolution,
+    CaseClosure,
 )
 
 
