@@ -18,6 +18,7 @@ class Sub(StrEnum):
     DIGEST = "digest"
     SUPERVISION = "supervision"
     REVIEW = "review"
+    CLOSE = "close"
 
 
 class CallbackId(StrEnum):
@@ -31,6 +32,8 @@ class CallbackId(StrEnum):
     ACTION_CANNOT = "action_cannot_modal"
     SUPERVISION = "supervision_modal"
     REVIEW = "review_modal"
+    DIFFERENCE = "difference_modal"
+    CLOSE = "close_modal"
 
 
 class ActionId(StrEnum):
@@ -61,6 +64,10 @@ class ActionId(StrEnum):
     URGENT_ACKNOWLEDGE = "urgent_acknowledge"
     # A case manager's DM: approve a cover reading the case's notes; value: "leave_id:case_id".
     COVER_APPROVE = "cover_approve"
+    # A difference of view's *Resolve or escalate* (card, review and supervision modals); value: item id.
+    DIFFERENCE_RESOLVE = "difference_resolve"
+    # A closed case's card: its notes, privately; value: the case id.
+    CARD_NOTES = "card_notes"
 
 
 class Block(StrEnum):
