@@ -4,7 +4,7 @@ the flow owns the transaction."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,17 +25,13 @@ def due_action_ids(session: Session, *, now: datetime, limit: int) -> list[int]:
     )
 
 
-def open_actions_due_before(session: Session, *, case_id: int, before: date) -> Sequence[NoteAction]:
-    """The case's open actions due before `before`, earliest first: candidates for the card's overdue line
+def open_actions(session: Session, *, case_id: int) -> Sequence[NoteAction]:
+    """The case's open actions, earliest due first, those without a date last: the card lists them all
     (each is overdue or not in its owner's own calendar)."""
     return session.scalars(
         select(NoteAction)
-        .where(
-            NoteAction.case_id == case_id,
-            NoteAction.status == ActionStatus.OPEN,
-            NoteAction.due < before,
-        )
-        .order_by(NoteAction.due, NoteAction.id)
+        .where(NoteAction.case_id == case_id, NoteAction.status == ActionStatus.OPEN)
+        .order_by(NoteAction.due.is_(None), NoteAction.due, NoteAction.id)
     ).all()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from sqlalchemy.orm import Session
 
@@ -12,7 +12,7 @@ from bot.cases.blocks import AgreementView, CaseLine, CaseView, MemberView
 from bot.cases.blocks_schedule import MISSED, NOT_HELD, DueItem, ScheduleView
 from bot.cases.rules_agreements import TERMS, expected_recorders
 from bot.deps import Deps
-from bot.follow_ups.blocks_card import CardNotes, OverdueAction, SummaryDue
+from bot.follow_ups.blocks_card import CardNotes, OpenAction, OverdueAction, SummaryDue
 from bot.follow_ups.rules import is_overdue
 from bot.kernel import zones
 from bot.kernel.rules_working_time import local_datetime
@@ -130,7 +130,8 @@ def recorders_of(session: Session, case: Case, discussion: Discussion) -> tuple[
 
 def card_notes(deps: Deps, session: Session, case: Case, now: datetime) -> CardNotes:
     """The card's record lines: who records the next (or current) discussion, summaries still to record
-    with their deadline (late once past), and open actions overdue in their owner's own calendar."""
+    with their deadline (late once past), and every open action, split into those overdue in their owner's
+    own calendar and the rest."""
     # A constant number of statements however many discussions and actions the case has (issue 17).
     ids = discussion_store.discussion_ids(session, case_id=case.id)
     count = len(ids)
@@ -145,22 +146,27 @@ def card_notes(deps: Deps, session: Session, case: Case, now: datetime) -> CardN
         )
         for d in store.unrecorded_discussions(session, case_id=case.id)
     )
-    overdue = []
-    # Any open action due before tomorrow anywhere on Earth may be overdue; each owner's calendar decides.
-    actions = store.open_actions_due_before(session, case_id=case.id, before=(now + timedelta(days=1)).date())
+    overdue: list[OverdueAction] = []
+    upcoming: list[OpenAction] = []
+    actions = store.open_actions(session, case_id=case.id)  # each owner's calendar says which are overdue
     owners = repo.people_by_slack_id(
         session, team_id=case.team_id, slack_user_ids={a.owner_id for a in actions if a.owner_id}
     )
     for action in actions:
-        assert action.due is not None
+        if action.due is None:
+            upcoming.append(OpenAction(action.owner_id, None, None))
+            continue
         tz = zones.zone(deps, owners.get(action.owner_id or ""))
+        noon = local_datetime(tz, action.due, time(12))
         if is_overdue(action.status.value, action.due, now.astimezone(tz).date()):
-            noon = local_datetime(tz, action.due, time(12))
             overdue.append(OverdueAction(action.owner_id, action.due, noon))
+        else:
+            upcoming.append(OpenAction(action.owner_id, action.due, noon))
     return CardNotes(
         next_recorders=recorders_for(session, case, count if active else count + 1),
         summaries=summaries,
         overdue_actions=tuple(overdue),
+        open_actions=tuple(upcoming),
     )
 
 

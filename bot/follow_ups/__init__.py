@@ -4,7 +4,7 @@ PUBLIC: what other features may use (tests/test_feature_surfaces.py keeps it tru
 """
 
 PUBLIC = {
-    "blocks_card": ("CardNotes", "OverdueAction", "SummaryDue", "card_lines"),
+    "blocks_card": ("CardNotes", "OpenAction", "OverdueAction", "SummaryDue", "card_lines"),
     "flows_sweep": ("plan_action",),
     "rules": ("is_overdue",),
 }

@@ -16,7 +16,7 @@ from bot.cases.blocks_modals import agreement_modal
 from bot.cases.blocks_schedule import DUE_NOW, MISSED, NOT_HELD, UNDER_WAY, DueItem, ScheduleView
 from bot.cases.rules_agreements import AgreementForm
 from bot.content import Content
-from bot.follow_ups.blocks_card import CardNotes, OverdueAction, SummaryDue
+from bot.follow_ups.blocks_card import CardNotes, OpenAction, OverdueAction, SummaryDue
 from bot.ids import ActionId, Sub
 from bot.kernel.rules_text import slack_escape
 from bot.sandbox.validation import message_errors, view_errors
@@ -56,6 +56,7 @@ def full_case(**changes) -> CaseView:
         next_recorders=TEAM,
         summaries=tuple(SummaryDue(n, TEAM, AT, True) for n in range(20)),
         overdue_actions=tuple(OverdueAction(u, date(2026, 12, 4), AT) for u in TEAM * 20),
+        open_actions=tuple(OpenAction(u, date(2026, 12, 24), AT) for u in TEAM * 20),
     )
     view = CaseView(
         1,

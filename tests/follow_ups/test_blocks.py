@@ -23,8 +23,10 @@ from bot.follow_ups.blocks import (
 )
 from bot.follow_ups.blocks_card import (
     CARD_ACTIONS,
+    CARD_OPEN_ACTIONS,
     CARD_SUMMARIES,
     CardNotes,
+    OpenAction,
     OverdueAction,
     SummaryDue,
     card_lines,
@@ -203,12 +205,20 @@ def test_many_summaries_and_actions_stay_within_the_cards_limits():
         next_recorders=("UALEX001",),
         summaries=tuple(SummaryDue(i, ("USAM0001",), DUE, late=True) for i in range(20)),
         overdue_actions=tuple(OverdueAction("UALEX001", date(2026, 12, 4), NOON) for _ in range(200)),
+        open_actions=tuple(OpenAction("USAM0001", date(2026, 12, 24), NOON) for _ in range(150)),
     )
     blocks = card_lines(notes)
-    assert len(blocks) == 1 + CARD_SUMMARIES + 2
-    assert texts(blocks[1 + CARD_SUMMARIES : 2 + CARD_SUMMARIES]) == "+ 17 more summaries to record."
-    overdue = blocks[-1]["text"]["text"]
-    assert overdue.count("• ") == CARD_ACTIONS and overdue.endswith(f"+ {200 - CARD_ACTIONS} more")
+    assert len(blocks) == 1 + CARD_SUMMARIES + 3
+    assert texts(blocks[1 + CARD_SUMMARIES : 2 + CARD_SUMMARIES]) == (
+        "+ 17 more summaries to record: `/case record` in this channel."
+    )
+    overdue = blocks[-2]["text"]["text"]
+    assert overdue.count("• ") == CARD_ACTIONS
+    assert overdue.endswith(f"+ {200 - CARD_ACTIONS} more: `/case overdue` lists them")
+    upcoming = blocks[-1]["text"]["text"]
+    assert upcoming.startswith(":ballot_box_with_check: *Other open actions:*\n")
+    assert upcoming.count("• ") == CARD_OPEN_ACTIONS
+    assert upcoming.endswith(f"+ {150 - CARD_OPEN_ACTIONS} more: `/case notes` has every action")
     card = case_card(card_view(notes))[1]
     assert len(card) <= 50 and all(len(b.get("text", {}).get("text", "")) <= 3000 for b in card)
 
