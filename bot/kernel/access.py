@@ -17,8 +17,9 @@ from bot.kernel import rules_permissions as permissions
 from bot.kernel.rules_text import slack_escape
 from bot.kernel.zones import today_for
 from storage import discussions as store
+from storage import note_admin
 from storage import repository as repo
-from storage.models import Case, CoverApproval, Leave, OutboxKind, Person
+from storage.models import Case, CaseStatus, CoverApproval, Leave, OutboxKind, Person
 
 GONE = "I can't find that discussion any more."
 NOT_ALLOWED = "Only the case's co-workers, its manager and anyone covering for them can do that."
@@ -31,22 +32,76 @@ class Found:
     problem: str | None = None
 
 
+CLOSED = (
+    "Case {reference} is closed: nothing more happens on it. "
+    "Its notes stay readable with `/case notes {reference}`."
+)
+EARLIER = "earlier"  # `/case notes REF earlier`: the closed case the reference was used for before
+
+
+def closed_line(reference: str) -> str:
+    """What anything touching a closed case answers (buttons on old messages, commands, reminders)."""
+    return CLOSED.format(reference=slack_escape(reference))
+
+
 def case_for_command(
-    session: Session, *, team_id: str, channel_id: str, words: Sequence[str], usage: str
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    words: Sequence[str],
+    usage: str,
+    closed: bool = False,
 ) -> Found:
-    """The case named by a reference among `words`, or the channel's only open case."""
+    """The case named by a reference among `words`, or the channel's only open case. A reference whose
+    only cases are closed answers the closed line, or (`closed=True`: reading its notes) the newest of
+    them; then each word `earlier` steps back to the closed case the reference was used for before."""
     for index, word in enumerate(words):
         for candidate in dict.fromkeys((word, word.upper())):
             case = repo.open_case_with_reference(session, team_id=team_id, reference=candidate)
+            rest = tuple(words[:index]) + tuple(words[index + 1 :])
+            if case is None:
+                case = next(
+                    iter(note_admin.cases_with_reference(session, reference=candidate, team_id=team_id)), None
+                )
+                if case is not None and not closed:
+                    return Found(None, rest, closed_line(case.reference))
             if case is not None:
-                return Found(case, tuple(words[:index]) + tuple(words[index + 1 :]))
+                return _earlier(session, case, rest) if closed else Found(case, rest)
     here = store.open_cases_in_channel(session, team_id=team_id, channel_id=channel_id)
+    if not here:
+        ended = _closed_in_channel(session, team_id=team_id, channel_id=channel_id)
+        if ended and not closed:
+            return Found(None, tuple(words), closed_line(ended[-1].reference))
+        here = ended[-1:] if closed else []
     if len(here) == 1:
-        return Found(here[0], tuple(words))
+        return _earlier(session, here[0], tuple(words)) if closed else Found(here[0], tuple(words))
     if not here:
         return Found(None, tuple(words), f"There is no open case in this channel. {usage}")
     several = f"This channel has {len(here)} open cases: add the case reference. {usage}"
     return Found(None, tuple(words), several)
+
+
+def _earlier(session: Session, case: Case, words: tuple[str, ...]) -> Found:
+    rest = tuple(w for w in words if w.lower() != EARLIER)
+    for _ in range(len(words) - len(rest)):
+        before = repo.load_case(session, case_id=case.previous_case_id) if case.previous_case_id else None
+        if before is None:
+            return Found(
+                None, rest, f"Case {slack_escape(case.reference)} has no earlier case with its reference."
+            )
+        case = before
+    return Found(case, rest)
+
+
+def _closed_in_channel(session: Session, *, team_id: str, channel_id: str) -> list[Case]:
+    return list(
+        session.scalars(
+            select(Case)
+            .where(Case.team_id == team_id, Case.channel_id == channel_id, Case.status == CaseStatus.CLOSED)
+            .order_by(Case.id)
+        )
+    )
 
 
 def may_take_part(deps: Deps, session: Session, case: Case, *, user_id: str, now: datetime) -> bool:

@@ -115,7 +115,9 @@ def from_command(deps: Deps, client: WebClient, body: dict[str, Any], args: tupl
 def _prepare(
     deps: Deps, session: Session, *, team_id: str, user_id: str, channel_id: str, args, now: datetime
 ) -> Prepared | str:
-    found = access.case_for_command(session, team_id=team_id, channel_id=channel_id, words=args, usage=USAGE)
+    found = access.case_for_command(
+        session, team_id=team_id, channel_id=channel_id, words=args, usage=USAGE, closed=True
+    )
     if found.case is None:
         return found.problem or USAGE
     case = found.case

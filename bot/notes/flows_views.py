@@ -43,7 +43,7 @@ def from_command(deps: Deps, client: WebClient, body: dict[str, Any], args: tupl
     view = None
     with deps.sessions.begin() as session:
         found = access.case_for_command(
-            session, team_id=team_id, channel_id=channel_id, words=args, usage=USAGE_NOTES
+            session, team_id=team_id, channel_id=channel_id, words=args, usage=USAGE_NOTES, closed=True
         )
         problem, case = found.problem, found.case
         numbers = [w for w in found.rest if w.isdigit()]
