@@ -17,7 +17,7 @@ from bot.kernel.blocks import actions, button, context, divider, fit, header, se
 from bot.kernel.blocks_limits import SECTION_TEXT, VIEW_BLOCKS
 from bot.kernel.rules_text import slack_date, slack_escape
 
-TEAM_ROWS = 30
+TEAM_ROWS = 30  # at most: each row is two blocks (the row and its buttons), and the worker's parts come first
 ACTION_ROWS = 8
 SUMMARY_ROWS = 5
 AGREEMENT_ROWS = 5
@@ -78,13 +78,25 @@ def team_row(drift: CaseDrift) -> str:
     return fit("\n".join(lines), SECTION_TEXT)
 
 
-def _team(team: tuple[CaseDrift, ...]) -> list[dict[str, Any]]:
+def _team_buttons(drift: CaseDrift) -> dict[str, Any]:
+    """The manager's two forms for the case, as the review and supervision reminders open them."""
+    case_id = str(drift.facts.case_id)
+    return actions(
+        button("Review", ActionId.REVIEW_OPEN, case_id),
+        button("Record supervision", ActionId.SUPERVISION_RECORD, case_id),
+    )
+
+
+def _team(team: tuple[CaseDrift, ...], room: int) -> list[dict[str, Any]]:
+    """The team view in at most `room` blocks: as many rows as fit (up to TEAM_ROWS), the rest counted."""
     attention = sum(1 for d in team if d.signals)
     cases = f"{len(team)} open case{'' if len(team) == 1 else 's'}"
     blocks = [section(f"*Team view*: {cases}, {attention} with drift signals")]
-    blocks += [section(team_row(d)) for d in team[:TEAM_ROWS]]
-    if len(team) > TEAM_ROWS:
-        blocks.append(_more(len(team) - TEAM_ROWS, "case", "`/case overdue` lists everything overdue"))
+    shown = max(0, min(TEAM_ROWS, (room - 3) // 2))  # the heading, "+ N more" and the divider
+    for d in team[:shown]:
+        blocks += [section(team_row(d)), _team_buttons(d)]
+    if len(team) > shown:
+        blocks.append(_more(len(team) - shown, "case", "`/case overdue` lists everything overdue"))
     return blocks + [divider()]
 
 
@@ -154,18 +166,23 @@ def _cases(rows: tuple[MyCase, ...]) -> list[dict[str, Any]]:
 
 
 def home_view(home: Home) -> dict[str, Any]:
+    """The tab: a manager's team view first, then the worker's own parts; the team view gets what room
+    the worker's parts leave (each part caps its own rows, so all of them fit in VIEW_BLOCKS)."""
+    mine: list[dict[str, Any]] = []
+    if home.actions:
+        mine += _actions(home.actions)
+    if home.summaries:
+        mine += _summaries(home.summaries)
+    if home.agreements:
+        mine += _agreements(home.agreements)
+    if home.cases:
+        mine += _cases(home.cases)
+    elif home.team is None:
+        mine.append(section(NO_CASES))
     blocks: list[dict[str, Any]] = [header("casebot")]
     if home.team is not None:
-        blocks += _team(home.team) if home.team else [section("You manage no open cases."), divider()]
-    if home.actions:
-        blocks += _actions(home.actions)
-    if home.summaries:
-        blocks += _summaries(home.summaries)
-    if home.agreements:
-        blocks += _agreements(home.agreements)
-    if home.cases:
-        blocks += _cases(home.cases)
-    elif home.team is None:
-        blocks.append(section(NO_CASES))
+        room = VIEW_BLOCKS - len(blocks) - len(mine)
+        blocks += _team(home.team, room) if home.team else [section("You manage no open cases."), divider()]
+    blocks += mine
     assert len(blocks) <= VIEW_BLOCKS  # each part's rows are capped so that all of them fit
     return {"type": "home", "blocks": blocks}

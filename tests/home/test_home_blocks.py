@@ -55,12 +55,42 @@ def texts(view: dict) -> list[str]:
     return out
 
 
+def team_buttons(view: dict) -> list[list[tuple[str, str]]]:
+    """Each team row's buttons: (action_id, value) pairs."""
+    return [
+        [(e["action_id"], e["value"]) for e in b["elements"]]
+        for b in view["blocks"]
+        if b["type"] == "actions" and b["elements"][0]["action_id"] == ActionId.REVIEW_OPEN
+    ]
+
+
+def test_each_team_row_has_the_review_and_supervision_buttons_for_its_case():
+    view = home_view(Home(team=(drift(7), drift(9, signals=0))))
+    assert view_errors(view) == []
+    assert team_buttons(view) == [
+        [(ActionId.REVIEW_OPEN, "7"), (ActionId.SUPERVISION_RECORD, "7")],
+        [(ActionId.REVIEW_OPEN, "9"), (ActionId.SUPERVISION_RECORD, "9")],
+    ]
+    shown = texts(view)
+    assert shown[2].startswith("*CASE-0007*") and shown[3] == "actions"  # the buttons follow their row
+    assert shown[4].startswith("*CASE-0009*") and shown[5] == "actions"
+
+
+def test_a_manager_with_only_a_team_gets_every_team_row_the_cap_allows():
+    view = home_view(Home(team=tuple(drift(n) for n in range(200))))
+    assert view_errors(view) == [] and len(view["blocks"]) <= 100
+    assert len(team_buttons(view)) == TEAM_ROWS
+    assert f"+ {200 - TEAM_ROWS} more cases: `/case overdue` lists everything overdue." in texts(view)
+
+
 def test_a_manager_with_200_cases_gets_a_tab_slack_accepts_with_every_part_counted():
     view = home_view(full(200))
     assert view_errors(view) == []
     assert len(view["blocks"]) <= 100
     shown = texts(view)
-    assert f"+ {200 - TEAM_ROWS} more cases: `/case overdue` lists everything overdue." in shown
+    rows = len(team_buttons(view))
+    assert 20 <= rows < TEAM_ROWS  # the worker's parts leave room for fewer rows, the rest counted
+    assert f"+ {200 - rows} more cases: `/case overdue` lists everything overdue." in shown
     assert f"+ {200 - ACTION_ROWS} more open actions: `/case overdue` lists the overdue ones." in shown
     assert f"+ {200 - CASE_ROWS} more cases: `/case list` lists every one." in shown
     assert "*Team view*: 200 open cases, 200 with drift signals" in shown
