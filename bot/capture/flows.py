@@ -58,6 +58,8 @@ def on_message(deps: Deps, *, team_id: str, event: dict[str, Any], event_id: str
     thread_ts = event.get("thread_ts")
     if not thread_ts or thread_ts == event.get("ts"):
         return None  # not a reply in a thread
+    if _stored_plainly(deps, team_id, event, event_id):
+        return None
     now = deps.clock()
     with deps.sessions.begin() as session:
         case = store.case_of_thread(
@@ -73,6 +75,40 @@ def on_message(deps: Deps, *, team_id: str, event: dict[str, Any], event_id: str
             return _not_stored(deps, session, case, event, now, no_discussion=discussion is None)
         told = store_reply(deps, session, case, discussion, event, now)[1]
     return Answer(event["channel"], author, told, thread_ts) if told else None
+
+
+def _stored_plainly(deps: Deps, team_id: str, event: dict[str, Any], event_id: str) -> bool:
+    """The common case in as few statements as it can take: a member's reply with nothing to capture,
+    during a discussion. Claimed and stored (or found a duplicate) in one short transaction; False
+    leaves everything else (marks, the manager, covers, outsiders, no discussion) to the full path."""
+    text = event.get("text") or ""
+    if capture.has_marks(text):
+        return False
+    now = deps.clock()
+    with deps.sessions.begin() as session:
+        target = store.reply_target(
+            session,
+            team_id=team_id,
+            channel_id=event["channel"],
+            thread_ts=event["thread_ts"],
+            author_id=event["user"],
+        )
+        if target is None:
+            return False
+        if repo.claim_once(session, team_id=team_id, key=f"event:{event_id}", kind="message", now=now):
+            row = {
+                "team_id": team_id,
+                "case_id": target.case_id,
+                "discussion_id": target.discussion_id,
+                "prompt_id": target.prompt_id,
+                "channel_id": event["channel"],
+                "ts": event["ts"],
+                "author_id": event["user"],
+                "text": text,
+                "received_at": now,
+            }
+            repo.insert_new(session, ThreadMessage, row)
+    return True
 
 
 def without_nul(event: dict[str, Any]) -> dict[str, Any]:
@@ -148,6 +184,8 @@ def store_reply(
     )
     if not repo.insert_once(session, row):
         return None, None  # the same message again (e.g. also broadcast to the channel)
+    if not capture.has_marks(row.text or ""):
+        return row, None  # a new reply with no prefixed line: nothing to capture, nothing to withdraw
     return row, _capture_lines(deps, session, case, discussion, row, now)
 
 
@@ -156,7 +194,7 @@ def _capture_lines(
 ) -> str | None:
     """Items from the message's prefixed lines; lines no longer there (after an edit) are withdrawn.
     Returns what to tell the author now (an urgent concern's advice), if anything."""
-    person = repo.get_person(session, team_id=case.team_id, slack_user_id=row.author_id)
+    person = access.known_person(session, case, row.author_id)
     found = capture.parse_message(row.text or "", now=now, tz=zone(deps, person))
     told = None
     for index, captured in enumerate(found):

@@ -117,6 +117,11 @@ def author_today(now: datetime, tz: ZoneInfo) -> date:
     return now.astimezone(tz).date()
 
 
+def has_marks(text: str) -> bool:
+    """Whether any line starts with a capture prefix: most replies have none, and need no more work."""
+    return any(_prefixed(line) for line in text.splitlines())
+
+
 def parse_message(text: str, *, now: datetime, tz: ZoneInfo) -> list[Captured]:
     """One item per prefixed line, with the lines straight after it; nothing for unprefixed text."""
     today = author_today(now, tz)

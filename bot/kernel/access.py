@@ -106,7 +106,9 @@ def _closed_in_channel(session: Session, *, team_id: str, channel_id: str) -> li
 
 def may_take_part(deps: Deps, session: Session, case: Case, *, user_id: str, now: datetime) -> bool:
     """Members, the manager, admins, and anyone covering a member's leave."""
-    who = people.actor(session, deps.settings, team_id=case.team_id, user_id=user_id)
+    who = people.actor(
+        session, deps.settings, team_id=case.team_id, user_id=user_id, person=_on_case(case, user_id)
+    )
     member_ids = [m.person.slack_user_id for m in case.members]
     manager_id = case.manager.slack_user_id
 
@@ -121,6 +123,19 @@ def may_take_part(deps: Deps, session: Session, case: Case, *, user_id: str, now
             session, cover_slack_user_id=user_id, team_id=case.team_id, day=today_for(deps, None, now)
         )
     )
+
+
+def _on_case(case: Case, user_id: str) -> Person | None:
+    """The member or manager with this Slack id, already loaded with the case (no query), if any."""
+    for person in [m.person for m in case.members] + [case.manager]:
+        if person.slack_user_id == user_id:
+            return person
+    return None
+
+
+def known_person(session: Session, case: Case, user_id: str) -> Person | None:
+    """A person by Slack id: from the case when on it (every thread reply asks), else from the store."""
+    return _on_case(case, user_id) or repo.get_person(session, team_id=case.team_id, slack_user_id=user_id)
 
 
 COVER_ASKED = (

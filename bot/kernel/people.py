@@ -20,8 +20,12 @@ from storage.models import Person, Role
 log = logging.getLogger(__name__)
 
 
-def actor(session: Session, settings: Settings, *, team_id: str, user_id: str) -> Actor:
-    person = repo.get_person(session, team_id=team_id, slack_user_id=user_id)
+def actor(
+    session: Session, settings: Settings, *, team_id: str, user_id: str, person: Person | None = None
+) -> Actor:
+    """Who is acting; `person`, when the caller has already loaded them, saves the query."""
+    if person is None or person.slack_user_id != user_id:
+        person = repo.get_person(session, team_id=team_id, slack_user_id=user_id)
     role = person.role if person else Role.MEMBER
     is_admin = user_id in settings.admins or role == Role.ADMIN
     return Actor(user_id=user_id, is_admin=is_admin, is_manager=role == Role.MANAGER)
