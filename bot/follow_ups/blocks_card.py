@@ -105,10 +105,9 @@ def card_lines(notes: CardNotes) -> list[dict[str, Any]]:
             lines.append(f"+ {len(notes.overdue_actions) - CARD_ACTIONS} more: `/case overdue` lists them")
         blocks.append(section(":pushpin: *Actions past their due date:*\n" + "\n".join(lines)))
     if notes.open_actions:
-        title = "Other open actions" if notes.overdue_actions else "Open actions"
         lines = [_open_line(a) for a in notes.open_actions[:CARD_OPEN_ACTIONS]]
         if len(notes.open_actions) > CARD_OPEN_ACTIONS:
             more = len(notes.open_actions) - CARD_OPEN_ACTIONS
             lines.append(f"+ {more} more: `/case notes` has every action")
-        blocks.append(section(f":ballot_box_with_check: *{title}:*\n" + "\n".join(lines)))
+        blocks.append(section(":ballot_box_with_check: *Open actions, not yet due:*\n" + "\n".join(lines)))
     return blocks

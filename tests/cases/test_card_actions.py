@@ -40,15 +40,15 @@ def test_actions_not_yet_due_and_undated_ones_are_listed_after_the_overdue_ones(
     overdue, rest = texts(card_lines(notes))
     assert overdue.startswith(":pushpin: *Actions past their due date:*\n• <@UALEX001>, due <!date^")
     assert rest == (
-        ":ballot_box_with_check: *Other open actions:*\n"
+        ":ballot_box_with_check: *Open actions, not yet due:*\n"
         f"• <@USAM0001>, due <!date^{int(NOON.timestamp())}^{{date_short_pretty}}|2026-12-17>\n"
         "• no owner, no due date"
     )
 
 
-def test_with_nothing_overdue_the_open_actions_are_simply_open_actions():
+def test_with_nothing_overdue_the_open_actions_are_listed_alone():
     (line,) = texts(card_lines(CardNotes(open_actions=(OpenAction("USAM0001", None, None),))))
-    assert line == ":ballot_box_with_check: *Open actions:*\n• <@USAM0001>, no due date"
+    assert line == ":ballot_box_with_check: *Open actions, not yet due:*\n• <@USAM0001>, no due date"
     assert card_lines(CardNotes()) == []
 
 
@@ -91,6 +91,8 @@ def test_the_card_in_slack_lists_each_open_action_with_its_owner_and_date(http_s
     shown = body(card)
     assert f":pushpin: *Actions past their due date:*\n• <@{LEAD}>, due <!date^" in shown
     assert "|2026-11-20>" in shown
-    assert f"*Other open actions:*\n• <@{DEVELOPING}>, due <!date^" in shown and "|2026-12-18>" in shown
+    assert (
+        f"*Open actions, not yet due:*\n• <@{DEVELOPING}>, due <!date^" in shown and "|2026-12-18>" in shown
+    )
     assert f"• <@{LEAD}>, no due date" in shown
     assert "Ring the school" not in shown  # owners and dates only: the text stays in the note

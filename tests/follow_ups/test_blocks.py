@@ -216,7 +216,7 @@ def test_many_summaries_and_actions_stay_within_the_cards_limits():
     assert overdue.count("• ") == CARD_ACTIONS
     assert overdue.endswith(f"+ {200 - CARD_ACTIONS} more: `/case overdue` lists them")
     upcoming = blocks[-1]["text"]["text"]
-    assert upcoming.startswith(":ballot_box_with_check: *Other open actions:*\n")
+    assert upcoming.startswith(":ballot_box_with_check: *Open actions, not yet due:*\n")
     assert upcoming.count("• ") == CARD_OPEN_ACTIONS
     assert upcoming.endswith(f"+ {150 - CARD_OPEN_ACTIONS} more: `/case notes` has every action")
     card = case_card(card_view(notes))[1]
