@@ -14,7 +14,7 @@ import pytest
 
 from bot.cli import main
 from bot.sandbox.demo import run_demo
-from bot.sandbox.demo_render import changes, form_lines, message_lines, repeated
+from bot.sandbox.demo_render import changes, form_lines, home_lines, message_lines, repeated
 
 LIMIT = 200  # lines: the bar for "a story a manager could follow"
 
@@ -99,10 +99,33 @@ def test_it_shows_the_summary_form_the_saved_note_and_the_export(played):
     note = text[text.index(">>> @mere reads the signed-off note") :]
     (header, body), *_ = messages(note.splitlines())
     assert header.startswith("[form «") and header.endswith("opens for @mere] casebot:")
-    assert len(body) > 10 and any("Interpreter booked, time confirmed with mum" in line for line in body)
+    assert len(body) > 6 and any("Interpreter booked, time confirmed with mum" in line for line in body)
     export = note[note.index("/case export md") :]
     dm = next((header, body) for header, body in messages(export.splitlines()) if "[DM to @alex]" in header)
     assert dm[1][-1].lstrip().startswith("📎 CASE-2026-014-notes-") and dm[1][-1].rstrip().endswith(")")
+
+
+def test_it_ends_with_the_managers_home_tab_and_the_weeks_digest_with_its_chart_on_disk(played):
+    folder, transcript = played
+    text = "\n".join(transcript)
+    end = text[text.index("=== 7. ") :]
+    (home_header, home), *rest = messages(end.splitlines())
+    assert home_header == "[Home tab of @mere] casebot:"
+    assert home[0].strip().startswith("*Team view*: 1 open case")
+    assert home[1].strip().startswith("*CASE-2026-014* in #cases-north") and home[1].endswith(
+        "[Review]  [Record supervision]"
+    )  # the row's buttons, on the row they act on
+    digest_header, digest = next((h, b) for h, b in rest if h == "[DM to @mere] casebot:")
+    assert "*Your weekly casebot digest*" in digest[0]
+    assert any(
+        "📎 casebot-digest-" in line and line.rstrip().endswith(".png (Co-working health, last 12 weeks)")
+        for line in digest
+    )
+    chart = next(folder.glob("casebot-digest-*.png"))
+    assert f"The chart, as Mere sees it, is written to {chart}" in text and str(chart) in transcript[-1]
+    assert chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    alt = next(line for line in transcript if line.strip().startswith("Its alt text: "))
+    assert "Line chart of co-working health" in alt and "Discussions held against planned" in alt
 
 
 def test_playing_the_demo_twice_on_one_file_says_so_in_one_line(tmp_path, capsys):
@@ -162,6 +185,40 @@ def test_a_form_shows_its_fields_briefly():
         "filled in: What happened · Who will do it: <@USAM0001> · By when: Fri 11 Dec 2026",
         "empty: What done looks like",
     ]
+
+
+def test_a_home_tab_reads_row_by_row_with_each_rows_buttons_on_its_first_line():
+    def section(text: str) -> dict:
+        return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+    def buttons(*labels: str) -> dict:
+        return {
+            "type": "actions",
+            "elements": [{"type": "button", "text": {"type": "plain_text", "text": t}} for t in labels],
+        }
+
+    blocks = [
+        {"type": "header", "text": {"type": "plain_text", "text": "casebot"}},
+        section("*Team view*: 2 open cases"),
+        section("*C-1*\n• 1 discussion missed"),
+        buttons("Review", "Record supervision"),
+        section("*C-2*\nNo drift signals."),
+        buttons("Review", "Record supervision"),
+        {"type": "divider"},
+    ]
+    assert home_lines(blocks) == [
+        "*Team view*: 2 open cases",
+        "*C-1*  [Review]  [Record supervision]",
+        "• 1 discussion missed",
+        "*C-2*  [Review]  [Record supervision]",
+        "No drift signals.",
+    ]
+
+
+def test_a_line_that_moved_in_an_edit_is_said_where_it_went_not_also_removed():
+    before = ["Open, not yet due:", "• @sam, due Fri", "Status"]
+    after = ["Past their date:", "• @sam, due Fri", "Open, not yet due:", "Status"]
+    assert changes(before, after) == ["+ Past their date:", "+ • @sam, due Fri"]
 
 
 def test_a_message_sent_again_for_another_person_or_day_is_recognised():

@@ -12,12 +12,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, select
+
 from bot import jobs
 from bot.ids import ActionId, Block, CallbackId
 from bot.notes.blocks import action_block, section_block
-from bot.sandbox import demo_managers
+from bot.sandbox import demo_home, demo_managers
 from bot.sandbox.demo_transcript import LEGEND, Printer
 from bot.sandbox.harness import ADMIN, CASE_CHANNEL, DEVELOPING, LEAD, MANAGER, ManualClock, Sandbox
+from storage.models import Note, NoteType
 
 START = datetime(2026, 11, 24, 21, 0, tzinfo=UTC)  # Wednesday 25 November, 10:00 in Auckland
 
@@ -89,6 +92,7 @@ def run_demo(db_path: str | None = None, out=print) -> int:
         show.scene("5. Alex signs off the summary, Mere reads the note, Alex exports it")
         exported = _summary(box, show, path.parent)
         demo_managers.play(box, clock, show)
+        chart = demo_home.play(box, show, path.parent)
         refused = box.emu.refusals
     if refused:  # something real Slack would have turned down: the demo shows a Slack that never says no
         for call in refused:
@@ -96,7 +100,7 @@ def run_demo(db_path: str | None = None, out=print) -> int:
         return 1
     out(
         f"\nDone in {time.perf_counter() - started:.1f}s. The case's notes, exported to Markdown, are in "
-        f"{exported}; the case and its audit trail are in {path}"
+        f"{exported}; the digest's chart is {chart}; the case and its audit trail are in {path}"
     )
     return 0
 
@@ -218,8 +222,9 @@ def _summary(box: Sandbox, show: Printer, folder: Path) -> Path:
     done = {action_block(1, "done"): "Interpreter booked, time confirmed with mum"}
     box.driver.submit(LEAD, view, {**signed, block_id: fixed, **done})
     show.flush()
-    show.narrate("@mere reads the signed-off note: `/case notes 1` in #cases-north")
-    reply = box.driver.slash(MANAGER, "notes 1", CASE_CHANNEL)
+    number = _discussion_note(box)
+    show.narrate(f"@mere reads the signed-off note: `/case notes {number}` in #cases-north")
+    reply = box.driver.slash(MANAGER, f"notes {number}", CASE_CHANNEL)
     show.ephemeral_reply(MANAGER, CASE_CHANNEL, reply.text)
     show.flush()
     show.narrate("@alex types `/case export md` in #cases-north")
@@ -230,6 +235,13 @@ def _summary(box: Sandbox, show: Printer, folder: Path) -> Path:
     content = sent["content"]
     path.write_bytes(content if isinstance(content, bytes) else str(content).encode("utf-8"))
     return path
+
+
+def _discussion_note(box: Sandbox) -> int:
+    """The number of the note Alex just signed off (the agreement may have its own note before it)."""
+    with box.deps.reads.begin() as session:
+        found = session.scalar(select(func.max(Note.number)).where(Note.note_type == NoteType.DISCUSSION))
+    return int(found or 1)
 
 
 CHILDS_VOICE = "Not seen this week: at school during the home visit. To be seen alone at school by 16 Dec."

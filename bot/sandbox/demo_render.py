@@ -36,6 +36,9 @@ EMOJI = {
     "x": "❌",
     "eyes": "👀",
     "pushpin": "📌",
+    "ballot_box_with_check": "☑️",
+    "handshake": "🤝",
+    "clipboard": "📋",
     "paperclip": "📎",
 }
 _EMOJI = re.compile(r":([a-z0-9_+-]+):")
@@ -135,6 +138,24 @@ def _block(block: Json) -> list[str]:
     return []
 
 
+def home_lines(blocks: list[Json]) -> list[str]:
+    """An App Home tab as a person reads it: each row with its buttons on its first line (the buttons
+    act on the case the row names), without the tab's title and dividers."""
+    lines: list[str] = []
+    row = 0  # where the last section began: its buttons go on its first line
+    for block in blocks:
+        kind = block.get("type")
+        if kind in ("header", "divider"):
+            continue
+        if kind == "actions" and lines:
+            lines[row] += "  " + _block(block)[0].removeprefix(BUTTONS)
+            continue
+        if kind == "section":
+            row = len(lines)
+        lines += [line.removeprefix(BUTTONS) for line in _block(block)]
+    return [line for line in lines if line.strip()]
+
+
 def _label(element: Json) -> str:
     return str((element.get("text") or element.get("placeholder") or {}).get("text", ""))
 
@@ -222,8 +243,12 @@ def changes(before: list[str], after: list[str]) -> list[str]:
         old = [o for o in old if not any(o.startswith(line) for line in cut)]
         added = [line for line in new if line not in cut]
         shown += ["+ " + line for line in added]
-        shown += ["− " + o for o in old if not any(_alike(o, line) for line in added)]
-    return shown
+        # A line with buttons replaced by what happened ("please agree [Agree]" by "agreed") is not
+        # printed as removed: the new line says it.
+        gone = [o for o in old if not (added and o.endswith("]") and "  [" in o)]
+        shown += ["− " + o for o in gone if not any(_alike(o, line) for line in added)]
+    moved = {line for line in shown if line.startswith("+ ")}  # a line that moved is said where it went
+    return [line for line in shown if not (line.startswith("− ") and "+ " + line[2:] in moved)]
 
 
 def _alike(old: str, new: str) -> bool:

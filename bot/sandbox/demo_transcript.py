@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.sandbox.demo_render import changes, emoji, form_lines, message_lines, repeated, title
+from bot.sandbox.demo_render import changes, emoji, form_lines, home_lines, message_lines, repeated, title
 from bot.sandbox.emulator import SlackEmulator
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -22,8 +22,15 @@ _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 
 LEGEND = "A message the bot edits in place shows only what changed: + added or reworded, − removed."
 # The lines of a long message shown: its beginning and its end (a note read in a modal, a bit more).
-HEAD_MESSAGE, TAIL_MESSAGE = 3, 2
-HEAD, TAIL = 7, 3
+HEAD_MESSAGE, TAIL_MESSAGE = 2, 2
+HEAD, TAIL = 5, 2
+EDIT_LINE = 180  # an edit's few short changes share one line up to this width
+
+
+def one_line(changed: list[str]) -> list[str]:
+    """An edit's changes on one line when they are few and short ("+ a; − b"), else one a line."""
+    joined = "; ".join(changed)
+    return [joined] if len(changed) <= 3 and len(joined) <= EDIT_LINE else changed
 
 
 class Printer:
@@ -34,6 +41,7 @@ class Printer:
         self.tz = ZoneInfo(tz)  # Slack shows <!date> tokens in each reader's zone; the demo team's is this
         self._shown: dict[tuple[str, str], list[str]] = {}  # (channel or view id, ts): lines last printed
         self._posted: dict[tuple[str, str], list[list[str]]] = {}  # per thread, channel or "DMs": messages
+        self._whole = False  # print long messages uncut (a Home tab, the digest)
 
     def scene(self, text: str) -> None:
         self.out(f"\n=== {text} ===")
@@ -52,12 +60,16 @@ class Printer:
         where = self._where(channel, message.get("thread_ts"), message["ts"])
         self._say(where, f"{self._name(message['user'])} (edited)", [message["text"]])
 
-    def flush(self) -> None:
-        """Print everything Slack showed since the last flush."""
+    def flush(self, *, whole: bool = False) -> None:
+        """Print everything Slack showed since the last flush (`whole`: long messages uncut)."""
         entries = self.emu.transcript()[self.seen :]
         self.seen += len(entries)
-        for entry in entries:
-            self._entry(entry)
+        self._whole = whole
+        try:
+            for entry in entries:
+                self._entry(entry)
+        finally:
+            self._whole = False
 
     def _entry(self, entry: dict[str, Any]) -> None:
         kind = entry["kind"]
@@ -79,7 +91,7 @@ class Printer:
             elif kind != "update" or before is None:
                 self._say(where, author, lines)
             elif changed := changes(before, lines):
-                self._say(where, f"{author} edited «{title(before)}»", changed)
+                self._say(where, f"{author} edited «{title(before)}»", one_line(changed))
         elif kind == "ephemeral":
             where = f"[#{self._channel(entry['channel'])}] (only visible to @{self._name(entry['user'])})"
             self._say(where, "casebot", message_lines(entry.get("blocks"), entry.get("text", "")))
@@ -87,7 +99,7 @@ class Printer:
             self._view(entry)
         elif kind == "file":
             where = self._where(entry.get("channel_id") or "", entry.get("thread_ts"), entry.get("ts") or "")
-            comment = (entry.get("initial_comment") or "").splitlines()
+            comment = [line for line in (entry.get("initial_comment") or "").splitlines() if line.strip()]
             self._say(where, "casebot", [*comment, f"📎 {entry['filename']} ({entry['title']})"])
         elif kind == "delete":
             gone = self._shown.pop((entry["channel"], entry["ts"]), [])
@@ -104,7 +116,8 @@ class Printer:
         return found
 
     def _view(self, entry: dict[str, Any]) -> None:
-        lines = [self.humanise(line) for line in form_lines(entry.get("blocks") or [])]
+        render = home_lines if entry["action"] == "publish" else form_lines
+        lines = [self.humanise(line) for line in render(entry.get("blocks") or [])]
         key = (entry["view_id"], "")
         before, self._shown[key] = self._shown.get(key), lines
         who = f"@{self._name(entry['user'])}"
@@ -129,7 +142,7 @@ class Printer:
         its beginning and its end, and says how much is left out, so the story stays readable."""
         body = [self.humanise(line) for line in lines]
         head, tail = (HEAD, TAIL) if where.startswith("[form") else (HEAD_MESSAGE, TAIL_MESSAGE)
-        if len(body) > head + 1 + tail:
+        if len(body) > head + 1 + tail and not (self._whole or where.startswith("[Home tab")):
             body = [*body[:head], f"… {len(body) - head - tail} more lines …", *body[-tail:]]
         if len(body) == 1:
             self.out(f"{where} {author}: {body[0]}")
