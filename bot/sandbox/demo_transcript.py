@@ -24,13 +24,14 @@ LEGEND = "A message the bot edits in place shows only what changed: + added or r
 # The lines of a long message shown: its beginning and its end (a note read in a modal, a bit more).
 HEAD_MESSAGE, TAIL_MESSAGE = 2, 2
 HEAD, TAIL = 5, 2
-EDIT_LINE = 180  # an edit's few short changes share one line up to this width
+EDIT_LINE, EDIT_CHANGES = 220, 4  # an edit's few short changes share one line up to this width
+TITLE_LINE = 80  # a two-line message whose first line is this short is printed on one line
 
 
 def one_line(changed: list[str]) -> list[str]:
     """An edit's changes on one line when they are few and short ("+ a; − b"), else one a line."""
     joined = "; ".join(changed)
-    return [joined] if len(changed) <= 3 and len(joined) <= EDIT_LINE else changed
+    return [joined] if len(changed) <= EDIT_CHANGES and len(joined) <= EDIT_LINE else changed
 
 
 class Printer:
@@ -142,8 +143,11 @@ class Printer:
         its beginning and its end, and says how much is left out, so the story stays readable."""
         body = [self.humanise(line) for line in lines]
         head, tail = (HEAD, TAIL) if where.startswith("[form") else (HEAD_MESSAGE, TAIL_MESSAGE)
-        if len(body) > head + 1 + tail and not (self._whole or where.startswith("[Home tab")):
+        whole = self._whole or where.startswith("[Home tab")
+        if len(body) > head + 1 + tail and not whole:
             body = [*body[:head], f"… {len(body) - head - tail} more lines …", *body[-tail:]]
+        if len(body) == 2 and len(body[0]) <= TITLE_LINE and not (whole or where.startswith("[form")):
+            body = [f"{body[0]} — {body[1]}"]  # a title and its text ("*Question 2* · Clarifying — …")
         if len(body) == 1:
             self.out(f"{where} {author}: {body[0]}")
         else:
