@@ -1,36 +1,42 @@
 """Deliver sandbox payloads to a bolt App the two ways Slack does: signed HTTP POSTs and Socket Mode frames.
 
-Both transports go through bolt's own entry points (the HTTP adapter behind a real socket, or bolt's
-socket-mode `run_bolt_app`), so signature checks, routing, acks and retry headers behave as in
-production. `Driver` adds the person-level verbs (slash, click, submit, ...) on top of either.
+Both transports (transports.py) go through bolt's own entry points (the HTTP adapter behind a real
+socket, or bolt's socket-mode `run_bolt_app`), so signature checks, routing, acks and retry headers
+behave as in production. `Driver` adds the person-level verbs (slash, click, submit, ...) on top of
+either, and gives each slash command a response_url the emulator serves, as Slack does.
 """
 
 from __future__ import annotations
 
-import http.client
-import json
-import select
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any, Protocol
-from urllib.parse import urlsplit
-
-from slack_bolt import App
-from slack_bolt.adapter.socket_mode.internals import run_bolt_app
-from slack_bolt.response import BoltResponse
-from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.sandbox import payloads
 from bot.sandbox.ack_order import AckOrder
 from bot.sandbox.payloads import Kind
+from bot.sandbox.transports import (
+    SLACK_ACK_TIMEOUT,
+    SLOW_MACHINE_GRACE,
+    AckTimeout,
+    Delivered,
+    HttpTransport,
+    SocketModeTransport,
+    Transport,
+)
 
-SLACK_ACK_TIMEOUT = 3.0  # seconds Slack waits for an HTTP acknowledgement before it gives up
-SLOW_MACHINE_GRACE = 30.0  # how long to wait on for an answer whose ack() already came first, by order
-
-
-class AckTimeout(AssertionError):
-    """Slack gave up: no answer within its 3 s, and the listener had not called ack() either."""
+__all__ = [
+    "SLACK_ACK_TIMEOUT",
+    "SLOW_MACHINE_GRACE",
+    "AckTimeout",
+    "Delivered",
+    "Driver",
+    "HttpTransport",
+    "SocketModeTransport",
+    "Transport",
+    "TriggerExpired",
+]
 
 
 class TriggerExpired(AssertionError):
@@ -39,147 +45,10 @@ class TriggerExpired(AssertionError):
     missing modal some lines later; the test runner runs such a test again (see pyproject.toml)."""
 
 
-@dataclass(frozen=True)
-class Delivered:
-    """What Slack got back: HTTP status, the raw ack body, and the body as JSON when it is JSON."""
+class ResponseUrls(Protocol):
+    def response_url_for(self, *, kind: str, user_id: str, channel_id: str) -> str: ...
 
-    status: int
-    body: str
-    json: dict[str, Any] | None
-
-    @property
-    def text(self) -> str | None:
-        """The ack's message text, whether bolt answered with plain text (HTTP) or a JSON body."""
-        if self.json is not None:
-            return self.json.get("text")
-        return self.body or None
-
-
-class Transport(Protocol):
-    def deliver(
-        self, kind: Kind, payload: Mapping[str, Any], *, retry_num: int | None = None
-    ) -> Delivered: ...
-
-
-def _wall_clock() -> float:
-    # Looked up on every call (not bound as a default argument) so freezegun's patched time.time applies.
-    return time.time()
-
-
-def _json_or_none(body: str, content_type: str) -> dict[str, Any] | None:
-    if not body or not content_type.startswith("application/json"):
-        return None
-    parsed = json.loads(body)
-    return parsed if isinstance(parsed, dict) else None
-
-
-class HttpTransport:
-    """POSTs to the bot's /slack/events URL, signed with the app's signing secret.
-
-    `tamper` corrupts the signature and `timestamp_offset` shifts the signed timestamp (e.g. -600 for a
-    stale request) so tests can check that bolt rejects forged or replayed requests.
-
-    Like Slack, it waits `timeout` (3 s) for the answer and then gives up (AckTimeout). The ack is
-    checked by order, not by this stopwatch: when `acknowledged()` says the listener's ack() already
-    came (the machine is just slow to send it back), it waits on for the answer instead of failing.
-    """
-
-    def __init__(
-        self,
-        url: str,
-        signing_secret: str,
-        *,
-        tamper: bool = False,
-        timestamp_offset: float = 0,
-        clock: Callable[[], float] = _wall_clock,
-        retry_reason: str = "http_timeout",
-        timeout: float = SLACK_ACK_TIMEOUT,
-        acknowledged: Callable[[], bool] | None = None,
-    ) -> None:
-        self.url = url
-        self._secret = signing_secret
-        self._tamper = tamper
-        self._offset = timestamp_offset
-        self._clock = clock
-        self._retry_reason = retry_reason
-        self._timeout = timeout
-        self._acknowledged = acknowledged
-
-    def headers_for(self, body: str, content_type: str, retry_num: int | None) -> dict[str, str]:
-        timestamp = str(int(self._clock() + self._offset))
-        signature = payloads.sign(self._secret, timestamp, body)
-        if self._tamper:
-            signature = signature[:-1] + ("0" if signature[-1] != "0" else "1")
-        headers = {
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": timestamp,
-            "X-Slack-Signature": signature,
-        }
-        if retry_num is not None:
-            headers["X-Slack-Retry-Num"] = str(retry_num)
-            headers["X-Slack-Retry-Reason"] = self._retry_reason
-        return headers
-
-    def deliver(self, kind: Kind, payload: Mapping[str, Any], *, retry_num: int | None = None) -> Delivered:
-        body, content_type = payloads.http_request_for(kind, payload)
-        headers = self.headers_for(body, content_type, retry_num)
-        url = urlsplit(self.url)
-        connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=self._timeout)
-        try:
-            connection.request("POST", url.path, body=body.encode(), headers=headers)
-            if not self._answered_in_time(connection):
-                raise AckTimeout(f"{kind}: no acknowledgement within Slack's {self._timeout:g} s")
-            connection.sock.settimeout(SLOW_MACHINE_GRACE)
-            # 401 and friends are answers to assert on, not failures of the transport.
-            response = connection.getresponse()
-            return self._delivered(response.status, response.read(), response.headers)
-        finally:
-            connection.close()
-
-    def _answered_in_time(self, connection: http.client.HTTPConnection) -> bool:
-        readable, _, _ = select.select([connection.sock], [], [], self._timeout)
-        return bool(readable) or (self._acknowledged is not None and self._acknowledged())
-
-    @staticmethod
-    def _delivered(status: int, raw: bytes, headers: Any) -> Delivered:
-        body = raw.decode()
-        return Delivered(status, body, _json_or_none(body, headers.get("Content-Type", "")))
-
-
-class SocketModeTransport:
-    """Runs Socket Mode frames through bolt's socket-mode dispatch, as SocketModeHandler would."""
-
-    def __init__(self, app: App, *, retry_reason: str = "timeout") -> None:
-        self.app = app
-        self._retry_reason = retry_reason
-
-    def deliver(self, kind: Kind, payload: Mapping[str, Any], *, retry_num: int | None = None) -> Delivered:
-        envelope = payloads.socket_envelope(
-            kind,
-            payload,
-            retry_attempt=retry_num or 0,
-            retry_reason=self._retry_reason if retry_num else "",
-        )
-        request = SocketModeRequest.from_dict(envelope)
-        assert request is not None  # socket_envelope always has type, envelope_id and payload
-        return self._delivered(run_bolt_app(self.app, request))
-
-    @staticmethod
-    def _delivered(response: BoltResponse) -> Delivered:
-        if response.status != 200:
-            content_type = response.headers.get("content-type", [""])[0]
-            return Delivered(response.status, response.body, _json_or_none(response.body, content_type))
-        ack = _ack_payload(response)
-        return Delivered(200, json.dumps(ack) if ack is not None else "", ack)
-
-
-def _ack_payload(response: BoltResponse) -> dict[str, Any] | None:
-    """The payload bolt's socket-mode adapter sends back with the ack (mirrors internals.send_response)."""
-    if not response.body:
-        return None
-    if response.headers.get("content-type", [""])[0].startswith("application/json"):
-        return json.loads(response.body)
-    return {"text": response.body}
+    def responses_to(self, url: str) -> list[dict[str, Any]]: ...
 
 
 class Driver:
@@ -194,8 +63,12 @@ class Driver:
         on_trigger: Callable[[str, str], None] | None = None,
         trigger_expired: Callable[[str], bool] | None = None,
         ack_order: AckOrder | None = None,
+        hooks: ResponseUrls | None = None,
     ) -> None:
         self.transport = transport
+        # Mints each slash command's response_url and reads what was posted to it (the emulator; by
+        # default the one on_trigger belongs to). Without one, payloads carry a URL that goes nowhere.
+        self.hooks = hooks or getattr(on_trigger, "__self__", None)
         self.team_id = team_id
         self._wait_idle = wait_idle
         # Tells the emulator whose interaction a trigger_id belongs to, so views.open knows the user.
@@ -224,6 +97,9 @@ class Driver:
             self.ack_order.check_since(mark, until=answered)
         if self._trigger_expired and trigger_id and self._trigger_expired(trigger_id):
             raise TriggerExpired(f"expired_trigger_id: {kind} was answered, but its modal opened after 3 s")
+        url = payload.get("response_url")
+        if self.hooks is not None and isinstance(url, str) and url.startswith("http://"):
+            return replace(delivered, replies=tuple(self.hooks.responses_to(url)))
         return delivered
 
     def slash(
@@ -243,8 +119,13 @@ class Driver:
             channel_id=channel_id,
             channel_name=channel_name,
             team_id=self.team_id,
+            response_url=self._response_url("commands", user_id, channel_id),
         )
         return self.deliver("slash_commands", payload)
+
+    def _response_url(self, kind: str, user_id: str, channel_id: str) -> str | None:
+        make = getattr(self.hooks, "response_url_for", None)
+        return make(kind=kind, user_id=user_id, channel_id=channel_id) if make else None
 
     def click(
         self,

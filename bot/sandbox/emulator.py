@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from types import TracebackType
 
 from bot.sandbox.api_errors import MALFORMED, ApiError, RateLimited
+from bot.sandbox.api_hooks import HOOKS_PATH, ResponseUrls
 from bot.sandbox.api_oauth import NO_TOKEN_METHODS, OAuthApi
 from bot.sandbox.api_params import parse_request, str_arg
 from bot.sandbox.emulator_faults import Fault, FaultInjection
@@ -56,7 +57,7 @@ class RecordedCall:
     seq: int = 0  # SlackEmulator.tick() when the call arrived: orders it against acks and db writes
 
 
-class SlackEmulator(FaultInjection, OAuthApi):
+class SlackEmulator(FaultInjection, ResponseUrls, OAuthApi):
     """The emulated workspace plus the HTTP server that exposes it as Slack's Web API."""
 
     def __init__(
@@ -167,6 +168,12 @@ class SlackEmulator(FaultInjection, OAuthApi):
     ) -> tuple[int, bytes, dict[str, str]]:
         if path.startswith("/upload/v1/"):
             return self.receive_upload(path.removeprefix("/upload/v1/"), body)
+        if path.startswith(HOOKS_PATH):
+            status, answer = self.receive_response(path, body)
+            self._record(
+                "response_url", {"url": path, "body": body.decode("utf-8", "replace")}, answer, status
+            )
+            return status, answer.encode(), {"Content-Type": "text/html"}
         if not path.startswith("/api/"):
             return 404, b"not found", {"Content-Type": "text/plain"}
         status, response, headers = self._handle_api(
@@ -209,11 +216,22 @@ class SlackEmulator(FaultInjection, OAuthApi):
             except RateLimited as exc:
                 status, response = 429, {"ok": False, "error": "ratelimited"}
                 headers["Retry-After"] = str(exc.retry_after)
+        self._record(method, params, response, status, seq)
+        return status, response, headers
+
+    def _record(self, method: str, params: Json, response: Json | str, status: int, seq: int = 0) -> None:
+        answer = response if isinstance(response, dict) else {"ok": status == 200, "answer": response}
         with self.lock:
             self._calls.append(
-                RecordedCall(method, copy.deepcopy(params), copy.deepcopy(response), status, time.time(), seq)
+                RecordedCall(
+                    method,
+                    copy.deepcopy(params),
+                    copy.deepcopy(answer),
+                    status,
+                    time.time(),
+                    seq or self.tick(),
+                )
             )
-        return status, response, headers
 
     def _call(self, method: str, params: Json, token: str | None) -> Json:
         handler = self.methods.get(method)

@@ -237,9 +237,9 @@ def test_user_text_is_escaped_in_slack(sandbox):
 
 def test_list_shows_the_callers_cases_only(sandbox):
     open_case(sandbox)
-    assert "CASE-2026-014" in sandbox.driver.slash(LEAD, "list", CASE_CHANNEL).text
-    assert "CASE-2026-014" in sandbox.driver.slash(MANAGER, "list", CASE_CHANNEL).text
-    assert "no open cases" in sandbox.driver.slash(OUTSIDER, "list", CASE_CHANNEL).text
+    assert "CASE-2026-014" in sandbox.driver.slash(LEAD, "list", CASE_CHANNEL).answer
+    assert "CASE-2026-014" in sandbox.driver.slash(MANAGER, "list", CASE_CHANNEL).answer
+    assert "no open cases" in sandbox.driver.slash(OUTSIDER, "list", CASE_CHANNEL).answer
 
 
 def test_card_agreement_button_shows_members_only(sandbox):

@@ -22,20 +22,22 @@ def test_the_manager_sees_each_case_with_its_signals_and_a_member_their_own(sand
     add_actions(sandbox, Wanted(LEAD, due=date(2026, 11, 30)), Wanted(DEVELOPING, due=date(2026, 11, 30)))
     clock.move_to(nz(8, 10))  # Tue 8 Dec: the Wed 2 Dec discussion is 6 days late, both actions 8 days
     reply = sandbox.driver.slash(MANAGER, "overdue", CASE_CHANNEL)
-    lines = reply.text.split("\n")
+    assert reply.text is None  # acked at once; the answer follows on the response_url, to the manager only
+    assert [(r["user"], r["response_type"]) for r in reply.replies] == [(MANAGER, "ephemeral")]
+    lines = reply.answer.split("\n")
     assert lines[0] == "*Overdue and drifting across your cases*"
     assert lines[2] == f"*{REFERENCE}* in <#{CASE_CHANNEL}> (<{card_link(sandbox)}|thread>)"
     assert f"• Action 1 of note 1 (<@{LEAD}>) overdue by 8 days" in lines
     assert f"• Action 2 of note 1 (<@{DEVELOPING}>) overdue by 8 days" in lines
     assert "• Discussion due 6 days ago not held yet" in lines
 
-    mine = sandbox.driver.slash(LEAD, "overdue", CASE_CHANNEL).text.split("\n")
+    mine = sandbox.driver.slash(LEAD, "overdue", CASE_CHANNEL).answer.split("\n")
     assert mine[0] == "*Your overdue items*"
     assert f"• Action 1 of note 1 (<@{LEAD}>) overdue by 8 days" in mine
     assert not any(f"<@{DEVELOPING}>" in line for line in mine)  # not theirs
     assert "• Discussion due 6 days ago not held yet" in mine
 
-    assert sandbox.driver.slash(OUTSIDER, "overdue", CASE_CHANNEL).text == "Nothing of yours is overdue."
+    assert sandbox.driver.slash(OUTSIDER, "overdue", CASE_CHANNEL).answer == "Nothing of yours is overdue."
 
 
 def test_before_anything_is_due_the_manager_is_told_so(http_sandbox, clock):
