@@ -11,8 +11,10 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 from bot import errors, hardening, renderers
 from bot.capture import listeners as capture
+from bot.capture import listeners_differences as differences
 from bot.cases import listeners as actions
 from bot.cases import listeners_form as views
+from bot.closing import listeners as closing
 from bot.commands import listeners as commands
 from bot.concerns import listeners as concerns
 from bot.config import Settings
@@ -42,6 +44,8 @@ LISTENER_MODULES = (
     install,
     supervision,
     review,
+    differences,
+    closing,
 )
 
 

@@ -31,6 +31,16 @@ def cases_with_reference(session: Session, *, reference: str, team_id: str | Non
     return []
 
 
+def newest_case(session: Session, *, team_id: str, reference: str) -> int | None:
+    """The newest case with exactly this reference in the team, if any: a re-used reference links to it."""
+    return session.scalar(
+        select(Case.id)
+        .where(Case.team_id == team_id, Case.reference == reference)
+        .order_by(Case.created_at.desc(), Case.id.desc())
+        .limit(1)
+    )
+
+
 @dataclass(frozen=True)
 class PurgeCandidate:
     case_id: int

@@ -4,5 +4,6 @@ PUBLIC: what other features may use (tests/test_feature_surfaces.py keeps it tru
 """
 
 PUBLIC = {
+    "flows_differences": ("open_differences",),
     "rules": ("Kind", "PREFIXES"),
 }

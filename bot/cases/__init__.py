@@ -5,6 +5,7 @@ PUBLIC: what other features may use (tests/test_feature_surfaces.py keeps it tru
 
 PUBLIC = {
     "blocks": ("case_list", "help_message"),
+    "blocks_closed": ("OpenDifference", "open_lines"),
     "flows": ("may_open", "open_modal"),
     "presenters": ("case_line", "recorders_for", "recorders_of"),
 }

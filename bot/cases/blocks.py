@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot.cases import rules_agreements as terms
+from bot.cases.blocks_closed import OpenDifference, closed_card, open_lines, reopened_line
 from bot.cases.blocks_schedule import ScheduleView, schedule_lines
 from bot.concerns.blocks import UrgentOnCard
 from bot.concerns.blocks import card_lines as urgent_lines
@@ -61,6 +62,11 @@ class CaseView:
     notes: CardNotes | None = None  # who records, summaries waiting, overdue actions
     induction_until: date | None = None  # weekly discussions through this day (a developing worker's start)
     channel_others: int | None = None  # channel members not on the case, who can read the thread anyway
+    differences: tuple[OpenDifference, ...] = ()  # differences of view neither resolved nor escalated
+    closed_on: date | None = None  # a closed case's card says when, and offers only *Notes*
+    closing_note: int | None = None
+    reopened: bool = False  # its reference was used before, by a case now closed
+    previous_closed_on: date | None = None
 
     @property
     def everyone_agreed(self) -> bool:
@@ -69,6 +75,8 @@ class CaseView:
 
 def case_card(case: CaseView, urgent: tuple[UrgentOnCard, ...] = ()) -> tuple[str, list[dict[str, Any]]]:
     """The thread's root message; re-rendered in place on every change. Returns (fallback text, blocks)."""
+    if case.status == "closed":
+        return closed_card(case.reference, case.case_id, case.manager_id, case.closed_on, case.closing_note)
     ref = slack_escape(case.reference)
     people = "\n".join(
         f"• {mention(m.user_id)}, {m.role_label}{' (developing)' if m.developing else ''}"
@@ -97,6 +105,8 @@ def case_card(case: CaseView, urgent: tuple[UrgentOnCard, ...] = ()) -> tuple[st
         ),
         *([section(schedule_lines(case.schedule))] if case.schedule else []),
         *(card_lines(case.notes) if case.notes else []),
+        *open_lines(case.differences),
+        *([context(reopened_line(ref, case.previous_closed_on))] if case.reopened else []),
         context(
             "Case status: "
             + ("open" if case.status == "open" else "closed")
@@ -181,6 +191,7 @@ HELP = [
     ("supervision start @worker 2027-01-11", "managers: a newly qualified worker's own start date"),
     ("supervision wellbeing [@worker]", "a worker's own wellbeing check, for them and the manager only"),
     ("review [REF]", "managers: review the co-working arrangement, with what was measured"),
+    ("close [REF]", "managers: close the case with its closing review; its notes stay readable"),
     ("admin manager add @person", "administrators: let someone open and manage cases"),
     ("admin manager remove @person", "administrators: take the manager role away"),
 ]

@@ -22,6 +22,7 @@ from bot.kernel import rules_permissions as permissions
 from bot.kernel.rules_conversations import is_direct_message
 from bot.kernel.rules_permissions import UserFacts
 from bot.reminders import flows_schedule as schedule
+from storage import note_admin
 from storage import repository as repo
 from storage.models import (
     Agreement,
@@ -225,6 +226,7 @@ def _save(deps: Deps, sub: Submission, form: AgreementForm, *, zones: dict[str, 
             status=CaseStatus.OPEN,
             manager_id=manager.id,
             created_at=now,
+            previous_case_id=note_admin.newest_case(session, team_id=sub.team_id, reference=form.reference),
         )
         session.add(case)
         session.flush()

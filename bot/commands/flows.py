@@ -11,8 +11,8 @@ from slack_sdk import WebClient
 from bot.cases import flows as cases
 from bot.cases.blocks import case_list, help_message
 from bot.cases.presenters import case_line
+from bot.closing import flows as closing
 from bot.commands import flows_overdue as overdue
-from bot.commands.flows_respond import respond
 from bot.commands.rules import parse
 from bot.deps import Deps
 from bot.digest import flows as digest
@@ -55,12 +55,8 @@ def handle(deps: Deps, body: dict[str, Any]) -> Reply:
         return Reply(
             then=lambda client: cases.open_modal(deps, client, trigger_id=trigger_id, channel_id=channel_id)
         )
-    if invocation.sub == Sub.LIST:  # the ack goes at once; the answer follows on the response_url
-        return Reply(
-            then=lambda client: respond(
-                deps, client, body, list_cases(deps, team_id=team_id, user_id=user_id)
-            )
-        )
+    if invocation.sub == Sub.LIST:
+        return Reply(text=list_cases(deps, team_id=team_id, user_id=user_id))
     if invocation.sub == Sub.AWAY:
         return Reply(then=lambda client: away.reply(deps, client, body, invocation.args))
     if invocation.sub == Sub.DISCUSS:
@@ -77,11 +73,7 @@ def handle(deps: Deps, body: dict[str, Any]) -> Reply:
         )
         return Reply(text=text, then=lambda _client: delivery.deliver_due(deps))
     if invocation.sub == Sub.OVERDUE:
-        return Reply(
-            then=lambda client: respond(
-                deps, client, body, overdue.overdue(deps, team_id=team_id, user_id=user_id)
-            )
-        )
+        return Reply(text=overdue.overdue(deps, team_id=team_id, user_id=user_id))
     if invocation.sub == Sub.DIGEST:
         text, send_now = digest.command(deps, team_id=team_id, user_id=user_id, args=invocation.args)
         if not send_now:
@@ -93,6 +85,8 @@ def handle(deps: Deps, body: dict[str, Any]) -> Reply:
         return Reply(then=lambda client: supervision.from_command(deps, client, body, invocation.args))
     if invocation.sub == Sub.REVIEW:
         return Reply(then=lambda client: review.from_command(deps, client, body, invocation.args))
+    if invocation.sub == Sub.CLOSE:
+        return Reply(then=lambda client: closing.from_command(deps, client, body, invocation.args))
     if invocation.sub == Sub.ADMIN:
         return Reply(text=admin(deps, team_id=team_id, user_id=user_id, args=invocation.args))
     text = help_message(deps.content, deps.settings.command)

@@ -25,6 +25,7 @@ from bot.drift.rules_facts import (
     ItemFact,
     Thresholds,
 )
+from storage import differences as open_ones
 from storage.models import (
     ActionStatus,
     Agreement,
@@ -44,7 +45,6 @@ from storage.models import (
     SlackPost,
     ThreadMessage,
 )
-from storage.vocabulary import CaptureKind
 
 
 def thresholds(deps: Deps) -> Thresholds:
@@ -136,14 +136,9 @@ def facts_for(
         .where(NoteAction.case_id.in_(ids), NoteAction.status == ActionStatus.OPEN)
     ).all()
     disagreements = session.execute(
-        select(CapturedItem.case_id, CapturedItem.marked_at, Discussion.status)
-        .join(Discussion, Discussion.id == CapturedItem.discussion_id)
-        .where(
-            CapturedItem.case_id.in_(ids),
-            CapturedItem.kind == CaptureKind.DISAGREE,
-            CapturedItem.withdrawn_at.is_(None),
-            Discussion.status != DiscussionStatus.RECORDED,
-        )
+        select(CapturedItem.case_id, CapturedItem.marked_at).where(
+            CapturedItem.case_id.in_(ids), open_ones.unresolved()
+        )  # neither resolved nor escalated
     ).all()
     developing = {m.person_id for c in cases for m in c.members if m.experience == Experience.DEVELOPING}
     learning = session.execute(
@@ -177,9 +172,9 @@ def facts_for(
         by_case[case_id]["actions"].append(
             ActionFact(note_number, number, owner_id, due, action_status.value, tz or default_tz)
         )
-    for case_id, marked_at, held_in in disagreements:
+    for case_id, marked_at in disagreements:
         by_case[case_id]["disagreements"].append(
-            DisagreementFact(marked_at, held_in == DiscussionStatus.RECORDED)
+            DisagreementFact(marked_at, False)  # open until resolved or escalated, recorded or not
         )
     latest = {(person_id, reference): at for person_id, reference, at in learning}
 

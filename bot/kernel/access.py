@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.ids import ActionId
-from bot.kernel import people
+from bot.kernel import closed_cases, people
 from bot.kernel import rules_permissions as permissions
 from bot.kernel.rules_text import slack_escape
 from bot.kernel.zones import today_for
 from storage import discussions as store
 from storage import note_admin
 from storage import repository as repo
-from storage.models import Case, CaseStatus, CoverApproval, Leave, OutboxKind, Person
+from storage.models import Case, CoverApproval, Leave, OutboxKind, Person
 
 GONE = "I can't find that discussion any more."
 NOT_ALLOWED = "Only the case's co-workers, its manager and anyone covering for them can do that."
@@ -32,16 +32,7 @@ class Found:
     problem: str | None = None
 
 
-CLOSED = (
-    "Case {reference} is closed: nothing more happens on it. "
-    "Its notes stay readable with `/case notes {reference}`."
-)
-EARLIER = "earlier"  # `/case notes REF earlier`: the closed case the reference was used for before
-
-
-def closed_line(reference: str) -> str:
-    """What anything touching a closed case answers (buttons on old messages, commands, reminders)."""
-    return CLOSED.format(reference=slack_escape(reference))
+closed_line = closed_cases.closed_line  # what anything touching a closed case answers
 
 
 def case_for_command(
@@ -70,7 +61,7 @@ def case_for_command(
                 return _earlier(session, case, rest) if closed else Found(case, rest)
     here = store.open_cases_in_channel(session, team_id=team_id, channel_id=channel_id)
     if not here:
-        ended = _closed_in_channel(session, team_id=team_id, channel_id=channel_id)
+        ended = closed_cases.in_channel(session, team_id=team_id, channel_id=channel_id)
         if ended and not closed:
             return Found(None, tuple(words), closed_line(ended[-1].reference))
         here = ended[-1:] if closed else []
@@ -83,25 +74,7 @@ def case_for_command(
 
 
 def _earlier(session: Session, case: Case, words: tuple[str, ...]) -> Found:
-    rest = tuple(w for w in words if w.lower() != EARLIER)
-    for _ in range(len(words) - len(rest)):
-        before = repo.load_case(session, case_id=case.previous_case_id) if case.previous_case_id else None
-        if before is None:
-            return Found(
-                None, rest, f"Case {slack_escape(case.reference)} has no earlier case with its reference."
-            )
-        case = before
-    return Found(case, rest)
-
-
-def _closed_in_channel(session: Session, *, team_id: str, channel_id: str) -> list[Case]:
-    return list(
-        session.scalars(
-            select(Case)
-            .where(Case.team_id == team_id, Case.channel_id == channel_id, Case.status == CaseStatus.CLOSED)
-            .order_by(Case.id)
-        )
-    )
+    return Found(*closed_cases.earlier(session, case, words))
 
 
 def may_take_part(deps: Deps, session: Session, case: Case, *, user_id: str, now: datetime) -> bool:

@@ -8,6 +8,6 @@ PUBLIC = {
     "flows_export": ("from_command",),
     "flows_management": ("MANAGERS_ONLY", "may_manage", "record_decision"),
     "flows_timeliness": ("start",),
-    "flows_views": ("from_command",),
+    "flows_views": ("from_command", "list_from_button"),
     "rules": ("ActionText", "SectionText"),
 }

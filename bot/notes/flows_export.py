@@ -118,9 +118,8 @@ def _prepare(
     found = access.case_for_command(
         session, team_id=team_id, channel_id=channel_id, words=args, usage=USAGE, closed=True
     )
-    if found.case is None:
+    if (case := found.case) is None:
         return found.problem or USAGE
-    case = found.case
     if not access.may_read_record(deps, session, case, user_id=user_id, now=now):
         return access.refuse_record(deps, session, case, user_id=user_id, action="notes.export", now=now)
     if not deps.settings.exports_by_slack:

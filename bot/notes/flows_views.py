@@ -68,6 +68,25 @@ def from_command(deps: Deps, client: WebClient, body: dict[str, Any], args: tupl
         thread.tell(client, channel_id, user_id, problem or USAGE_NOTES)
 
 
+def list_from_button(deps: Deps, client: WebClient, body: dict[str, Any], value: str) -> str | None:
+    """*Notes* on a closed case's card: the case's notes listed privately, as `/case notes` lists them."""
+    if not value.isdigit():
+        return NOT_FOUND
+    now, user_id = deps.clock(), body["user"]["id"]
+    with deps.sessions.begin() as session:
+        case = repo.load_case(session, case_id=int(value))
+        if case is None or case.team_id != body["team"]["id"]:
+            return NOT_FOUND
+        if not access.may_read_record(deps, session, case, user_id=user_id, now=now):
+            return access.refuse_record(deps, session, case, user_id=user_id, action="notes.list", now=now)
+        records = _records(deps, session, case)
+        _audit(session, case, user_id, "notes.list", case.id, now, {"notes": len(records)})
+        text, message = blocks.note_list(case.reference, case.id, records)
+        channel_id = case.channel_id
+    thread.tell(client, channel_id, user_id, text, blocks=message)
+    return None
+
+
 def show(deps: Deps, client: WebClient, body: dict[str, Any], value: str) -> str | None:
     """*Show* in the list (opens a modal) or *Version k* inside one (replaces it)."""
     case_id, number, version = (value.split(":") + ["", "", ""])[:3]

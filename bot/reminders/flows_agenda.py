@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.reminders import flows_schedule as schedule
 from bot.reminders import rules_agenda as rules
+from storage import differences as open_ones
 from storage import repository as repo
 from storage.models import (
     CapturedItem,
@@ -96,13 +97,10 @@ def facts(
         rules.ActionFact(a.text, a.owner_id, a.due, a.status.value)
         for a in session.scalars(action_query.order_by(NoteAction.id))
     )
-    disagree = select(CapturedItem).where(
-        CapturedItem.case_id == case.id,
-        CapturedItem.kind == CaptureKind.DISAGREE,
-        CapturedItem.withdrawn_at.is_(None),
+    # Only the open ones (neither resolved nor escalated): the form offers *Resolve or escalate* for each.
+    differences = tuple(
+        (text, False) for _, text, _, _ in open_ones.open_differences(session, case_id=case.id)
     )
-    # Resolving a difference of view is the companion issue's: until then each one shows as not resolved.
-    differences = tuple((d.text or "", False) for d in session.scalars(disagree.order_by(CapturedItem.id)))
     developing = [m.person_id for m in case.members if m.experience == Experience.DEVELOPING]
     learning_query = select(LearningEvidence).where(
         LearningEvidence.person_id.in_(developing), LearningEvidence.case_reference == case.reference

@@ -25,7 +25,7 @@ from bot.reminders import blocks
 from bot.reminders import flows_schedule as schedule
 from bot.reminders.flows_offline import offline_discussion
 from storage import repository as repo
-from storage.models import Case, ItemKind, ItemStatus, OutboxKind, ScheduleItem
+from storage.models import Case, CaseStatus, ItemKind, ItemStatus, OutboxKind, ScheduleItem
 
 STALE = (
     "That reminder has already been dealt with (snoozed, moved or held). "
@@ -160,6 +160,8 @@ def _apply(
         case = repo.load_case(session, case_id=item.case_id) if item else None
         if item is None or case is None or case.team_id != team_id:
             return "I can't find that reminder any more."
+        if case.status != CaseStatus.OPEN:
+            return access.closed_line(case.reference)
         who = people.actor(session, deps.settings, team_id=team_id, user_id=user_id)
         members = [m.person.slack_user_id for m in case.members]
         covering = repo.covered_by(

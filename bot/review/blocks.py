@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from bot.cases.blocks_closed import OpenDifference, open_lines
 from bot.ids import CallbackId
 from bot.kernel.blocks import input_block, options, section, sections, title
 from bot.kernel.rules_text import slack_escape
@@ -29,6 +30,7 @@ def review_modal(
     facts: Sequence[str],
     told: Sequence[str],
     next_review: date | None,
+    differences: Sequence[OpenDifference] = (),
 ) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
         section(f"*Review of the co-working arrangement, case {slack_escape(reference)}*"),
@@ -36,6 +38,7 @@ def review_modal(
     ]
     if told:
         blocks += sections("*What each worker told the family, side by side*\n" + "\n".join(told))
+    blocks += open_lines(differences)  # each with *Resolve or escalate*, pushed over this form
     for key, question in QUESTIONS:
         element = {"type": "plain_text_input", "multiline": True, "max_length": MAX_TEXT}
         hint = "Stays on the review's record: not in the thread's summary." if key == "progress" else None

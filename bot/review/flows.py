@@ -19,6 +19,7 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.capture.flows_differences import open_differences
 from bot.deps import Deps
 from bot.kernel import access, thread
 from bot.kernel.zones import zone
@@ -41,7 +42,6 @@ from storage.models import (
     ReviewRecord,
     ThreadMessage,
 )
-from storage.vocabulary import CaptureKind
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ def measure(session: Session, case: Case, *, now: datetime, today) -> rules.Fact
     captured = session.scalars(
         select(CapturedItem).where(CapturedItem.case_id == case.id, CapturedItem.withdrawn_at.is_(None))
     ).all()
-    differences = sum(c.kind == CaptureKind.DISAGREE and c.marked_at >= since for c in captured)
+    differences = len(open_differences(session, case.id))  # neither resolved nor escalated, whenever marked
     tagged = [rules.Tagged(a.text, a.owner_id or "", a.created_at) for a in action_rows] + [
         rules.Tagged(c.text or "", _author(session, c), c.marked_at) for c in captured
     ]
@@ -179,6 +179,7 @@ def _modal(deps: Deps, session: Session, case: Case, *, user_id: str, now: datet
         facts=rules.fact_lines(facts),
         told=told_side_by_side(told(session, case, since), tz),
         next_review=None,
+        differences=open_differences(session, case.id),
     )
 
 

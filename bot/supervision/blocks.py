@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from bot.cases.blocks_closed import OpenDifference, open_lines
 from bot.ids import CallbackId
 from bot.kernel.blocks import context, input_block, section, sections, title
 from bot.kernel.rules_text import slack_escape
@@ -43,10 +44,12 @@ def supervision_modal(
     workers: Sequence[tuple[str, str]],  # (Slack id, how the form names them)
     has_developing: bool,
     next_day: date | None,
+    differences: Sequence[OpenDifference] = (),
 ) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
         section(f"*Joint supervision check-in, case {slack_escape(reference)}*"),
         *sections("*Agenda*\n" + "\n".join(agenda)),
+        *open_lines(differences),  # each with *Resolve or escalate*, pushed over this form
         input_block(
             ATTENDEES,
             "Who attended",

@@ -16,6 +16,7 @@ from typing import Any
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.capture.flows_differences import open_differences
 from bot.deps import Deps
 from bot.kernel import access, thread
 from bot.kernel.zones import zone
@@ -130,6 +131,7 @@ def _form_or_refusal(
         workers=[(m.person.slack_user_id, _role(m.role, m.experience)) for m in case.members],
         has_developing=any(m.experience == Experience.DEVELOPING for m in case.members),
         next_day=next_day,
+        differences=open_differences(session, case.id),
     )
     return None, view
 
