@@ -20,6 +20,7 @@ from bot.capture import rules_differences as rules
 from bot.cases.blocks_closed import OpenDifference
 from bot.deps import Deps
 from bot.kernel import access, thread
+from bot.kernel.blocks import sections
 from bot.kernel.rules_text import slack_escape
 from storage import differences
 from storage import repository as repo
@@ -154,7 +155,7 @@ def submit(deps: Deps, body: dict[str, Any]) -> dict[str, str] | None:
                 session,
                 team_id=team_id,
                 kind=OutboxKind.DM,
-                payload={"user_id": row.escalated_to, "text": text},
+                payload={"user_id": row.escalated_to, "text": text, "blocks": sections(text)},
                 now=now,
                 case_id=case.id,
             )

@@ -72,6 +72,8 @@ def upsert(
         None,
     )
     session.flush()
+    if item.kind == CaptureKind.DISAGREE:
+        repo.enqueue_card_update(session, case=case, now=now)  # the card lists open differences of view
     if captured.missing and not item.asked_missing:
         # Asked once per item: an edit that still lacks a date is not nagged about again.
         item.asked_missing = True
