@@ -67,6 +67,9 @@ class Deps:
     reads: sessionmaker[ReadOnlySession] = field(init=False, repr=False)
     # OAuth mode: each team's bot token from its installation. None: one SLACK_BOT_TOKEN for the workspace.
     bot_tokens: BotTokens | None = field(default=None, repr=False)
+    # This process's delivery loops (bot/outbox/loop.py) register here: a listener that queued outbox rows
+    # wakes them (delivery.wake) rather than sending on its own thread. Empty: rows wait for a worker's loop.
+    delivery_wakers: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         self.reads = make_read_sessions(self.engine)

@@ -13,10 +13,9 @@ against the channel before it is sent again; a row whose check cannot be made is
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -28,8 +27,10 @@ from bot.deps import Clients, Deps, NotInstalled, TeamClients, pick
 from bot.outbox import wake as _wake  # noqa: F401 - on PostgreSQL, a new row's commit wakes the workers
 from bot.outbox.calls import Call, Cancel, Defer, prepare
 from bot.outbox.dead_letter import INVALID, UNBUILDABLE, forget_words, to_dead_letter
+from bot.outbox.pacing import pace_calls as pace_calls  # the sandbox's and tests' switch
+from bot.outbox.pacing import pacing
 from bot.outbox.recovery import Unsure, already_posted, hold_uncertain, read_from, retry_after_seconds
-from bot.outbox.rules_pacing import Key, Pacer, Rate, key_for, rate_for
+from bot.outbox.rules_pacing import Key, Rate, key_for, rate_for
 from storage import outbox as outbox_store
 from storage import repository as repo
 from storage.models import Case, OutboxMessage, OutboxStatus, SlackPost
@@ -87,6 +88,14 @@ def deliver_due(
     return report
 
 
+def wake(deps: Deps) -> None:
+    """After a listener's ack: this process's delivery loop sends what the listener queued (bot/outbox/
+    loop.py), paced with everything else, never on the listener's thread. A process without a loop
+    (`casebot web`) leaves the rows to the workers, which PostgreSQL's NOTIFY wakes at the commit."""
+    for waker in list(deps.delivery_wakers):
+        waker()
+
+
 def _deliver_one(deps: Deps, clients: Clients, message_id: int, report: Report) -> None:
     now = deps.clock()
     with deps.sessions.begin() as session:
@@ -120,7 +129,7 @@ def _deliver_one(deps: Deps, clients: Clients, message_id: int, report: Report) 
             return
         building.commit()
         key, rate = key_for(message.team_id, call.method, call.kwargs.get("channel")), rate_for(call.method)
-        if (turn := _pacing(deps).turn(key, rate, message_id, now)) is not None:
+        if (turn := pacing(deps).turn(key, rate, message_id, now)) is not None:
             message.status, message.next_attempt_at = OutboxStatus.PENDING, turn
             message.attempts -= 1  # waiting for its turn is not an attempt
             report.paced += 1
@@ -143,7 +152,7 @@ def _deliver_one(deps: Deps, clients: Clients, message_id: int, report: Report) 
     try:
         response = recovered or client.api_call(call.method, json=call.kwargs).data
     except SlackApiError as exc:
-        _failed(deps, message_id, exc, report, pacing=(key, rate))
+        _failed(deps, message_id, exc, report, paced_as=(key, rate))
         return
     except OSError as exc:  # timeouts, refused connections: transient
         _retry_later(deps, message_id, type(exc).__name__, report)
@@ -199,59 +208,15 @@ def _uncertain(deps: Deps, message_id: int, unsure: Unsure, report: Report) -> N
     report.errors.append(f"uncertain:{unsure.reason}")
 
 
-class _Pacing:
-    """This process's pacer, shared by every thread that delivers (listeners' post-ack work, the loop)."""
-
-    def __init__(self) -> None:
-        self._pacer = Pacer()
-        self._lock = threading.Lock()
-
-    def turn(self, key: Key, rate: Rate, row_id: int, now: datetime) -> datetime | None:
-        with self._lock:
-            return self._pacer.turn(key, rate, row_id, now)
-
-    def hold(self, key: Key, rate: Rate, until: datetime, now: datetime, *, refused: int) -> None:
-        with self._lock:
-            self._pacer.hold(key, rate, until, now, refused=refused)
-
-
-class _Unpaced(_Pacing):
-    """For a Slack with no rate limit to keep to: the emulator with its posting rate switched off."""
-
-    def turn(self, key: Key, rate: Rate, row_id: int, now: datetime) -> datetime | None:
-        return None
-
-    def hold(self, key: Key, rate: Rate, until: datetime, now: datetime, *, refused: int) -> None:
-        return None
-
-
-_PACING_LOCK = threading.Lock()
-_PACING = "outbox.pacing"
-
-
-def pace_calls(deps: Deps, *, on: bool) -> None:
-    """Pacing is on by default; the sandbox turns it off when its emulator has no rate limits."""
-    with _PACING_LOCK:
-        deps.slack_cache[_PACING] = _Pacing() if on else _Unpaced()
-
-
-def _pacing(deps: Deps) -> _Pacing:
-    with _PACING_LOCK:
-        pacing = deps.slack_cache.get(_PACING)
-        if not isinstance(pacing, _Pacing):
-            pacing = deps.slack_cache[_PACING] = _Pacing()
-        return pacing
-
-
 def _failed(
-    deps: Deps, message_id: int, exc: SlackApiError, report: Report, *, pacing: tuple[Key, Rate]
+    deps: Deps, message_id: int, exc: SlackApiError, report: Report, *, paced_as: tuple[Key, Rate]
 ) -> None:
     status = exc.response.status_code
     error = str(exc.response.get("error") or f"http_{status}")
     retry_after = retry_after_seconds(exc)
     if retry_after is not None:
         now = deps.clock()
-        _pacing(deps).hold(*pacing, now + timedelta(seconds=retry_after), now, refused=message_id)
+        pacing(deps).hold(*paced_as, now + timedelta(seconds=retry_after), now, refused=message_id)
         _retry_later(
             deps, message_id, "ratelimited", report, after=timedelta(seconds=retry_after), counts=False
         )

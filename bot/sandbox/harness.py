@@ -18,6 +18,7 @@ from bot.config import Settings, ephemeral_data_keys
 from bot.deps import Deps, load_content, system_clock
 from bot.executor import TrackedExecutor
 from bot.outbox import delivery
+from bot.outbox.loop import DeliveryLoop
 from bot.sandbox.ack_order import AckOrder
 from bot.sandbox.driver import Driver, HttpTransport, SocketModeTransport, Transport
 from bot.sandbox.emulator import SlackEmulator
@@ -88,6 +89,23 @@ class ManualClock:
         self.now = moment
 
 
+class SettlingExecutor(TrackedExecutor):
+    """The sandbox's listener pool: waiting for it to be idle also waits for the delivery the listeners woke
+    (bot/outbox/loop.py), so a test sees a step's messages as soon as the driver returns."""
+
+    delivery: DeliveryLoop | None = None
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        for _ in range(3):  # a delivery wakes no listener; looking twice more is only belt and braces
+            super().wait_idle(timeout)
+            if self.delivery is None:
+                return
+            self.delivery.wait_idle(timeout)
+            with self._lock:
+                if not self._pending:
+                    return
+
+
 class Sandbox:
     def __init__(
         self,
@@ -131,7 +149,7 @@ class Sandbox:
             sessions=make_sessions(engine),
             content=load_content(self.settings),
             clock=clock,
-            executor=TrackedExecutor(),
+            executor=(executor := SettlingExecutor()),
         )
         # With the emulator's posting rate off there is no limit to keep to, so the outbox does not pace.
         delivery.pace_calls(self.deps, on=rate_limits)
@@ -141,6 +159,10 @@ class Sandbox:
         self.ack_order = AckOrder(tick=self.emu.tick, calls=lambda: self.emu.calls).install(self.app, engine)
         with self.deps.sessions.begin() as session:
             repo.ensure_workspace(session, team_id=TEAM_ID, now=clock())
+        # Listeners wake this loop after their acks; it passes only when woken (the clock is often moved by
+        # hand), and the driver waits for it, as for the listeners, before a step returns.
+        self.delivery = DeliveryLoop(self.deps, idle_seconds=None).start()
+        executor.delivery = self.delivery
         self._server = None
         if mode == "http":
             self._server = http_server.serve(
@@ -172,6 +194,7 @@ class Sandbox:
             self._server.shutdown()
             self._server.server_close()
         self.deps.executor.shutdown(wait=True)
+        self.delivery.stop()
         self.deps.engine.dispose()
         if not keep_emulator:
             self.emu.stop()

@@ -21,12 +21,12 @@ from bot import http_server, logs
 from bot.app import create_app
 from bot.config import Settings, ephemeral_data_keys
 from bot.deps import Deps, load_content
-from bot.executor import TrackedExecutor
 from bot.install.tokens import Installations
 from bot.outbox import delivery
+from bot.outbox.loop import DeliveryLoop
 from bot.sandbox.driver import Driver, HttpTransport
 from bot.sandbox.emulator import SlackEmulator
-from bot.sandbox.harness import ADMIN, SIGNING_SECRET, seed_team
+from bot.sandbox.harness import ADMIN, SIGNING_SECRET, SettlingExecutor, seed_team
 from bot.wsgi import make_wsgi_app
 from storage import migrate
 from storage.db import make_engine, make_sessions
@@ -75,13 +75,15 @@ class MultiTeam:
             sessions=make_sessions(engine),
             content=load_content(self.settings),
             clock=clock,
-            executor=TrackedExecutor(),
+            executor=(executor := SettlingExecutor()),
         )
         self.installations = Installations(self.settings, engine)
         self.deps.bot_tokens = self.installations
         delivery.pace_calls(self.deps, on=False)
         logs.quiet_slack_libraries()
         self.app = create_app(self.deps)
+        self.delivery = DeliveryLoop(self.deps, idle_seconds=None).start()  # what the listeners wake
+        executor.delivery = self.delivery
         quiet = http_server.QuietHandler
         self._server = http_server.serve("127.0.0.1", 0, make_wsgi_app(self.app), handler_class=quiet)
         threading.Thread(
@@ -138,6 +140,7 @@ class MultiTeam:
         self._server.shutdown()
         self._server.server_close()
         self.deps.executor.shutdown(wait=True)
+        self.delivery.stop()
         self.deps.engine.dispose()
         self.emu.stop()
 

@@ -1,0 +1,58 @@
+"""Listeners do not send: after their ack they wake the process's delivery loop, which sends what they
+queued (bot/outbox/loop.py). With the loop stopped, a step's messages stay queued; woken, they go out."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import select
+
+from bot.outbox import delivery
+from bot.outbox.loop import DeliveryLoop
+from bot.sandbox.harness import CASE_CHANNEL
+from storage.models import OutboxMessage, OutboxStatus
+from tests.journey import make_manager, open_modal, submit
+
+
+def _statuses(box) -> list[str]:
+    with box.deps.sessions() as session:
+        return list(session.scalars(select(OutboxMessage.status).order_by(OutboxMessage.id)))
+
+
+def test_a_listener_leaves_sending_to_the_delivery_loop(http_sandbox, monkeypatch):
+    box = http_sandbox
+    box.delivery.stop()  # no loop in this process: nothing may be sent by the listener itself
+    box.deps.executor.delivery = None
+    make_manager(box)
+    reply = submit(box, open_modal(box))
+    assert reply.status == 200
+    assert box.emu.messages(CASE_CHANNEL) == []  # the card is queued, not posted
+    assert OutboxStatus.PENDING in _statuses(box)
+
+    senders: list[str] = []
+    loop = DeliveryLoop(box.deps, idle_seconds=None)
+    original = delivery.deliver_due
+
+    def recording(deps, *args, **kwargs):
+        senders.append(threading.current_thread().name)
+        return original(deps, *args, **kwargs)
+
+    monkeypatch.setattr(delivery, "deliver_due", recording)
+    loop.start()
+    try:
+        loop.wait_idle()
+        delivery.wake(box.deps)  # as a listener does after its ack
+        loop.wait_idle()
+    finally:
+        loop.stop()
+    assert set(senders) == {"casebot-delivery"}
+    assert [m for m in box.emu.messages(CASE_CHANNEL) if m.get("blocks")]  # the card went out
+    assert OutboxStatus.PENDING not in _statuses(box)
+
+
+def test_the_sandbox_driver_returns_after_the_delivery_it_woke(http_sandbox):
+    box = http_sandbox
+    make_manager(box)
+    submit(box, open_modal(box))
+    assert box.emu.messages(CASE_CHANNEL)  # already delivered when the driver returned
+    assert set(_statuses(box)) == {OutboxStatus.SENT}
