@@ -54,4 +54,4 @@ def register(app, deps: Deps) -> None:
 def _tell(deps: Deps, client, answer: Answer | None) -> None:
     if answer is not None:
         thread.tell(client, answer.channel_id, answer.user_id, answer.text, answer.thread_ts)
-    delivery.deliver_due(deps)
+    delivery.wake(deps)

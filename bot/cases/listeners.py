@@ -15,7 +15,7 @@ def register(app, deps: Deps) -> None:
             deps, client, team_id=body["team_id"], channel_id=event["channel"], joined=event["user"]
         )
         if joined:
-            delivery.deliver_due(deps)
+            delivery.wake(deps)
 
     @app.action(ActionId.AGREE)
     def on_agree(ack, body, action, client):
@@ -26,7 +26,7 @@ def register(app, deps: Deps) -> None:
         if problem:
             thread_ts = body.get("message", {}).get("thread_ts")
             thread.tell(client, body["channel"]["id"], body["user"]["id"], problem, thread_ts)
-        delivery.deliver_due(deps)
+        delivery.wake(deps)
 
     @app.action(ActionId.COVER_APPROVE)
     def on_cover_approve(ack, body, action, client):

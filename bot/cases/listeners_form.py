@@ -10,4 +10,4 @@ def register(app, deps: Deps) -> None:
         submitted = cases.submit_agreement(deps, client, cases.submission_from(body))
         ack(response_action="errors", errors=submitted.errors) if submitted.errors else ack()
         submitted.then()
-        delivery.deliver_due(deps)
+        delivery.wake(deps)

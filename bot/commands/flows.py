@@ -71,7 +71,7 @@ def handle(deps: Deps, body: dict[str, Any]) -> Reply:
         text = questions.ask(
             deps, team_id=team_id, user_id=user_id, channel_id=channel_id, args=invocation.args
         )
-        return Reply(text=text, then=lambda _client: delivery.deliver_due(deps))
+        return Reply(text=text, then=lambda _client: delivery.wake(deps))
     if invocation.sub == Sub.OVERDUE:
         return Reply(text=overdue.overdue(deps, team_id=team_id, user_id=user_id))
     if invocation.sub == Sub.DIGEST:

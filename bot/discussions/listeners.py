@@ -34,13 +34,13 @@ def register(app, deps: Deps) -> None:
             deps, team_id=body["team"]["id"], user_id=body["user"]["id"], case_id=action.get("value", "")
         )
         thread.tell(client, body["channel"]["id"], body["user"]["id"], text)
-        delivery.deliver_due(deps)
+        delivery.wake(deps)
 
     @app.view(CallbackId.DISCUSSION_START)
     def on_start_submitted(ack, body):
         errors = starting.submit_start(deps, body)
         ack(response_action="errors", errors=errors) if errors else ack()
-        delivery.deliver_due(deps)
+        delivery.wake(deps)
 
     for action_id, how in MOVES.items():
         app.action(action_id)(_mover(deps, how))

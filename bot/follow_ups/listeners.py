@@ -42,6 +42,6 @@ def _submitted(deps: Deps, flow):
     def on_submit(ack, body):
         errors = flow(deps, body)
         ack(response_action="errors", errors=errors) if errors else ack()
-        delivery.deliver_due(deps)
+        delivery.wake(deps)
 
     return on_submit

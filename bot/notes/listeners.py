@@ -45,13 +45,13 @@ def register(app, deps: Deps) -> None:
         errors = note_views.submit_amend(deps, body)
         # A saved amendment closes the note's modal too, so nobody reads the old version as current.
         ack(response_action="errors", errors=errors) if errors else ack(response_action="clear")
-        delivery.deliver_due(deps)
+        delivery.wake(deps)
 
     @app.view(CallbackId.SUMMARY)
     def on_summary_submitted(ack, body):
         errors = notes.submit(deps, body)
         ack(response_action="errors", errors=errors) if errors else ack()
-        delivery.deliver_due(deps)
+        delivery.wake(deps)
 
 
 def _opener(body) -> dict:
