@@ -56,3 +56,17 @@ def test_the_sandbox_driver_returns_after_the_delivery_it_woke(http_sandbox):
     submit(box, open_modal(box))
     assert box.emu.messages(CASE_CHANNEL)  # already delivered when the driver returned
     assert set(_statuses(box)) == {OutboxStatus.SENT}
+
+
+def test_no_listener_sends_the_outbox_itself():
+    """Sending happens in the delivery loop only: a listener wakes it (delivery.wake) after its ack."""
+    from pathlib import Path
+
+    bot = Path(__file__).resolve().parents[2] / "bot"
+    sending = [
+        f"{path.relative_to(bot.parent)}:{number}"
+        for path in sorted(bot.glob("*/listeners*.py"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if "deliver_due(" in line
+    ]
+    assert sending == [], f"call delivery.wake(deps) instead of deliver_due in: {sending}"
