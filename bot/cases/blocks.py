@@ -207,30 +207,12 @@ class CaseLine:
 
 
 NO_CASES = "You have no open cases. A manager opens one with `/case open` in a case channel."
-HOME_CASES = 95  # cases listed on the home tab (it holds 100 blocks: one per case); the rest are counted
 
 
 def case_list(lines: list[CaseLine]) -> str:
     if not lines:
         return NO_CASES
     return "*Your open cases*\n" + "\n".join(_case_row(line) for line in lines)
-
-
-def home_view(lines: list[CaseLine]) -> dict[str, Any]:
-    """The App Home tab: one section per open case (a single section overflowed at about 20 cases);
-    past HOME_CASES the rest are counted on an explicit line, never dropped silently."""
-    blocks: list[dict[str, Any]] = [header("casebot")]
-    if not lines:
-        blocks.append(section(NO_CASES))
-    else:
-        blocks.append(section("*Your open cases*"))
-        blocks += [section(_case_row(line)) for line in lines[:HOME_CASES]]
-        if len(lines) > HOME_CASES:
-            more = len(lines) - HOME_CASES
-            blocks.append(
-                context(f"+ {more} more open case{'' if more == 1 else 's'}: `/case list` lists every one.")
-            )
-    return {"type": "home", "blocks": blocks}
 
 
 def _case_row(line: CaseLine) -> str:
