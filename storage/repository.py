@@ -100,7 +100,8 @@ def insert_new(session: Session, model: type[Base], values: dict[str, Any]) -> b
     if dialect not in _DIALECT_INSERTS:
         return insert_once(session, model(**values))
     statement = _ignoring_duplicates(dialect, model, tuple(values))
-    return bool(session.execute(statement, values).rowcount)  # type: ignore[attr-defined]
+    # RETURNING, not rowcount: psycopg reports -1 rows for an INSERT it answers with RETURNING.
+    return session.execute(statement, values).first() is not None
 
 
 _DIALECT_INSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
@@ -112,7 +113,9 @@ def _ignoring_duplicates(dialect: str, model: type[Base], columns: tuple[str, ..
     table: Any = model.__table__
     values = {name: bindparam(name, type_=table.c[name].type) for name in columns}
     dialect_insert: Any = _DIALECT_INSERTS[dialect]
-    statement: Executable = dialect_insert(table).values(values).on_conflict_do_nothing()
+    statement: Executable = (
+        dialect_insert(table).values(values).on_conflict_do_nothing().returning(*table.primary_key.columns)
+    )
     return statement
 
 
