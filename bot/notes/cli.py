@@ -34,6 +34,13 @@ def add_commands(commands) -> None:
         parser.add_argument(
             "--team", metavar="TEAM_ID", help="the Slack workspace (team id), where a reference is in several"
         )
+        parser.add_argument(
+            "--earlier",
+            type=int,
+            default=0,
+            metavar="N",
+            help="the case the reference was used for before (1), or before that (2): it was closed",
+        )
 
     listing = actions.add_parser(
         "list", help="the case's notes, one line each (times in the case's time zone)"
@@ -100,7 +107,7 @@ def _run(deps: Deps, args: argparse.Namespace) -> int:
     command = args.notes_command
     if command == "purge":
         return _purge(deps, closed_before=args.closed_before, out_dir=Path(args.out), yes=args.yes)
-    case = {"reference": args.case, "team_id": args.team}
+    case = {"reference": args.case, "team_id": args.team, "earlier": args.earlier}
     if command == "list":
         found, lines = note_admin.list_notes(deps, **case)
         count = len(found.notes.notes)

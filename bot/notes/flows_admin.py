@@ -61,18 +61,24 @@ def zone_words(here: ZoneInfo) -> str:
     return f"{here.key}, the case's time zone"
 
 
-def _choose(session: Session, *, reference: str, team_id: str | None) -> tuple[Case, str]:
+def _choose(session: Session, *, reference: str, team_id: str | None, earlier: int = 0) -> tuple[Case, str]:
     found = store.cases_with_reference(session, reference=reference, team_id=team_id)
     if not found:
         where = f" in team {team_id}" if team_id else ""
         raise NotesProblem(f"there is no case with the reference {reference}{where}.")
-    case = found[0]
+    if earlier >= len(found):
+        raise NotesProblem(
+            f"{reference} has {len(found)} case(s): --earlier goes back at most {len(found) - 1}."
+        )
+    case = found[earlier]
     opened = f"{case.created_at:%Y-%m-%d}"
     which = f"{case.reference} (team {case.team_id}, {case.status.value}, opened {opened}, id {case.id})"
-    if len(found) > 1:
-        which += f", the newest of {len(found)} cases with this reference"
-        if len({c.team_id for c in found}) > 1:
-            which += "; add --team to choose another workspace"
+    if len(found) > 1 and earlier:
+        which += f", {earlier} before the newest of {len(found)} cases with this reference"
+    elif len(found) > 1:
+        which += f", the newest of {len(found)} cases with this reference (--earlier 1: the one before)"
+    if len({c.team_id for c in found}) > 1:
+        which += "; add --team to choose another workspace"
     return case, which
 
 
@@ -80,10 +86,12 @@ def _audit(session: Session, case: Case, action: str, now: datetime, **detail) -
     access.record(session, case, user_id=CLI, action=action, now=now, detail=detail)
 
 
-def list_notes(deps: Deps, *, reference: str, team_id: str | None) -> tuple[Found, list[str]]:
+def list_notes(
+    deps: Deps, *, reference: str, team_id: str | None, earlier: int = 0
+) -> tuple[Found, list[str]]:
     now = deps.clock()
     with deps.sessions.begin() as session:
-        case, which = _choose(session, reference=reference, team_id=team_id)
+        case, which = _choose(session, reference=reference, team_id=team_id, earlier=earlier)
         here = case_zone(deps, case)
         notes = note_store.case_notes(session, case, frameworks=frameworks(deps))
         _audit(session, case, "notes.list", now, notes=len(notes.notes))
@@ -104,12 +112,12 @@ def list_notes(deps: Deps, *, reference: str, team_id: str | None) -> tuple[Foun
 
 
 def show_note(
-    deps: Deps, *, reference: str, team_id: str | None, number: int, version: int | None
+    deps: Deps, *, reference: str, team_id: str | None, number: int, version: int | None, earlier: int = 0
 ) -> tuple[Found, str]:
     """One note in Markdown (every version, current first), or just one version of it."""
     now = deps.clock()
     with deps.sessions.begin() as session:
-        case, which = _choose(session, reference=reference, team_id=team_id)
+        case, which = _choose(session, reference=reference, team_id=team_id, earlier=earlier)
         here = case_zone(deps, case)
         note = note_store.note_by_number(session, case_id=case.id, number=number)
         if note is None:
@@ -132,12 +140,12 @@ def _plain(deps: Deps):
 
 
 def export_notes(
-    deps: Deps, *, reference: str, team_id: str | None, fmt: str, out: str | None
+    deps: Deps, *, reference: str, team_id: str | None, fmt: str, out: str | None, earlier: int = 0
 ) -> tuple[Found, Path | None, str]:
     """Write the export to `out` (a new file, or a new file inside a folder; "-": return the text)."""
     now = deps.clock()
     with deps.sessions.begin() as session:
-        case, which = _choose(session, reference=reference, team_id=team_id)
+        case, which = _choose(session, reference=reference, team_id=team_id, earlier=earlier)
         here = case_zone(deps, case)
         notes = note_store.case_notes(session, case, frameworks=frameworks(deps))
         if not notes.notes:

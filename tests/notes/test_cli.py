@@ -182,12 +182,17 @@ def test_a_reference_in_two_workspaces_and_reused_after_closing_uses_the_newest_
     _, out, _ = casebot(capsys, "list", "--case", REFERENCE.lower())
     assert out.splitlines()[0] == (
         f"Case {REFERENCE} (team {OTHER_TEAM}, open, opened 2026-12-31, id 3), the newest of 3 cases with "
-        "this reference; add --team to choose another workspace: 0 notes "
+        "this reference (--earlier 1: the one before); add --team to choose another workspace: 0 notes "
         "(times in Pacific/Auckland, the case's time zone)"
     )
     _, out, _ = casebot(capsys, "list", "--case", REFERENCE, "--team", TEAM)
     assert out.splitlines()[0].startswith(
         f"Case {REFERENCE} (team {TEAM}, open, opened 2026-12-01, id 1): 2 notes"
+    )
+    # The closed case the reference was used for before stays reachable (issue 16).
+    _, out, _ = casebot(capsys, "list", "--case", REFERENCE, "--team", OTHER_TEAM, "--earlier", "1")
+    assert out.splitlines()[0].startswith(
+        f"Case {REFERENCE} (team {OTHER_TEAM}, closed, opened 2025-10-27, id 2)"
     )
 
 
