@@ -23,6 +23,7 @@ from storage import discussions as store
 from storage import repository as repo
 from storage.models import (
     Case,
+    CaseStatus,
     Discussion,
     DiscussionPrompt,
     DiscussionStatus,
@@ -154,6 +155,8 @@ def ask_from_card(deps: Deps, *, team_id: str, user_id: str, case_id: str) -> st
         case = repo.load_case(session, case_id=int(case_id)) if case_id.isdigit() else None
         if case is None or case.team_id != team_id:
             return access.GONE
+        if case.status != CaseStatus.OPEN:  # *Ask a question* on an old card of a closed case
+            return access.closed_line(case.reference)
         return _single(deps, session, case, user_id=user_id, lens=None, now=now)
 
 

@@ -25,7 +25,7 @@ from bot.kernel import access, thread
 from bot.kernel.rules_text import slack_escape
 from storage import discussions as store
 from storage import repository as repo
-from storage.models import Case, Discussion, DiscussionStatus, ItemKind, ItemStatus, ScheduleItem
+from storage.models import Case, CaseStatus, Discussion, DiscussionStatus, ItemKind, ItemStatus, ScheduleItem
 
 USAGE_DISCUSS = "Use `/case discuss [REF] [framework]`, e.g. `/case discuss CASE-1 gibbs`."
 UNDER_WAY = (
@@ -107,6 +107,8 @@ def _start_from_button(
 
 
 def _refusal(deps: Deps, session: Session, case: Case, *, user_id: str, now: datetime) -> str | None:
+    if case.status != CaseStatus.OPEN:  # a Start button on an old message of a closed case
+        return access.closed_line(case.reference)
     if not access.may_take_part(deps, session, case, user_id=user_id, now=now):
         return access.deny(session, case, user_id=user_id, action="discussion.start", now=now)
     if store.active_discussion(session, case_id=case.id) is not None:

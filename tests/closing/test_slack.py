@@ -202,6 +202,22 @@ def test_after_the_close_everything_on_the_case_answers_one_line(sandbox):
     box.deps.executor.wait_idle()
     assert "is closed" in ephemerals(box, LEAD)[-1]
     assert close_form(box) is None and "is closed" in ephemerals(box, MANAGER)[-1]
+    # Buttons on old messages: the card as it was before the close, and a reminder's *We met offline*.
+    case_id = str(case_row(box).id)
+    item_id = rows(box, ScheduleItem)[0].id
+    for action_id, value in (
+        (ActionId.CARD_START_DISCUSSION, case_id),
+        (ActionId.CARD_ASK, case_id),
+        (ActionId.REMINDER_MET, f"{item_id}:0"),
+    ):
+        told = len(ephemerals(box, LEAD))
+        box.driver.click(LEAD, action_id, value, message=card, channel_id=CASE_CHANNEL)
+        box.deps.executor.wait_idle()
+        answers_now = ephemerals(box, LEAD)
+        assert len(answers_now) == told + 1 and "is closed" in answers_now[-1], action_id
+    assert [i.status for i in rows(box, ScheduleItem)] == [ItemStatus.CANCELLED] * len(
+        rows(box, ScheduleItem)
+    )
     # *Notes* on the closed card lists its notes privately (the closing review among them).
     box.driver.click(LEAD, ActionId.CARD_NOTES, str(case_row(box).id), message=card, channel_id=CASE_CHANNEL)
     box.deps.executor.wait_idle()
