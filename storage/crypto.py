@@ -171,11 +171,21 @@ ENCRYPTED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("outbox", "payload", "json"),
 )
 # Case text in tables added after the encryption migration (0008): encrypted from their first row, so
-# 0008 does not walk them; `casebot keys rotate` walks both lists (ROTATED_COLUMNS).
+# 0008 does not walk them; `casebot keys rotate` walks every list (ROTATED_COLUMNS).
 ENCRYPTED_SINCE_0012: tuple[tuple[str, str, str], ...] = (
     ("supervision_records", "decisions", "text"),
     ("supervision_records", "learning", "text"),
     ("wellbeing_checks", "text", "text"),
     ("review_records", "facts", "json"),
 )
-ROTATED_COLUMNS = ENCRYPTED_COLUMNS + ENCRYPTED_SINCE_0012
+# Slack's tokens in slack_sdk's installation tables (storage/installations.py), encrypted since 0017: not
+# case text, but a bot token read from a copied database or backup would let anyone act as casebot.
+ENCRYPTED_TOKENS: tuple[tuple[str, str, str], ...] = (
+    ("slack_bots", "bot_token", "text"),
+    ("slack_bots", "bot_refresh_token", "text"),
+    ("slack_installations", "bot_token", "text"),
+    ("slack_installations", "bot_refresh_token", "text"),
+    ("slack_installations", "user_token", "text"),
+    ("slack_installations", "user_refresh_token", "text"),
+)
+ROTATED_COLUMNS = ENCRYPTED_COLUMNS + ENCRYPTED_SINCE_0012 + ENCRYPTED_TOKENS

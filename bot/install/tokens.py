@@ -1,4 +1,5 @@
-"""Each team's bot token, from slack_sdk's SQLAlchemy installation store on casebot's own database.
+"""Each team's bot token, from slack_sdk's SQLAlchemy installation store on casebot's own database, its
+tokens encrypted at rest with CASEBOT_DATA_KEYS (storage/installations.py).
 
 Used for every Slack call made outside a request (the outbox, sweeps, exports), so a row for one team is
 sent only ever with that team's token. A rotating token (Slack's token rotation) is refreshed here, with
@@ -13,12 +14,12 @@ import time
 
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store.models.bot import Bot
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.token_rotation.rotator import TokenRotator
 from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.deps import NotInstalled
+from storage.installations import EncryptedInstallationStore
 
 # slack_sdk's stores log each row they read at DEBUG, tokens included: never let those through.
 QUIET = logging.getLogger("casebot.install.slack_sdk")
@@ -41,7 +42,7 @@ class Installations:
     def __init__(self, settings: Settings, engine: Engine) -> None:
         client_id, client_secret = settings.slack_client_id, settings.slack_client_secret
         assert client_id and client_secret, "OAuth mode needs the client id and secret (require_token_mode)"
-        self.store = SQLAlchemyInstallationStore(client_id=client_id, engine=engine, logger=QUIET)
+        self.store = EncryptedInstallationStore(client_id=client_id, engine=engine, logger=QUIET)
         self.rotator = TokenRotator(
             client_id=client_id, client_secret=client_secret, client=slack_client(settings)
         )
