@@ -16,7 +16,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Delete, Table, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import Base, Case, CaseStatus, FollowUpClaim, Note, NoteAction, NoteVersion
+from storage.models import Base, Case, CaseStatus, FollowUpClaim, Note, NoteAction, NoteVersion, ReviewRecord
 
 
 def cases_with_reference(session: Session, *, reference: str, team_id: str | None = None) -> Sequence[Case]:
@@ -94,6 +94,7 @@ class Deleted:
     versions: int
     actions: int
     follow_up_claims: int
+    reviews: int = 0
 
 
 def delete_notes(session: Session, *, note_ids: Sequence[int], version_ids: Sequence[int]) -> Deleted:
@@ -110,8 +111,11 @@ def delete_notes(session: Session, *, note_ids: Sequence[int], version_ids: Sequ
     actions_table, versions_table, notes_table = _table(NoteAction), _table(NoteVersion), _table(Note)
     actions = _deleted(session, delete(actions_table).where(actions_table.c.id.in_(action_ids)))
     versions = _deleted(session, delete(versions_table).where(versions_table.c.id.in_(version_ids)))
+    # A review's record holds its measured facts as shown, also in its (exported) note: it goes with it.
+    reviews_table = _table(ReviewRecord)
+    reviews = _deleted(session, delete(reviews_table).where(reviews_table.c.note_id.in_(note_ids)))
     notes = _deleted(session, delete(notes_table).where(notes_table.c.id.in_(note_ids)))
-    return Deleted(notes=notes, versions=versions, actions=actions, follow_up_claims=claims)
+    return Deleted(notes=notes, versions=versions, actions=actions, follow_up_claims=claims, reviews=reviews)
 
 
 def _table(model: type[Base]) -> Table:

@@ -253,6 +253,7 @@ def _purge_case(deps: Deps, candidate: store.PurgeCandidate, *, cutoff: datetime
             versions=deleted.versions,
             actions=deleted.actions,
             follow_up_claims=deleted.follow_up_claims,
+            reviews=deleted.reviews,
             files=files,
         )
     return Purged(candidate, tuple(files), deleted)

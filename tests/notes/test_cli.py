@@ -339,6 +339,7 @@ def test_purge_exports_first_then_deletes_only_old_notes_of_closed_cases_and_aud
         "versions": 3,
         "actions": 4,
         "follow_up_claims": 1,
+        "reviews": 0,
         "files": [f"{stem}.md", f"{stem}.json"],
     }
 
