@@ -6,7 +6,7 @@ ids only); difference_resolutions (a difference of view resolved, how, or escala
 Issue 16.
 
 Revision ID: 0016
-Revises: 0014 (0015 was not needed by the issue it was kept for)
+Revises: 0014 (no 0015 exists in the chain)
 Create Date: 2026-12-06 07:10:00
 """
 
