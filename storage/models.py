@@ -378,6 +378,18 @@ class CoverApproval(Base):
     approved_at: Mapped[datetime | None]
 
 
+class ChannelMembers(Base):
+    """Who was in a channel when casebot last read its members (conversations.members, casebot left
+    out), with when: a form opened in one process is checked against them in another. Read when the
+    agreement form opens and when a case's readers are counted; re-read when someone joins (issue 18)."""
+
+    __tablename__ = "channel_members"
+
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    members: Mapped[list[Any]] = mapped_column(JSON)  # Slack user ids
+    read_at: Mapped[datetime]
+
+
 class DiscussionStatus(enum.StrEnum):
     ACTIVE = "active"
     WRAPPED = "wrapped"  # ended in the thread; its summary is still to be recorded

@@ -130,7 +130,7 @@ def submit_agreement(deps: Deps, client: WebClient, sub: Submission) -> Submitte
     errors = _agreement_errors(deps, sub, form, cached, now=now)
     if errors or waiting:
         # After the ack: ask Slack about whoever the cache didn't know, so the next Save can be answered.
-        return Submitted(errors, then=lambda: _look_up(deps, client, waiting, now=now))
+        return Submitted(errors, then=lambda: _after_refusal(deps, client, sub, waiting, now=now))
     try:
         case_id = _save(deps, sub, form, zones={u: tz for u, (_f, tz) in cached.found.items()})
     except IntegrityError:
@@ -141,6 +141,13 @@ def submit_agreement(deps: Deps, client: WebClient, sub: Submission) -> Submitte
         # After the ack: who else can read the thread (the card shows how many, the manager is told who).
         return Submitted(then=lambda: channel.after_open(deps, client, case_id))
     return Submitted()
+
+
+def _after_refusal(deps: Deps, client: WebClient, sub: Submission, waiting: list[str], *, now) -> None:
+    """Ask Slack, after the ack, what the next Save needs: people not known yet, and in refuse mode the
+    channel's members when they were not read lately."""
+    _look_up(deps, client, waiting, now=now)
+    channel.refresh_if_stale(deps, client, sub.channel_id, now)
 
 
 def _look_up(deps: Deps, client: WebClient, user_ids: list[str], *, now) -> None:

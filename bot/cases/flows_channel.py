@@ -3,7 +3,10 @@
 A case lives in a team channel, so everyone in that channel reads its thread. casebot counts the
 members who are not on the case (its co-workers, its manager, casebot's admins) when the case opens,
 when someone joins the channel and daily. The count is on the card; the manager is told who they are.
-With CASEBOT_REFUSE_EXPOSED_CHANNELS=true a case cannot be opened in a channel with such people.
+With CASEBOT_REFUSE_EXPOSED_CHANNELS=true a case cannot be opened in a channel with such people: the
+members read when the form opened are kept in the database (channel_members), so whichever process
+the form's submission reaches checks them; a join re-reads them, and after 30 minutes they are read
+again before the form is answered.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from datetime import datetime, timedelta
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from bot.cases.rules_agreements import others_in_channel
 from bot.deps import Clients, Deps, NotInstalled, pick
@@ -23,12 +27,13 @@ from bot.kernel.blocks import sections
 from bot.kernel.rules_conversations import is_direct_message
 from bot.kernel.rules_text import mention, slack_escape
 from storage import repository as repo
-from storage.models import Case, CaseStatus, Person, Role
+from storage.models import Case, CaseStatus, ChannelMembers, Person, Role
 
 log = logging.getLogger("casebot.cases.channel")
 
 MEMBERS_TTL = timedelta(minutes=30)  # long enough to fill in the form opened after they were read
 DIRECT_MESSAGE = "Open cases in a private case channel, not in a direct message."
+STILL_READING = "I'm still reading who is in this channel: press *Save agreement* again in a moment."
 REFUSED = (
     "{n} in this channel {verb} not on this case and would read its thread ({who}). Open the case in a "
     "channel with only its co-workers and manager, or add them to the case if they work it."
@@ -92,29 +97,57 @@ def _bot_user(deps: Deps, client: WebClient) -> str | None:
 
 
 def remember_members(deps: Deps, client: WebClient, channel_id: str, now: datetime) -> None:
-    """Read the channel's members into the cache when the form opens (refuse mode answers before the ack)."""
+    """Read the channel's members into the database when the form opens (refuse mode answers before the
+    ack, in whichever process the submission reaches)."""
     try:
-        deps.slack_cache.setdefault("channel_members", {})[channel_id] = (
-            channel_members(deps, client, channel_id),
-            now,
-        )
+        members = channel_members(deps, client, channel_id)
     except SlackApiError as exc:
         log.warning("conversations.members failed: %s (channel %s)", exc.response.get("error"), channel_id)
+        return
+    _store(deps, channel_id, members, now)
+
+
+def _store(deps: Deps, channel_id: str, members: list[str], now: datetime) -> None:
+    try:
+        with deps.sessions.begin() as session:
+            row = session.get(ChannelMembers, channel_id)
+            if row is None:
+                session.add(ChannelMembers(channel_id=channel_id, members=members, read_at=now))
+            elif row.read_at <= now:
+                row.members, row.read_at = members, now
+    except IntegrityError:  # another process stored them at the same moment: theirs are as fresh
+        pass
+
+
+def _known(deps: Deps, channel_id: str, now: datetime) -> list[str] | None:
+    """The channel's members as last read, if read within MEMBERS_TTL; None: read them again."""
+    with deps.reads.begin() as session:
+        row = session.get(ChannelMembers, channel_id)
+        if row is None or now - row.read_at > MEMBERS_TTL:
+            return None
+        return list(row.members)
 
 
 def refusal(deps: Deps, channel_id: str, case_people: Iterable[str], now: datetime) -> str | None:
-    """In refuse mode, why the case can't open here (None: it can, or the members are not known)."""
+    """In refuse mode, why the case can't open here yet (None: it can). Members not read lately (or
+    never, or someone joined since) are read after the ack, and the form asks to save again."""
     if not deps.settings.refuse_exposed_channels:
         return None
-    members, read_at = deps.slack_cache.get("channel_members", {}).get(channel_id, ([], None))
-    if read_at is None or now - read_at > MEMBERS_TTL:
-        return None
+    members = _known(deps, channel_id, now)
+    if members is None:
+        return STILL_READING
     others = others_in_channel(members, allowed=_allowed(deps, case_people), bot_user_id=deps.bot_user_id)
     if not others:
         return None
     who = ", ".join(mention(u) for u in others[:5]) + (" and others" if len(others) > 5 else "")
     people = f"{len(others)} {'person' if len(others) == 1 else 'people'}"
     return REFUSED.format(n=people, verb="is" if len(others) == 1 else "are", who=who)
+
+
+def refresh_if_stale(deps: Deps, client: WebClient, channel_id: str, now: datetime) -> None:
+    """After the ack of a form refused as STILL_READING: read the members, so the next Save is answered."""
+    if deps.settings.refuse_exposed_channels and _known(deps, channel_id, now) is None:
+        remember_members(deps, client, channel_id, now)
 
 
 def check_case(
@@ -134,6 +167,7 @@ def check_case(
     except SlackApiError as exc:
         log.warning("conversations.members failed: %s (case %s)", exc.response.get("error"), case_id)
         return None
+    _store(deps, channel_id, members, now)
     with deps.sessions.begin() as session:
         case = session.get(Case, case_id)
         assert case is not None
@@ -166,8 +200,11 @@ def after_open(deps: Deps, client: WebClient, case_id: int) -> None:
 
 
 def check_channel(deps: Deps, client: WebClient, *, team_id: str, channel_id: str, joined: str) -> int:
-    """Someone joined a channel: recount each open case there. Returns how many cases were checked."""
+    """Someone joined a channel: recount each open case there, and re-read the members of a channel a
+    form may be open in (refuse mode). Returns how many cases were checked."""
+    now = deps.clock()
     with deps.reads.begin() as session:
+        read_before = session.get(ChannelMembers, channel_id) is not None
         ids = list(
             session.scalars(
                 select(Case.id).where(
@@ -175,6 +212,8 @@ def check_channel(deps: Deps, client: WebClient, *, team_id: str, channel_id: st
                 )
             )
         )
+    if read_before and not ids:  # with open cases there, check_case reads the members anyway
+        remember_members(deps, client, channel_id, now)
     for case_id in ids:
         check_case(deps, client, case_id, joined=joined)
     return len(ids)

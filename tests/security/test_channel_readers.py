@@ -7,6 +7,7 @@ import json
 
 from sqlalchemy import select
 
+from bot.cases.flows_channel import STILL_READING
 from bot.cases.rules_agreements import others_in_channel
 from bot.ids import Block
 from bot.sandbox.harness import ADMIN, CASE_CHANNEL, COLLEAGUE, MANAGER, OUTSIDER, Sandbox
@@ -77,3 +78,58 @@ def test_the_daily_recount_finds_a_member_casebot_was_not_told_about_once_a_day(
     box.emu.clear_calls()
     assert flows_channel.daily(box.deps, box.app.client) == 0  # the same day again: already done
     assert box.emu.calls_to("conversations.members") == []
+
+
+def _refusing(database_url, clock) -> Sandbox:
+    return Sandbox(database_url=database_url, clock=clock, rate_limits=False, refuse_exposed_channels=True)
+
+
+def _cases(box) -> list[Case]:
+    with box.deps.sessions() as session:
+        return list(session.scalars(select(Case)))
+
+
+def test_refuse_mode_holds_when_another_process_answers_the_form(database_url, clock):
+    """The members read when the form opened are in the database, not in the memory of the process
+    that opened it: a replica that never saw the form refuses it all the same."""
+    with _refusing(database_url, clock) as box:
+        make_manager(box)
+        view = open_modal(box)
+        # Another replica: none of this process's memory but the people it looked up.
+        box.deps.slack_cache = {"users": box.deps.slack_cache["users"]}
+        reply = submit(box, view)
+        assert f"<@{COLLEAGUE}>" in reply.json["errors"][Block.COWORKERS]
+        assert _cases(box) == []
+
+
+def test_refuse_mode_sees_someone_who_joined_after_the_form_opened(database_url, clock):
+    with _refusing(database_url, clock) as box:
+        box.emu.channels[CASE_CHANNEL].members.remove(COLLEAGUE)  # only the case's people are in it
+        make_manager(box)
+        view = open_modal(box)
+        box.emu.channels[CASE_CHANNEL].members.append(OUTSIDER)
+        assert box.driver.member_joined(OUTSIDER, CASE_CHANNEL).status == 200
+        error = submit(box, view).json["errors"][Block.COWORKERS]
+        assert "1 person in this channel is not on this case" in error and f"<@{OUTSIDER}>" in error
+        assert _cases(box) == []
+
+
+def test_refuse_mode_reads_the_members_again_after_thirty_minutes_before_answering(database_url, clock):
+    with _refusing(database_url, clock) as box:
+        box.emu.channels[CASE_CHANNEL].members.remove(COLLEAGUE)
+        make_manager(box)
+        view = open_modal(box)
+        box.emu.channels[CASE_CHANNEL].members.append(OUTSIDER)  # Slack told casebot nothing
+        clock.advance(minutes=31)
+        box.emu.clear_calls()
+        first = submit(box, view)  # not trusted any more: read again after the ack
+        assert first.json["errors"][Block.COWORKERS] == STILL_READING
+        assert box.emu.calls_to("conversations.members")  # after the ack (the driver checks the order)
+        again = submit(box, view)
+        assert f"<@{OUTSIDER}>" in again.json["errors"][Block.COWORKERS]
+        box.emu.channels[CASE_CHANNEL].members.remove(OUTSIDER)
+        clock.advance(minutes=31)
+        assert submit(box, view).json["errors"][Block.COWORKERS] == STILL_READING
+        reply = submit(box, view)
+        assert reply.status == 200 and not (reply.json or {}).get("errors")
+        assert [c.reference for c in _cases(box)] == ["CASE-2026-014"]
