@@ -162,8 +162,10 @@ def _discussion(box: Sandbox, show: Printer) -> None:
         show.flush()
         return message
 
-    def press(user: str, action_id: str, what: str) -> None:
-        show.narrate(f"@{box.emu.users[user].name} presses {what}")
+    def press(user: str, action_id: str, what: str, *, narrated: bool = False) -> None:
+        """`narrated`: the narration already says what the press opens, so it is not printed again."""
+        if not narrated:
+            show.narrate(f"@{box.emu.users[user].name} presses {what}")
         question = next(
             m
             for m in reversed(box.emu.thread(CASE_CHANNEL, card["ts"]))
@@ -175,10 +177,16 @@ def _discussion(box: Sandbox, show: Printer) -> None:
             )
         )
         box.driver.click(user, action_id, message=question, channel_id=CASE_CHANNEL)
-        show.flush()
+        if narrated:
+            show.seen = len(box.emu.transcript())
+        else:
+            show.flush()
 
-    press(LEAD, ActionId.REMINDER_START, "Start now on the reminder")
-    show.narrate(f'@alex types a focus question and keeps the default framework: "{FOCUS}"')
+    show.narrate(
+        "@alex presses Start now on the reminder; in the form that opens, types a focus question and keeps "
+        f'the default framework: "{FOCUS}"'
+    )
+    press(LEAD, ActionId.REMINDER_START, "", narrated=True)
     box.driver.submit(LEAD, box.emu.open_views_for(LEAD)[-1], {Block.FOCUS: FOCUS})
     show.flush()
     say(DEVELOPING, "I saw them at home on Monday with mum; the child was at school.")

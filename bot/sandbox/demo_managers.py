@@ -14,6 +14,7 @@ from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, MANAGER, ManualClock, 
 from bot.supervision import blocks as supervision_form
 
 SUPERVISION_DUE = datetime(2026, 12, 13, 21, 0, tzinfo=UTC)  # Monday 14 December, 10:00 in Auckland
+WIDTH = 150  # the review form's facts share lines up to this width
 WELLBEING = "Tired after the court week; taking Friday off."
 
 
@@ -69,7 +70,15 @@ def _facts(view: dict) -> list[str]:
         for b in view["blocks"]
         if b.get("text", {}).get("text", "").startswith("*Measured facts*")
     )
-    return text.replace("*", "").splitlines()[1:]
+    lines = text.replace("*", "").splitlines()[1:]
+    # Two short lines of facts share a printed line; the responsibilities' lines stay whole.
+    joined: list[str] = []
+    for line in lines:
+        if joined and len(joined[-1]) + len(line) < WIDTH and not line.startswith(("•", "Responsib")):
+            joined[-1] += " " + line
+        else:
+            joined.append(line)
+    return joined
 
 
 def _review_answers() -> dict[str, str]:

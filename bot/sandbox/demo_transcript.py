@@ -22,7 +22,7 @@ _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 
 LEGEND = "A message the bot edits in place shows only what changed: + added or reworded, − removed."
 # The lines of a long message shown: its beginning and its end (a note read in a modal, a bit more).
-HEAD_MESSAGE, TAIL_MESSAGE = 2, 2
+HEAD_MESSAGE, TAIL_MESSAGE = 2, 1
 HEAD, TAIL = 4, 2
 EDIT_LINE, EDIT_CHANGES = 220, 4  # an edit's few short changes share one line up to this width
 TITLE_LINE = 80  # a two-line message whose first line is this short is printed on one line
