@@ -128,6 +128,18 @@ def test_it_ends_with_the_managers_home_tab_and_the_weeks_digest_with_its_chart_
     assert "Line chart of co-working health" in alt and "Discussions held against planned" in alt
 
 
+def test_it_closes_the_case_with_each_action_settled_and_the_card_left_with_notes_only(played):
+    _folder, transcript = played
+    text = "\n".join(transcript)
+    end = text[text.index("=== 8. ") :]
+    assert ">>> the plan is working: @mere types `/case close`" in end
+    form, *rest = messages(end.splitlines())
+    assert form[0] == "[form «Close the case» opens for @mere] casebot:"
+    assert any("🔒 @mere closed case CASE-2026-014" in line for line in end.splitlines())
+    card = next(body for header, body in rest if "edited «Case CASE-2026-014»" in header)
+    assert "(closed)" in card[0] and card[-1].endswith("[Notes]")  # no buttons but Notes
+
+
 def test_playing_the_demo_twice_on_one_file_says_so_in_one_line(tmp_path, capsys):
     path = str(tmp_path / "same.db")
     assert main(["demo", "--db", path]) == 0

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from bot import jobs
 from bot.ids import ActionId, Block, CallbackId
 from bot.notes.blocks import action_block, section_block
-from bot.sandbox import demo_home, demo_managers
+from bot.sandbox import demo_close, demo_home, demo_managers
 from bot.sandbox.demo_transcript import LEGEND, Printer
 from bot.sandbox.harness import ADMIN, CASE_CHANNEL, DEVELOPING, LEAD, MANAGER, ManualClock, Sandbox
 from storage.models import Note, NoteType
@@ -93,6 +93,8 @@ def run_demo(db_path: str | None = None, out=print) -> int:
         exported = _summary(box, show, path.parent)
         demo_managers.play(box, clock, show)
         chart = demo_home.play(box, show, path.parent)
+        show.scene("8. Mere closes the case with its closing review")
+        demo_close.close(box, show)
         refused = box.emu.refusals
     if refused:  # something real Slack would have turned down: the demo shows a Slack that never says no
         for call in refused:
