@@ -15,6 +15,7 @@ import pytest
 from bot.cli import main
 from bot.sandbox.demo import run_demo
 from bot.sandbox.demo_render import changes, form_lines, home_lines, message_lines, repeated
+from bot.sandbox.demo_transcript import Printer
 
 LIMIT = 200  # lines: the issue's bar for "a story a manager could follow"
 
@@ -240,3 +241,40 @@ def test_a_message_sent_again_for_another_person_or_day_is_recognised():
     assert repeated([first], to_sam) == (first, [])
     assert repeated([first], later) == (first, [later[0]])
     assert repeated([first], ["Something else entirely", "[Start now]"]) is None
+
+
+class _Emulator:
+    """Just enough of the emulator for the Printer: a transcript, no users or channels."""
+
+    bot_user_id = "UBOT"
+    users: dict = {}
+    channels: dict = {}
+
+    def __init__(self) -> None:
+        self.entries: list[dict] = []
+
+    def transcript(self) -> list[dict]:
+        return self.entries
+
+
+def test_a_long_message_much_like_an_earlier_one_prints_only_what_differs():
+    emu, printed = _Emulator(), []
+    printer = Printer(emu, printed.append)
+
+    def post(ts: str, lines: list[str]) -> None:
+        emu.entries.append(
+            {"kind": "post", "channel": "C1", "ts": ts, "user": "UBOT", "text": "\n".join(lines)}
+        )
+        printer.flush()
+
+    first = ["*Agreement, version 1*", "Discussions: fortnightly", "Visits: shared", "Reports: lead"]
+    first += ["Plans: shared", "Review by March", "Please confirm it.  [Agree]"]
+    post("1.0", first)
+    assert "\n".join(printed).count("\n") == 4  # the header, then two lines, "… 4 more lines …" and the last
+    printed.clear()
+    second = ["*Agreement, version 2*", "Discussions: weekly", *first[2:]]
+    post("2.0", second)
+    assert printed == [
+        "[#C1] casebot: «Agreement, version 1» again, with changes: "
+        "+ *Agreement, version 2*; + Discussions: weekly"  # reworded lines: their new wording
+    ]

@@ -6,6 +6,7 @@ printed, so a card updated ten times reads as ten short changes rather than ten 
 
 from __future__ import annotations
 
+import difflib
 import re
 import textwrap
 from datetime import datetime
@@ -25,6 +26,7 @@ LEGEND = "A message the bot edits in place shows only what changed: + added or r
 HEAD_MESSAGE, TAIL_MESSAGE = 2, 1
 HEAD, TAIL = 4, 2
 EDIT_LINE, EDIT_CHANGES = 220, 4  # an edit's few short changes share one line up to this width
+LIKE, LIKE_LINES = 0.7, 6  # a message of this many lines, this much like an earlier one, prints changes
 TITLE_LINE = 80  # a two-line message whose first line is this short is printed on one line
 
 
@@ -82,9 +84,14 @@ class Printer:
                 self.humanise(line) for line in message_lines(entry.get("blocks"), entry.get("text", ""))
             ]
             key = (entry["channel"], entry["ts"])
+            like = self._like(lines) if kind != "update" else None
             before, self._shown[key] = self._shown.get(key), lines
             where = self._where(entry["channel"], entry.get("thread_ts"), entry["ts"])
-            if kind != "update" and (again := self._again(entry, lines)):
+            if like is not None:
+                self._say(
+                    where, f"{author}: «{title(like)}» again, with changes", one_line(changes(like, lines))
+                )
+            elif kind != "update" and (again := self._again(entry, lines)):
                 if again[1]:
                     self._say(where, f"{author} again «{title(again[0])}»", again[1])
                 else:
@@ -95,7 +102,16 @@ class Printer:
                 self._say(where, f"{author} edited «{title(before)}»", one_line(changed))
         elif kind == "ephemeral":
             where = f"[#{self._channel(entry['channel'])}] (only visible to @{self._name(entry['user'])})"
-            self._say(where, "casebot", message_lines(entry.get("blocks"), entry.get("text", "")))
+            lines = [
+                self.humanise(line) for line in message_lines(entry.get("blocks"), entry.get("text", ""))
+            ]
+            if (like := self._like(lines)) is not None:
+                self._say(
+                    where, f"casebot: «{title(like)}» again, with changes", one_line(changes(like, lines))
+                )
+            else:
+                self._say(where, "casebot", lines)
+            self._shown[(entry["channel"], entry.get("ts") or str(len(self._shown)))] = lines
         elif kind == "view":
             self._view(entry)
         elif kind == "file":
@@ -105,6 +121,19 @@ class Printer:
         elif kind == "delete":
             gone = self._shown.pop((entry["channel"], entry["ts"]), [])
             self.out(f"[#{self._channel(entry['channel'])}] casebot deleted «{title(gone)}»")
+
+    def _like(self, lines: list[str]) -> list[str] | None:
+        """A long message much like one printed before, anywhere (the agreement shown again, or its next
+        version): the earlier one, so that only what differs is printed."""
+        if len(lines) < LIKE_LINES:
+            return None
+        found = [
+            (difflib.SequenceMatcher(a=old, b=lines, autojunk=False).ratio(), old)
+            for old in self._shown.values()
+            if len(old) >= LIKE_LINES
+        ]
+        ratio, old = max(found, key=lambda f: f[0], default=(0.0, []))
+        return old if ratio >= LIKE else None
 
     def _again(self, entry: dict[str, Any], lines: list[str]) -> tuple[list[str], list[str]] | None:
         """A message posted before in the same place (a thread, a channel, or anyone's DMs), now for
