@@ -99,6 +99,8 @@ def _validate_working_time(settings: Settings) -> None:
     _validate_capture(settings)
     if settings.sweep_every_seconds < 5:
         raise ConfigError("CASEBOT_SWEEP_EVERY_SECONDS must be at least 5.")
+    if not 1 <= settings.outbox_claim_batch <= 100:
+        raise ConfigError("CASEBOT_OUTBOX_CLAIM_BATCH must be between 1 and 100.")
     _validate_record_keeping(settings)
 
 

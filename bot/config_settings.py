@@ -52,6 +52,9 @@ class Settings:
     remind_after_working_days: int = 2
     escalate_after_working_days: int = 5
     sweep_every_seconds: int = 60
+    # Outbox rows a sender leases in one statement on PostgreSQL (FOR UPDATE SKIP LOCKED); 1 leases each
+    # row on its own, as on SQLite.
+    outbox_claim_batch: int = 20
     # Discussions: an organisation's own question banks (added to, or replacing by id, the shipped ones),
     # and the reactions that mark a thread message for the record.
     bank_folder: str = ""

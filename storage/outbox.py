@@ -54,6 +54,50 @@ def lease_outbox(session: Session, *, message_id: int, now: datetime, until: dat
     return result.rowcount == 1
 
 
+def claim_due(session: Session, *, now: datetime, until: datetime, limit: int) -> list[int]:
+    """PostgreSQL: lease up to `limit` due rows at once, in id order, skipping rows another sender has
+    locked (`FOR UPDATE SKIP LOCKED`), so concurrent senders take disjoint batches and none loses a claim.
+    The ids leased, in id order; the same change to each row as `lease_outbox`."""
+    due = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status.in_(DUE), OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claimed = session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due))
+        .values(
+            status=OutboxStatus.SENDING,
+            next_attempt_at=until,
+            attempts=OutboxMessage.attempts + 1,
+            first_attempt_at=func.coalesce(OutboxMessage.first_attempt_at, now),
+        )
+        .returning(OutboxMessage.id)
+    )
+    return sorted(claimed)
+
+
+def release(session: Session, *, message_ids: Sequence[int], until: datetime, now: datetime) -> int:
+    """Give back leased rows not yet started (a sender stopping, or a lease half run out): due again at
+    `now`, the attempt not counted. Only rows still under this lease (`until`) are touched."""
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_(list(message_ids)),
+                OutboxMessage.status == OutboxStatus.SENDING,
+                OutboxMessage.next_attempt_at == until,
+            )
+            .values(status=OutboxStatus.PENDING, next_attempt_at=now, attempts=OutboxMessage.attempts - 1)
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    return result.rowcount
+
+
 def newest_confirmed_ts(
     session: Session,
     *,

@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.deps import Clients, Deps, NotInstalled, TeamClients, pick
+from bot.outbox import batches
 from bot.outbox import wake as _wake  # noqa: F401 - on PostgreSQL, a new row's commit wakes the workers
 from bot.outbox.calls import Call, Cancel, Defer, prepare
 from bot.outbox.dead_letter import INVALID, UNBUILDABLE, forget_words, to_dead_letter
@@ -37,7 +38,7 @@ from storage.models import Case, OutboxMessage, OutboxStatus, SlackPost
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=60)
+LEASE = batches.LEASE
 DEFER = timedelta(seconds=5)
 MAX_ATTEMPTS = 8
 NOT_INSTALLED = "not_installed"  # the row's team uninstalled casebot: nothing may be sent there again
@@ -71,21 +72,29 @@ def deliver_due(
     leased: the row in hand is finished, the rest stay unleased for the next sender."""
     clients = client if client is not None else TeamClients(deps)
     report = Report()
+    if batches.supported(deps):  # PostgreSQL: rows leased a batch at a time, SKIP LOCKED
+        for message_id in batches.claimed(deps, limit=limit, stopping=stopping):
+            _deliver_safely(deps, clients, message_id, report, leased=True)
+        return report
     now = deps.clock()
     with deps.reads.begin() as session:
         ids = outbox_store.due_outbox_ids(session, now=now, limit=limit)
     for message_id in ids:
         if stopping is not None and stopping():
             break
-        try:
-            _deliver_one(deps, clients, message_id, report)
-        except Exception as exc:  # noqa: BLE001 - one row's fault must never hold up every later row
-            # Its lease (if any) runs out and the row is looked at again; ids and the type only, as the
-            # exception's text may quote case text.
-            error = type(exc).__name__
-            log.error("outbox row failed unexpectedly", extra={"outbox_id": message_id, "error": error})
-            report.errors.append(error)
+        _deliver_safely(deps, clients, message_id, report, leased=False)
     return report
+
+
+def _deliver_safely(deps: Deps, clients: Clients, message_id: int, report: Report, *, leased: bool) -> None:
+    try:
+        _deliver_one(deps, clients, message_id, report, leased=leased)
+    except Exception as exc:  # noqa: BLE001 - one row's fault must never hold up every later row
+        # Its lease (if any) runs out and the row is looked at again; ids and the type only, as the
+        # exception's text may quote case text.
+        error = type(exc).__name__
+        log.error("outbox row failed unexpectedly", extra={"outbox_id": message_id, "error": error})
+        report.errors.append(error)
 
 
 def wake(deps: Deps) -> None:
@@ -96,13 +105,17 @@ def wake(deps: Deps) -> None:
         waker()
 
 
-def _deliver_one(deps: Deps, clients: Clients, message_id: int, report: Report) -> None:
+def _deliver_one(deps: Deps, clients: Clients, message_id: int, report: Report, *, leased: bool) -> None:
     now = deps.clock()
     with deps.sessions.begin() as session:
-        if not outbox_store.lease_outbox(session, message_id=message_id, now=now, until=now + LEASE):
+        if not leased and not outbox_store.lease_outbox(
+            session, message_id=message_id, now=now, until=now + LEASE
+        ):
             return  # another sender has it
         message = session.get(OutboxMessage, message_id)
         assert message is not None
+        if message.status != OutboxStatus.SENDING:
+            return  # claimed in a batch, then settled meanwhile (dead-lettered with its case's card)
         building = session.begin_nested()  # a row that cannot be built is undone alone, lease kept
         try:
             call = prepare(deps, session, message, now)
