@@ -100,7 +100,7 @@ def test_it_shows_the_summary_form_the_saved_note_and_the_export(played):
     note = text[text.index(">>> @mere reads the signed-off note") :]
     (header, body), *_ = messages(note.splitlines())
     assert header.startswith("[form «") and header.endswith("opens for @mere] casebot:")
-    assert len(body) > 6 and any("Interpreter booked, time confirmed with mum" in line for line in body)
+    assert len(body) > 5 and any("Interpreter booked, time confirmed with mum" in line for line in body)
     export = note[note.index("/case export md") :]
     dm = next((header, body) for header, body in messages(export.splitlines()) if "[DM to @alex]" in header)
     assert dm[1][-1].lstrip().startswith("📎 CASE-2026-014-notes-") and dm[1][-1].rstrip().endswith(")")

@@ -19,6 +19,7 @@ VALUE = 40  # a field's value is cut to this many characters
 ROWS = 1  # a form shows at most this many lines of filled-in fields
 BUTTONS = "\0"  # marks a row of buttons, printed at the end of the line before it
 RESEMBLES = 0.6  # a changed line this similar to an old one is that line reworded, not a new one
+DIVIDER = "—" * 20
 BULLET = 40  # a run of three or more bullets this long or shorter is printed as one line
 
 # The emoji the bot uses, as Slack shows them; any other :name: stays as written.
@@ -132,7 +133,7 @@ def _block(block: Json) -> list[str]:
     if kind == "actions":
         return [BUTTONS + "  ".join(f"[{_label(e)}]" for e in block.get("elements", []))]
     if kind == "divider":
-        return ["—" * 20]
+        return [DIVIDER]
     if kind == "input":
         return [_field(block)]
     return []
@@ -248,7 +249,11 @@ def changes(before: list[str], after: list[str]) -> list[str]:
         gone = [o for o in old if not (added and o.endswith("]") and "  [" in o)]
         shown += ["− " + o for o in gone if not any(_alike(o, line) for line in added)]
     moved = {line for line in shown if line.startswith("+ ")}  # a line that moved is said where it went
-    return [line for line in shown if not (line.startswith("− ") and "+ " + line[2:] in moved)]
+    return [
+        line
+        for line in shown
+        if not (line.startswith("− ") and "+ " + line[2:] in moved) and line[2:] != DIVIDER
+    ]
 
 
 def _alike(old: str, new: str) -> bool:

@@ -24,8 +24,8 @@ _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 LEGEND = "A message the bot edits in place shows only what changed: + added or reworded, − removed."
 # The lines of a long message shown: its beginning and its end (a note read in a modal, a bit more).
 HEAD_MESSAGE, TAIL_MESSAGE = 2, 1
-HEAD, TAIL = 4, 2
-EDIT_LINE, EDIT_CHANGES = 220, 4  # an edit's few short changes share one line up to this width
+HEAD, TAIL = 3, 2
+EDIT_LINE, EDIT_CHANGES = 340, 5  # an edit's few short changes share one line up to this width
 LIKE, LIKE_LINES = 0.7, 6  # a message of this many lines, this much like an earlier one, prints changes
 TITLE_LINE = 80  # a two-line message whose first line is this short is printed on one line
 
@@ -45,6 +45,7 @@ class Printer:
         self._shown: dict[tuple[str, str], list[str]] = {}  # (channel or view id, ts): lines last printed
         self._posted: dict[tuple[str, str], list[list[str]]] = {}  # per thread, channel or "DMs": messages
         self._whole = False  # print long messages uncut (a Home tab, the digest)
+        self._versions: list[list[str]] = []  # every long message as printed, each version of it
 
     def scene(self, text: str) -> None:
         self.out(f"\n=== {text} ===")
@@ -85,6 +86,8 @@ class Printer:
             ]
             key = (entry["channel"], entry["ts"])
             like = self._like(lines) if kind != "update" else None
+            if kind == "update" and len(lines) >= LIKE_LINES:
+                self._versions.append(lines)
             before, self._shown[key] = self._shown.get(key), lines
             where = self._where(entry["channel"], entry.get("thread_ts"), entry["ts"])
             if like is not None:
@@ -99,7 +102,10 @@ class Printer:
             elif kind != "update" or before is None:
                 self._say(where, author, lines)
             elif changed := changes(before, lines):
-                self._say(where, f"{author} edited «{title(before)}»", one_line(changed))
+                through = changed == ["+ " + line for line in lines]  # rewritten through: as it reads now
+                self._say(
+                    where, f"{author} edited «{title(before)}»", changed if through else one_line(changed)
+                )
         elif kind == "ephemeral":
             where = f"[#{self._channel(entry['channel'])}] (only visible to @{self._name(entry['user'])})"
             lines = [
@@ -111,7 +117,6 @@ class Printer:
                 )
             else:
                 self._say(where, "casebot", lines)
-            self._shown[(entry["channel"], entry.get("ts") or str(len(self._shown)))] = lines
         elif kind == "view":
             self._view(entry)
         elif kind == "file":
@@ -128,11 +133,11 @@ class Printer:
         if len(lines) < LIKE_LINES:
             return None
         found = [
-            (difflib.SequenceMatcher(a=old, b=lines, autojunk=False).ratio(), old)
-            for old in self._shown.values()
-            if len(old) >= LIKE_LINES
+            (difflib.SequenceMatcher(a=old, b=lines, autojunk=False).ratio(), n, old)
+            for n, old in enumerate(self._versions)
         ]
-        ratio, old = max(found, key=lambda f: f[0], default=(0.0, []))
+        self._versions.append(lines)
+        ratio, _, old = max(found, default=(0.0, 0, []))  # the most alike; of those, the latest
         return old if ratio >= LIKE else None
 
     def _again(self, entry: dict[str, Any], lines: list[str]) -> tuple[list[str], list[str]] | None:
