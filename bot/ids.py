@@ -18,6 +18,7 @@ class Sub(StrEnum):
     DIGEST = "digest"
     SUPERVISION = "supervision"
     REVIEW = "review"
+    AGREEMENT = "agreement"
     CLOSE = "close"
 
 
@@ -34,6 +35,7 @@ class CallbackId(StrEnum):
     REVIEW = "review_modal"
     DIFFERENCE = "difference_modal"
     CLOSE = "close_modal"
+    AGREEMENT_CHANGE = "agreement_change_modal"
 
 
 class ActionId(StrEnum):
@@ -41,6 +43,7 @@ class ActionId(StrEnum):
     REVIEW_OPEN = "review_open"
     AGREE = "agree_to_agreement"
     CARD_AGREEMENT = "card_show_agreement"
+    AGREEMENT_CHANGE = "agreement_change"
     REMINDER_START = "reminder_start"
     REMINDER_SNOOZE = "reminder_snooze"
     REMINDER_RESCHEDULE = "reminder_reschedule"

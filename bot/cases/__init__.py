@@ -7,5 +7,6 @@ PUBLIC = {
     "blocks": ("case_list", "help_message"),
     "blocks_closed": ("OpenDifference", "open_lines"),
     "flows": ("may_open", "open_modal"),
+    "flows_change": ("change_view", "from_command"),
     "presenters": ("case_line", "recorders_for", "recorders_of"),
 }

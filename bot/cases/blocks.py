@@ -192,6 +192,7 @@ HELP = [
     ("supervision wellbeing [@worker]", "a worker's own wellbeing check, for them and the manager only"),
     ("review [REF]", "managers: review the co-working arrangement, with what was measured"),
     ("close [REF]", "managers: close the case with its closing review; its notes stay readable"),
+    ("agreement [REF]", "the case's agreement as it stands; managers: *Change* it (a new version)"),
     ("admin manager add @person", "administrators: let someone open and manage cases"),
     ("admin manager remove @person", "administrators: take the manager role away"),
 ]

@@ -14,7 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from bot.cases import flows_channel as channel
 from bot.cases import rules_agreements as agreements
 from bot.cases.blocks_modals import agreement_modal, notice_modal, read_agreement_form
+from bot.cases.flows_versions import agreement_row
 from bot.cases.rules_agreements import AgreementForm
+from bot.cases.rules_change import FIRST_REASON
 from bot.deps import Deps
 from bot.ids import Block
 from bot.kernel import access, people
@@ -25,7 +27,6 @@ from bot.reminders import flows_schedule as schedule
 from storage import note_admin
 from storage import repository as repo
 from storage.models import (
-    Agreement,
     Case,
     CaseMember,
     CaseStatus,
@@ -250,13 +251,13 @@ def _save(deps: Deps, sub: Submission, form: AgreementForm, *, zones: dict[str, 
                     else Experience.EXPERIENCED,
                 )
             )
-        agreement = _agreement_row(
+        agreement = agreement_row(
             form,
             team_id=sub.team_id,
             case_id=case.id,
             version=1,
             created_by_id=manager.id,
-            reason="Initial agreement",
+            reason=FIRST_REASON,
             now=now,
         )
         session.add(agreement)
@@ -283,20 +284,3 @@ def _save(deps: Deps, sub: Submission, form: AgreementForm, *, zones: dict[str, 
             now=now,
         )
         return case.id
-
-
-def _agreement_row(
-    form: AgreementForm, *, team_id: str, case_id: int, version: int, created_by_id: int, reason: str, now
-) -> Agreement:
-    assert form.review_date is not None  # validated before saving
-    return Agreement(
-        team_id=team_id,
-        case_id=case_id,
-        version=version,
-        created_at=now,
-        created_by_id=created_by_id,
-        change_reason=reason,
-        # JSON columns want plain lists and dicts, not the form's tuples and mappings.
-        **{name: getattr(form, name) for name in agreements.TERMS}
-        | {"reasons": list(form.reasons), "responsibilities": dict(form.responsibilities)},
-    )

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from bot.cases.blocks import agreement_post
-from bot.cases.presenters import case_view
+from bot.cases import flows_change as change
 from bot.deps import Deps
 from bot.kernel import access, people
 from bot.kernel import rules_permissions as permissions
-from bot.reminders import flows_schedule as schedule
 from storage import repository as repo
 from storage.models import Agreement, AgreementAcceptance, OutboxKind
 
@@ -64,18 +62,12 @@ def agree(deps: Deps, *, team_id: str, user_id: str, value: str) -> str | None:
 
 
 def show_agreement(deps: Deps, *, team_id: str, user_id: str, case_id: int) -> str | list:
-    """The current agreement for a case member, its manager or an admin; a refusal (audited) for others."""
+    """The current agreement for a case member, its manager or an admin (with *Change* for the manager
+    and admins); a refusal (audited) for others."""
     now = deps.clock()
     with deps.sessions.begin() as session:
         case = repo.load_case(session, case_id=case_id)
         if case is None or case.team_id != team_id:
             return "I can't find that case."
-        who = people.actor(session, deps.settings, team_id=team_id, user_id=user_id)
-        members = [m.person.slack_user_id for m in case.members]
-        if not permissions.can_view_case(who, member_ids=members, manager_id=case.manager.slack_user_id):
-            access.deny(session, case, user_id=user_id, action="agreement.view", now=now)
-            return "Only the case's co-workers, its manager and administrators can see its agreement."
-        access.record(session, case, user_id=user_id, action="agreement.view", now=now)
-        view = case_view(case, induction_until=schedule.induction_until(deps, case, now))
-        _text, blocks = agreement_post(view, deps.content)
-        return blocks[:1]
+        text, blocks = change.answer(deps, session, case, user_id=user_id, now=now)
+        return blocks if blocks is not None else text

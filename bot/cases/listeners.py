@@ -1,10 +1,12 @@
 from bot.cases import flows_agreement as cases
+from bot.cases import flows_change as change
 from bot.cases import flows_channel as channel
 from bot.cases import flows_cover as cover
 from bot.deps import Deps
 from bot.ids import ActionId
 from bot.kernel import thread
 from bot.outbox import delivery
+from bot.outbox.answers import answer
 
 
 def register(app, deps: Deps) -> None:
@@ -41,3 +43,8 @@ def register(app, deps: Deps) -> None:
         )
         text, blocks = (shown, None) if isinstance(shown, str) else ("Co-working agreement", shown)
         thread.tell(client, body["channel"]["id"], body["user"]["id"], text, blocks=blocks)
+
+    @app.action(ActionId.AGREEMENT_CHANGE)
+    def on_change_agreement(ack, body, action, client):
+        ack()
+        answer(deps, client, body, change.open_change(deps, client, body, action.get("value", "")))

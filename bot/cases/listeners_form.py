@@ -1,4 +1,5 @@
 from bot.cases import flows as cases
+from bot.cases import flows_change as change
 from bot.deps import Deps
 from bot.ids import CallbackId
 from bot.outbox import delivery
@@ -8,6 +9,13 @@ def register(app, deps: Deps) -> None:
     @app.view(CallbackId.AGREEMENT)
     def on_agreement_submitted(ack, body, client):
         submitted = cases.submit_agreement(deps, client, cases.submission_from(body))
+        ack(response_action="errors", errors=submitted.errors) if submitted.errors else ack()
+        submitted.then()
+        delivery.wake(deps)
+
+    @app.view(CallbackId.AGREEMENT_CHANGE)
+    def on_agreement_changed(ack, body, client):
+        submitted = change.submit(deps, client, body)
         ack(response_action="errors", errors=submitted.errors) if submitted.errors else ack()
         submitted.then()
         delivery.wake(deps)

@@ -9,6 +9,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.cases import flows as cases
+from bot.cases import flows_change as agreement
 from bot.cases.blocks import case_list, help_message
 from bot.cases.presenters import case_line
 from bot.closing import flows as closing
@@ -87,6 +88,8 @@ def handle(deps: Deps, body: dict[str, Any]) -> Reply:
         return Reply(then=lambda client: review.from_command(deps, client, body, invocation.args))
     if invocation.sub == Sub.CLOSE:
         return Reply(then=lambda client: closing.from_command(deps, client, body, invocation.args))
+    if invocation.sub == Sub.AGREEMENT:
+        return Reply(then=lambda client: agreement.from_command(deps, client, body, invocation.args))
     if invocation.sub == Sub.ADMIN:
         return Reply(text=admin(deps, team_id=team_id, user_id=user_id, args=invocation.args))
     text = help_message(deps.content, deps.settings.command)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.kernel import access, people
+from bot.kernel.decisions import Decision
 from bot.notes.flows_draft import roles_of
 from bot.notes.flows_save import add_actions, signed_version
 from bot.notes.rules import DECISION, ActionText, SectionText, people_section
@@ -27,7 +28,11 @@ from storage.models import Case, Note, NoteType
 log = logging.getLogger("bot.notes.flows")
 
 DECISION_TITLE = "Decision"
-KIND_WORDS = {"supervision": "Joint supervision check-in", "review": "Review of the co-working arrangement"}
+KIND_WORDS = {
+    "supervision": "Joint supervision check-in",
+    "review": "Review of the co-working arrangement",
+    "agreement": "Co-working agreement",
+}
 
 
 def may_manage(deps: Deps, session: Session, case: Case, *, user_id: str) -> bool:
@@ -113,3 +118,24 @@ def record_decision(
     )
     log.info("management decision saved", extra={"case_id": case.id, "note_id": note.id, "user_id": user_id})
     return note
+
+
+def from_kernel(
+    deps: Deps, session: Session, case: Case, decision: Decision, user_id: str, now: datetime
+) -> int:
+    """The agreement's decisions (bot/kernel/decisions.py, wired by the shell): the note's number."""
+    note = record_decision(
+        deps,
+        session,
+        case,
+        user_id=user_id,
+        kind=decision.kind,
+        outcome=decision.outcome,
+        event_at=now,
+        participants=decision.participants,
+        sections=[SectionText(key, heading, text) for key, heading, text in decision.sections],
+        actions=(),
+        names={},
+        now=now,
+    )
+    return note.number

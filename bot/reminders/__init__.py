@@ -20,6 +20,7 @@ PUBLIC = {
         "plan_case",
         "plan_next",
         "plan_review",
+        "replan",
         "replan_supervision",
     ),
     "flows_sweep": ("routing_facts", "timing"),

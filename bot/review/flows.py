@@ -20,6 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.capture.flows_differences import open_differences
+from bot.cases.flows_change import change_view
+from bot.closing import flows as closing
 from bot.deps import Deps
 from bot.kernel import access, thread
 from bot.kernel.zones import zone
@@ -183,31 +185,43 @@ def _modal(deps: Deps, session: Session, case: Case, *, user_id: str, now: datet
     )
 
 
-def submit(deps: Deps, body: dict[str, Any]) -> dict[str, str] | None:
+def submit(deps: Deps, body: dict[str, Any]) -> dict[str, Any]:
+    """What to acknowledge with: field errors; for *change*, the agreement change form in the review's
+    place (response_action "update": no trigger_id, so nothing expires); otherwise nothing."""
     view, team_id, user_id = body["view"], body["team"]["id"], body["user"]["id"]
     try:
         case_id = int(json.loads(view.get("private_metadata") or "")["case_id"])
     except (ValueError, KeyError, TypeError):
-        return {blocks.OUTCOME: EXPIRED}
+        return _errors({blocks.OUTCOME: EXPIRED})
     form = blocks.read_form(view["state"]["values"])
     now = deps.clock()
     with deps.sessions.begin() as session:
         case = repo.load_case(session, case_id=case_id)
         if case is None or case.team_id != team_id:
-            return {blocks.OUTCOME: "I can't find that case any more."}
+            return _errors({blocks.OUTCOME: "I can't find that case any more."})
         if not may_manage(deps, session, case, user_id=user_id):
             access.deny(session, case, user_id=user_id, action="review.record", now=now)
-            return {blocks.OUTCOME: MANAGERS_ONLY}
+            return _errors({blocks.OUTCOME: MANAGERS_ONLY})
         tz = zone(deps, repo.get_person(session, team_id=team_id, slack_user_id=user_id))
         today = now.astimezone(tz).date()
         if found := rules.problems(form, today=today):
-            return {blocks.block_for(key): message for key, message in found.items()}
+            return _errors({blocks.block_for(key): message for key, message in found.items()})
         key = f"review:{view['id']}"
         if not repo.claim_once(session, team_id=team_id, key=key, kind="view", now=now):
-            return None
+            return {}
         facts = measure(session, case, now=now, today=today)
         _save(deps, session, case, form, facts, key=key, user_id=user_id, now=now)
-    return None
+        if form.outcome == "change":
+            return {"response_action": "update", "view": change_view(deps, session, case, now=now)}
+        if form.outcome == "end" and (
+            closing_view := closing.view_for_review(deps, session, case, user_id=user_id)
+        ):
+            return {"response_action": "update", "view": closing_view}
+    return {}
+
+
+def _errors(errors: dict[str, str]) -> dict[str, Any]:
+    return {"response_action": "errors", "errors": errors}
 
 
 def _save(

@@ -13,6 +13,5 @@ def register(app, deps: Deps) -> None:
 
     @app.view(CallbackId.REVIEW)
     def on_review_submitted(ack, body):
-        errors = flows.submit(deps, body)
-        ack(response_action="errors", errors=errors) if errors else ack()
+        ack(**flows.submit(deps, body))  # errors, the agreement change form (*change*), or nothing
         delivery.wake(deps)
