@@ -1,4 +1,5 @@
-"""A listener's last step after a button press: tell of a problem, then send what the press queued."""
+"""A listener's last step after a button press: tell of a problem, then wake the delivery loop for what
+the press queued."""
 
 from __future__ import annotations
 
@@ -13,4 +14,4 @@ from bot.outbox import delivery
 
 def answer(deps: Deps, client: WebClient, body: dict[str, Any], problem: str | None) -> None:
     tell_problem(client, body, problem)
-    delivery.deliver_due(deps)
+    delivery.wake(deps)
