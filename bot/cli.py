@@ -171,19 +171,18 @@ def _run(settings, *, http: bool, host: str, port: int, sweeps: bool = True) -> 
         print(f"casebot: listening on http://{host}:{server.server_port}/slack/events", flush=True)
         _serve_until_stopped(server, deps, background)
         return 0
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from bot.worker import run_socket_mode
 
-    print("casebot: connecting to Slack in Socket Mode")
-    SocketModeHandler(app, settings.slack_app_token).start()
-    return 0
+    print("casebot: connecting to Slack in Socket Mode", flush=True)
+    return run_socket_mode(app, deps, settings.require_app_token(), background)
 
 
 def _serve_until_stopped(server: http_server.ThreadingWSGIServer, deps, background) -> None:
     """Serve until SIGTERM or Ctrl-C, then stop in order: no new request, the acked listeners' work
-    (their deliveries) finished, then the sweeps and the delivery loop (finishing the row in hand)."""
+    (and the delivery they woke) finished, then the sweeps and the delivery loop (bot/worker.finish_work)."""
     import threading
 
-    from bot.worker import GRACE_SECONDS, stop_on_signals
+    from bot.worker import finish_work, stop_on_signals
 
     stop = threading.Event()
     stop_on_signals(stop)
@@ -195,11 +194,7 @@ def _serve_until_stopped(server: http_server.ThreadingWSGIServer, deps, backgrou
     threading.Thread(target=shut_down_when_stopped, daemon=True).start()
     server.serve_forever()
     server.server_close()
-    deps.executor.shutdown(wait=True)
-    if background is not None:
-        sweeps, loop = background
-        loop.stop(timeout=GRACE_SECONDS)
-        sweeps.shutdown(wait=True)
+    finish_work(deps, background)
     print("casebot: stopped", flush=True)
 
 

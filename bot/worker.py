@@ -8,7 +8,9 @@ stopped or not passed for STALE_SECONDS.
 
 On SIGTERM (or Ctrl-C) a worker leases no new row, finishes the one in hand (so nothing is half-sent: a
 row leased is either sent and recorded or left for its lease to run out), lets a running sweep finish,
-and exits 0. A web process stops taking requests and finishes the listeners' work after their acks.
+and exits 0. A web process (HTTP, or `casebot run` in Socket Mode) stops taking requests, lets those in
+hand be acknowledged, finishes the listeners' work after their acks and the delivery pass they woke, then
+exits 0 (finish_work).
 """
 
 from __future__ import annotations
@@ -18,8 +20,12 @@ import logging
 import signal
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from slack_bolt import App
 
 from bot import scheduler
 from bot.deps import Deps
@@ -58,6 +64,80 @@ def run_worker(deps: Deps, *, health_port: int | None = None, stop: threading.Ev
     if not finished:
         log.warning("delivery still busy at shutdown; its lease runs out and another worker takes the row")
     print("casebot: worker stopped", flush=True)
+    return 0
+
+
+def finish_work(deps: Deps, background: tuple[BackgroundScheduler, DeliveryLoop] | None) -> None:
+    """After the last request is taken (HTTP or Socket Mode): the listeners' work after their acks, then
+    the delivery it woke (its pass finishes; rows due later stay queued for the next process), then the
+    scheduler, a running sweep finishing."""
+    deps.executor.shutdown(wait=True)
+    if background is None:
+        return
+    sweeps, loop = background
+    try:
+        loop.wait_idle(timeout=GRACE_SECONDS)
+    except TimeoutError:
+        log.warning("delivery still busy at shutdown; its lease runs out and another sender takes the row")
+    loop.stop(timeout=GRACE_SECONDS)
+    sweeps.shutdown(wait=True)
+
+
+class Intake:
+    """Socket Mode envelopes being handled. Once closed, a new envelope is left unacknowledged (Slack sends
+    it again, to this app's next connection), and `close` waits for those in hand to be acknowledged."""
+
+    def __init__(self) -> None:
+        self._state = threading.Condition()
+        self._open, self._in_hand = True, 0
+
+    def wrap(self, handle: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+        def guarded(client: Any, request: Any) -> None:
+            with self._state:
+                if not self._open:
+                    return
+                self._in_hand += 1
+            try:
+                handle(client, request)
+            finally:
+                with self._state:
+                    self._in_hand -= 1
+                    self._state.notify_all()
+
+        return guarded
+
+    def close(self, timeout: float) -> bool:
+        with self._state:
+            self._open = False
+            return self._state.wait_for(lambda: self._in_hand == 0, timeout=timeout)
+
+
+def run_socket_mode(
+    app: App,
+    deps: Deps,
+    app_token: str,
+    background: tuple[BackgroundScheduler, DeliveryLoop] | None,
+    *,
+    stop: threading.Event | None = None,
+) -> int:
+    """`casebot run` in Socket Mode until SIGTERM or Ctrl-C, then stop as the HTTP mode does: take no new
+    envelope, let those in hand be acknowledged, close the connection, finish the work (finish_work)."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    if stop is None:
+        stop = threading.Event()
+        stop_on_signals(stop)
+    handler = SocketModeHandler(app, app_token)
+    intake = Intake()
+    handler.client.socket_mode_request_listeners[:] = [intake.wrap(handler.handle)]
+    handler.connect()
+    print("casebot: connected to Slack in Socket Mode", flush=True)
+    stop.wait()
+    if not intake.close(timeout=GRACE_SECONDS):
+        log.warning("a Socket Mode request was still being handled at shutdown")
+    handler.close()
+    finish_work(deps, background)
+    print("casebot: stopped", flush=True)
     return 0
 
 
