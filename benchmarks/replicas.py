@@ -5,8 +5,12 @@ the emulator, Slack's per-channel posting rate on, by 1, 2 and 4 real `casebot w
 each run on a fresh database. Printed per run: wall time, rows a second, the speed-up over one worker,
 duplicates (a DM Slack got twice), lost rows (not sent, or never in Slack), and 429s.
 
-Part 2, the cost of a claim: one row's lease (the compare-and-set UPDATE every sender makes) timed when
-it wins and when another process already has the row, in ms per item.
+Each worker count runs twice: with rows leased one at a time (CASEBOT_OUTBOX_CLAIM_BATCH=1, the
+compare-and-set every sender made before) and leased in batches with FOR UPDATE SKIP LOCKED (the default,
+bot/outbox/batches.py); the ratio of the two is printed.
+
+Part 2, the cost of a claim: one row's lease (the compare-and-set UPDATE) timed when it wins and when
+another process already has the row, and a batch claim's cost per row, in ms per item.
 
 Part 3, web processes: gunicorn with 1 and 2 workers serving bot.wsgi:application, 200 signed slash
 commands (`/case help`) sent 8 at a time; printed: the acknowledgement's median and 95th percentile.
@@ -76,7 +80,7 @@ def settings_for(url: str, emu: SlackEmulator) -> Settings:
     )
 
 
-def environment(settings: Settings) -> dict[str, str]:
+def environment(settings: Settings, batch: int = 20) -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CASEBOT_", "DATABASE_URL"))}
     return keep | {
         "SLACK_BOT_TOKEN": settings.slack_bot_token or "",
@@ -86,6 +90,7 @@ def environment(settings: Settings) -> dict[str, str]:
         "CASEBOT_DATA_KEYS": ",".join(settings.data_keys),
         "CASEBOT_SWEEP_EVERY_SECONDS": "3600",  # only delivery is measured
         "CASEBOT_LOG_LEVEL": "ERROR",
+        "CASEBOT_OUTBOX_CLAIM_BATCH": str(batch),
     }
 
 
@@ -111,7 +116,9 @@ def emulator(latency: float = 0.0) -> SlackEmulator:
     return emu  # rate limits on, on the wall clock: Slack's own pace
 
 
-def deliver_with(workers: int, rows: int, url: str, latency: float = 0.0) -> dict[str, float]:
+def deliver_with(
+    workers: int, rows: int, url: str, latency: float = 0.0, batch: int = 20
+) -> dict[str, float]:
     emu = emulator(latency)
     settings = settings_for(fresh_database(url), emu)
     seed_rows(settings, rows)
@@ -119,7 +126,7 @@ def deliver_with(workers: int, rows: int, url: str, latency: float = 0.0) -> dic
     started = time.perf_counter()
     processes = [
         subprocess.Popen(  # noqa: S603 - our own console script
-            [str(BIN / "casebot"), "worker"], env=environment(settings), stdout=subprocess.DEVNULL
+            [str(BIN / "casebot"), "worker"], env=environment(settings, batch), stdout=subprocess.DEVNULL
         )
         for _ in range(workers)
     ]
@@ -159,8 +166,8 @@ def deliver_with(workers: int, rows: int, url: str, latency: float = 0.0) -> dic
     }
 
 
-def claim_costs(url: str, items: int = 1000) -> tuple[float, float]:
-    """(ms per won lease, ms per lost lease) on a database of `items` due rows."""
+def claim_costs(url: str, items: int = 1000) -> tuple[float, float, float]:
+    """(ms per won lease, ms per lost lease, ms per row of a 20-row batch claim) on `items` due rows."""
     emu = SlackEmulator().start()
     settings = settings_for(fresh_database(url), emu)
     seed_rows(settings, items)
@@ -181,8 +188,18 @@ def claim_costs(url: str, items: int = 1000) -> tuple[float, float]:
                     session, message_id=message_id, now=now, until=now + timedelta(seconds=60)
                 )
         timings.append((time.perf_counter() - started) * 1000 / len(ids))
+    with deps.sessions.begin() as session:  # every row due again, for the batch claims
+        session.execute(update(OutboxMessage).values(status=OutboxStatus.PENDING, next_attempt_at=now))
+    started, claimed = time.perf_counter(), 0
+    while claimed < len(ids):
+        with deps.sessions.begin() as session:
+            got = outbox_store.claim_due(session, now=now, until=now + timedelta(seconds=60), limit=20)
+        if not got:
+            break
+        claimed += len(got)
+    timings.append((time.perf_counter() - started) * 1000 / max(claimed, 1))
     deps.engine.dispose()
-    return timings[0], timings[1]
+    return timings[0], timings[1], timings[2]
 
 
 def acks_with(web_workers: int, url: str, requests: int = 200) -> tuple[float, float]:
@@ -243,6 +260,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument(
+        "--batches",
+        type=int,
+        nargs="+",
+        default=[1, 20],
+        help="claim batch sizes to compare (1: one row at a time)",
+    )
     parser.add_argument("--web", type=int, nargs="*", default=[1, 2])
     parser.add_argument("--no-claims", dest="claims", action="store_false", help="skip part 2")
     parser.add_argument("--postgres", default=DEFAULT_PG, help="a URL whose database may be dropped")
@@ -254,18 +278,32 @@ def main() -> int:
         f"{args.rows:,} due DMs to {PEOPLE:,} people, Slack's posting rate on, each post answered "
         f"{args.latency * 1000:.0f} ms late, on {os.cpu_count()} cores:"
     )
-    base = None
+    base: dict[int, float] = {}
     for workers in args.workers:
-        run = deliver_with(workers, args.rows, args.postgres, args.latency)
-        base = base or run["seconds"]
-        print(
-            f"  {workers} worker(s): {run['seconds']:7.1f} s  {args.rows / run['seconds']:6.0f} rows/s  "
-            f"speed-up {base / run['seconds']:4.2f}  duplicates {run['duplicates']:.0f}  "
-            f"lost {run['lost']:.0f}  429s {run['refused']:.0f}"
-        )
+        seconds = {}
+        for batch in args.batches:  # one row at a time (before), then in batches (after), interleaved
+            run = deliver_with(workers, args.rows, args.postgres, args.latency, batch)
+            seconds[batch] = run["seconds"]
+            base.setdefault(batch, run["seconds"])
+            print(
+                f"  {workers} worker(s), claim batch {batch:2d}: {run['seconds']:7.1f} s  "
+                f"{args.rows / run['seconds']:6.0f} rows/s  "
+                f"speed-up over 1 worker {base[batch] / run['seconds']:4.2f}  "
+                f"duplicates {run['duplicates']:.0f}  lost {run['lost']:.0f}  429s {run['refused']:.0f}",
+                flush=True,
+            )
+        if len(seconds) == 2:
+            one, batched = (seconds[b] for b in args.batches)
+            print(
+                f"  {workers} worker(s): batched claims / one-row leases, rows/s: {one / batched:4.2f}",
+                flush=True,
+            )
     if args.claims:
-        won, lost = claim_costs(args.postgres)
-        print(f"Claim (lease) per item: {won:.2f} ms when it wins, {lost:.2f} ms when another has it")
+        won, lost, batched = claim_costs(args.postgres)
+        print(
+            f"Claim per item: a one-row lease {won:.2f} ms when it wins, {lost:.2f} ms when another has it; "
+            f"a 20-row SKIP LOCKED batch {batched:.2f} ms a row ({won / batched:.1f}x less than a won lease)"
+        )
     for web_workers in args.web:
         median, p95 = acks_with(web_workers, args.postgres)
         print(f"gunicorn -w {web_workers}: ack median {median:.0f} ms, 95th percentile {p95:.0f} ms")
