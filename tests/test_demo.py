@@ -129,15 +129,21 @@ def test_it_ends_with_the_managers_home_tab_and_the_weeks_digest_with_its_chart_
     assert "Line chart of co-working health" in alt and "Discussions held against planned" in alt
 
 
-def test_it_closes_the_case_with_each_action_settled_and_the_card_left_with_notes_only(played):
+def test_the_cadence_changes_both_confirm_then_the_case_closes_with_notes_only_on_the_card(played):
     _folder, transcript = played
     text = "\n".join(transcript)
     end = text[text.index("=== 8. ") :]
-    assert ">>> the plan is working: @mere types `/case close`" in end
-    form, *rest = messages(end.splitlines())
-    assert form[0] == "[form «Close the case» opens for @mere] casebot:"
-    assert any("🔒 @mere closed case CASE-2026-014" in line for line in end.splitlines())
-    card = next(body for header, body in rest if "edited «Case CASE-2026-014»" in header)
+    assert ">>> @mere types `/case agreement`" in end and "[Change]" in end
+    changed = end[end.index("@mere presses Change") :]
+    assert "The co-working agreement is now version 2" in changed
+    assert "+ *Reflective discussions:* weekly" in changed  # only what changed from version 1
+    confirmed = changed[changed.index("click Agree under version 2") :]
+    assert "*Agreement v2: agreed by everyone*" in confirmed.split("/case close")[0]
+    closed = end[end.index("`/case close`") :]
+    assert "🔒 @mere closed case CASE-2026-014" in closed
+    (card,) = [
+        body for header, body in messages(closed.splitlines()) if "edited «Case CASE-2026-014»" in header
+    ]
     assert "(closed)" in card[0] and card[-1].endswith("[Notes]")  # no buttons but Notes
 
 

@@ -93,7 +93,10 @@ def run_demo(db_path: str | None = None, out=print) -> int:
         exported = _summary(box, show, path.parent)
         demo_managers.play(box, clock, show)
         chart = demo_home.play(box, show, path.parent)
-        show.scene("8. Mere closes the case with its closing review")
+        show.scene(
+            "8. Mere makes the discussions weekly and both co-workers confirm; then she closes the case"
+        )
+        demo_close.change(box, show)
         demo_close.close(box, show)
         refused = box.emu.refusals
     if refused:  # something real Slack would have turned down: the demo shows a Slack that never says no
