@@ -18,7 +18,8 @@ def test_each_open_case_is_a_row_with_its_next_discussion_and_what_is_not_held()
     assert case_list(lines).split("\n") == [
         "*Your open cases*",
         "• *CASE-1 &amp; &lt;co&gt;* in <#CCASES01>: co-worker (agreement waiting for confirmation)"
-        f". Next discussion <!date^{int(AT.timestamp())}^{{date_short_pretty}} at {{time}}|2026-12-03 23:00 UTC>"
+        f". Next discussion <!date^{int(AT.timestamp())}^{{date_short_pretty}} at {{time}}"
+        "|2026-12-03 23:00 UTC>"
         ". 3 not held yet",
         "• *CASE-2* in <#CCASES02>: lead",
     ]
