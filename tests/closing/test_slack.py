@@ -13,7 +13,9 @@ from bot import jobs
 from bot.closing import blocks as form
 from bot.closing import flows
 from bot.ids import ActionId, CallbackId
+from bot.notes import flows_admin as admin
 from bot.notes.flows_management import MANAGERS_ONLY
+from bot.review import blocks as review_form
 from bot.sandbox.harness import ADMIN, CASE_CHANNEL, DEVELOPING, LEAD, MANAGER, OUTSIDER
 from storage.models import (
     ActionStatus,
@@ -28,6 +30,7 @@ from storage.models import (
     OutboxKind,
     OutboxMessage,
     OutboxStatus,
+    ReviewRecord,
     ScheduleItem,
 )
 from tests.journey import GOOD_ANSWERS, open_case, open_modal, submit
@@ -251,3 +254,48 @@ def test_a_reused_reference_links_to_the_closed_case_whose_notes_and_export_stay
     (exported,) = [f for f in box.emu.files if f["user"] == LEAD]
     assert b"Ring the school about attendance" in exported["content"]
     assert [a.object_id for a in audits(box, "notes.export")] == [str(old.id)]
+
+
+def test_the_review_decision_end_opens_the_closing_review_in_its_place(sandbox):
+    box = sandbox
+    open_case(box)
+    box.driver.slash(MANAGER, "review", CASE_CHANNEL)
+    box.deps.executor.wait_idle()
+    review = next(v for v in box.emu.open_views_for(MANAGER) if v.get("callback_id") == CallbackId.REVIEW)
+    said = {f"{review_form.ANSWER_PREFIX}{key}": "Fine." for key in ("plan", "sharing", "tasks", "issues")}
+    said |= {f"{review_form.ANSWER_PREFIX}progress": "Growing", review_form.OUTCOME: "end"}
+    reply = box.driver.submit(MANAGER, review, said)
+    assert reply.json["response_action"] == "update"
+    view = reply.json["view"]
+    assert view["callback_id"] == CallbackId.CLOSE
+    closing = {k: v for k, v in answers([1, 2]).items() if not k.startswith(form.ACTION_PREFIX)}
+    saved = box.driver.submit(MANAGER, {**view, "id": "VCLOSING1"}, closing)
+    assert not (saved.json or {}).get("errors"), saved.body
+    box.deps.executor.wait_idle()
+    assert case_row(box).status == CaseStatus.CLOSED
+
+
+def test_purge_applies_to_a_closed_case_its_closing_note_included(sandbox, tmp_path):
+    box = sandbox
+    open_case(box)
+    with_actions(box)
+    ids = [a.id for a in rows(box, NoteAction)]
+    view = close_form(box)
+    assert not (box.driver.submit(MANAGER, view, answers(ids)).json or {}).get("errors")
+    box.deps.executor.wait_idle()
+    after = (box.deps.clock() + timedelta(days=2)).date()
+    _cutoff, plan = admin.purge_plan(box.deps, closed_before=after)
+    assert [(c.reference, c.notes) for c in plan] == [(REFERENCE, len(rows(box, Note)))]
+    (done,) = list(admin.purge(box.deps, closed_before=after, out_dir=tmp_path))
+    assert rows(box, Note) == [] and rows(box, NoteAction) == []
+    assert len(rows(box, CaseClosure)) == 1, "the closure (ids only) outlives the purge"
+    assert list(tmp_path.iterdir()), "exported before deleting"
+
+
+def test_purge_takes_a_review_s_record_with_its_note_when_the_review_ended_the_case(sandbox, tmp_path):
+    box = sandbox
+    test_the_review_decision_end_opens_the_closing_review_in_its_place(box)
+    after = (box.deps.clock() + timedelta(days=2)).date()
+    (done,) = list(admin.purge(box.deps, closed_before=after, out_dir=tmp_path))
+    assert done.deleted is not None and done.deleted.reviews == 1
+    assert rows(box, ReviewRecord) == [] and rows(box, Note) == []
