@@ -138,3 +138,26 @@ def test_the_review_form_offers_each_open_difference_and_pushes_the_small_form_o
     box.driver.submit(MANAGER, stack[-1], {form.OUTCOME: "resolved", form.HOW: "Agreed in the review."})
     box.deps.executor.wait_idle()
     assert len(rows(box, DifferenceResolution)) == 1
+
+
+def test_the_supervision_form_offers_it_too_and_its_agenda_lists_only_open_ones(sandbox):
+    box = sandbox
+    card, item_id = with_a_difference(box)
+    box.driver.slash(MANAGER, "supervision", CASE_CHANNEL)
+    box.deps.executor.wait_idle()
+    check_in = next(
+        v for v in box.emu.open_views_for(MANAGER) if v.get("callback_id") == CallbackId.SUPERVISION
+    )
+    shown = json.dumps(check_in["blocks"])
+    assert "Differences of view open: 1" in shown and "not resolved yet" in shown
+    box.driver.click(MANAGER, ActionId.DIFFERENCE_RESOLVE, str(item_id), view=check_in)
+    box.deps.executor.wait_idle()
+    stack = box.emu.open_views_for(MANAGER)
+    assert [v.get("callback_id") for v in stack][-2:] == [CallbackId.SUPERVISION, CallbackId.DIFFERENCE]
+    box.driver.submit(MANAGER, stack[-1], {form.OUTCOME: "escalated", form.TO: OUTSIDER})
+    box.deps.executor.wait_idle()
+    assert open_counts(box) == (0, 0)
+    box.driver.slash(MANAGER, "supervision", CASE_CHANNEL)
+    box.deps.executor.wait_idle()
+    again = [v for v in box.emu.open_views_for(MANAGER) if v.get("callback_id") == CallbackId.SUPERVISION][-1]
+    assert "Differences of view" not in json.dumps(again["blocks"])
