@@ -15,4 +15,4 @@ def register(app, deps: Deps) -> None:
     def on_difference_submitted(ack, body):
         errors = flows.submit(deps, body)
         ack(response_action="errors", errors=errors) if errors else ack()
-        delivery.deliver_due(deps)
+        delivery.wake(deps)

@@ -11,7 +11,7 @@ def register(app, deps: Deps) -> None:
     def on_close_submitted(ack, body):
         errors = flows.submit(deps, body)
         ack(response_action="errors", errors=errors) if errors else ack()
-        delivery.deliver_due(deps)
+        delivery.wake(deps)
 
     @app.action(ActionId.CARD_NOTES)
     def on_card_notes(ack, body, action, client):
