@@ -20,12 +20,20 @@ ACTIONS_MAX = 25  # elements in one actions block
 STATUS = {"open": "open", "done": "done", "cannot": "can't be done"}
 
 
-def note_list(reference: str, case_id: int, notes: list[NoteRecord]) -> tuple[str, list[dict[str, Any]]]:
+def note_list(
+    reference: str, case_id: int, notes: list[NoteRecord], *, closed: bool = False, earlier: bool = False
+) -> tuple[str, list[dict[str, Any]]]:
+    """`closed`: the case is closed (said in the heading); `earlier`: its reference was used before, by a
+    closed case whose notes `/case notes REF earlier` lists (a re-referred child's history stays in view)."""
+    ref = slack_escape(reference)
+    before = [context(f"This reference was used before: `/case notes {ref} earlier` lists its notes.")]
     if not notes:
-        text = f"Case *{slack_escape(reference)}* has no notes yet."
-        return text, [section(text)]
+        text = f"Case *{ref}*{' (closed)' if closed else ''} has no notes yet."
+        return text, [section(text), *(before if earlier else [])]
     shown = notes[-LIST_MAX:]
-    blocks: list[dict[str, Any]] = [section(f"*Notes for case {slack_escape(reference)}*")]
+    blocks: list[dict[str, Any]] = [section(f"*Notes for case {ref}{' (closed)' if closed else ''}*")]
+    if earlier:
+        blocks += before
     if len(notes) > len(shown):
         blocks.append(context(f"{len(notes) - len(shown)} older notes are in `/case export`."))
     for note in reversed(shown):

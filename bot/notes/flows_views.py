@@ -58,7 +58,7 @@ def from_command(deps: Deps, client: WebClient, body: dict[str, Any], args: tupl
             else:
                 records = _records(deps, session, case)
                 _audit(session, case, user_id, "notes.list", case.id, now, {"notes": len(records)})
-                reply = blocks.note_list(case.reference, case.id, records)
+                reply = blocks.note_list(case.reference, case.id, records, **_listed_as(case))
     if view is not None:
         client.views_open(trigger_id=body["trigger_id"], view=view)
     elif reply is not None:
@@ -81,7 +81,7 @@ def list_from_button(deps: Deps, client: WebClient, body: dict[str, Any], value:
             return access.refuse_record(deps, session, case, user_id=user_id, action="notes.list", now=now)
         records = _records(deps, session, case)
         _audit(session, case, user_id, "notes.list", case.id, now, {"notes": len(records)})
-        text, message = blocks.note_list(case.reference, case.id, records)
+        text, message = blocks.note_list(case.reference, case.id, records, **_listed_as(case))
         channel_id = case.channel_id
     thread.tell(client, channel_id, user_id, text, blocks=message)
     return None
@@ -273,6 +273,10 @@ def _add_version(
     note.latest_version = version
     _audit(session, case, user_id, "note.amend", note.id, now, {"version": version})
     thread.note(session, case, blocks.amended_text(user_id, note.number, version), now)
+
+
+def _listed_as(case: Case) -> dict[str, bool]:
+    return {"closed": case.status.value == "closed", "earlier": case.previous_case_id is not None}
 
 
 def _records(deps: Deps, session: Session, case: Case) -> list[NoteRecord]:

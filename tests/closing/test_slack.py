@@ -245,10 +245,13 @@ def test_a_reused_reference_links_to_the_closed_case_whose_notes_and_export_stay
     card = box.emu.messages(CASE_CHANNEL)[-1]
     assert "used before" in json.dumps(card["blocks"])
 
+    box.driver.slash(LEAD, f"notes {REFERENCE}", CASE_CHANNEL)
+    box.deps.executor.wait_idle()
+    assert f"`/case notes {REFERENCE} earlier`" in json.dumps(box.emu.ephemerals[-1])
     box.driver.slash(LEAD, f"notes {REFERENCE} earlier", CASE_CHANNEL)
     box.deps.executor.wait_idle()
     listed = json.dumps(box.emu.ephemerals[-1])
-    assert "Management decision" in listed and "Discussion with colleague" in listed
+    assert "Management decision" in listed and "Discussion with colleague" in listed and "(closed)" in listed
     box.driver.slash(LEAD, f"export {REFERENCE} earlier", CASE_CHANNEL)
     box.deps.executor.wait_idle()
     (exported,) = [f for f in box.emu.files if f["user"] == LEAD]
