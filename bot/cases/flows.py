@@ -131,7 +131,7 @@ def submit_agreement(deps: Deps, client: WebClient, sub: Submission) -> Submitte
     errors = _agreement_errors(deps, sub, form, cached, now=now)
     if errors or waiting:
         # After the ack: ask Slack about whoever the cache didn't know, so the next Save can be answered.
-        return Submitted(errors, then=lambda: _after_refusal(deps, client, sub, waiting, now=now))
+        return Submitted(errors, then=lambda: _look_up(deps, client, waiting, now=now, sub=sub))
     try:
         case_id = _save(deps, sub, form, zones={u: tz for u, (_f, tz) in cached.found.items()})
     except IntegrityError:
@@ -144,16 +144,10 @@ def submit_agreement(deps: Deps, client: WebClient, sub: Submission) -> Submitte
     return Submitted()
 
 
-def _after_refusal(deps: Deps, client: WebClient, sub: Submission, waiting: list[str], *, now) -> None:
-    """Ask Slack, after the ack, what the next Save needs: people not known yet, and in refuse mode the
-    channel's members when they were not read lately."""
-    _look_up(deps, client, waiting, now=now)
-    channel.refresh_if_stale(deps, client, sub.channel_id, now)
-
-
-def _look_up(deps: Deps, client: WebClient, user_ids: list[str], *, now) -> None:
+def _look_up(deps: Deps, client: WebClient, user_ids: list[str], *, now, sub: Submission) -> None:
     if user_ids:
         people.look_up_users(client, user_ids, deps=deps, now=now)
+    channel.refresh_if_stale(deps, client, sub.channel_id, now)  # refuse mode: members not read lately
 
 
 def _agreement_errors(
