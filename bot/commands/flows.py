@@ -14,6 +14,7 @@ from bot.cases.blocks import case_list, help_message
 from bot.cases.presenters import case_line
 from bot.closing import flows as closing
 from bot.commands import flows_overdue as overdue
+from bot.commands.flows_respond import respond
 from bot.commands.rules import parse
 from bot.deps import Deps
 from bot.digest import flows as digest
@@ -56,8 +57,12 @@ def handle(deps: Deps, body: dict[str, Any]) -> Reply:
         return Reply(
             then=lambda client: cases.open_modal(deps, client, trigger_id=trigger_id, channel_id=channel_id)
         )
-    if invocation.sub == Sub.LIST:
-        return Reply(text=list_cases(deps, team_id=team_id, user_id=user_id))
+    if invocation.sub == Sub.LIST:  # the ack goes at once; the answer follows on the response_url
+        return Reply(
+            then=lambda client: respond(
+                deps, client, body, list_cases(deps, team_id=team_id, user_id=user_id)
+            )
+        )
     if invocation.sub == Sub.AWAY:
         return Reply(then=lambda client: away.reply(deps, client, body, invocation.args))
     if invocation.sub == Sub.DISCUSS:
@@ -74,7 +79,11 @@ def handle(deps: Deps, body: dict[str, Any]) -> Reply:
         )
         return Reply(text=text, then=lambda _client: delivery.wake(deps))
     if invocation.sub == Sub.OVERDUE:
-        return Reply(text=overdue.overdue(deps, team_id=team_id, user_id=user_id))
+        return Reply(
+            then=lambda client: respond(
+                deps, client, body, overdue.overdue(deps, team_id=team_id, user_id=user_id)
+            )
+        )
     if invocation.sub == Sub.DIGEST:
         text, send_now = digest.command(deps, team_id=team_id, user_id=user_id, args=invocation.args)
         if not send_now:
