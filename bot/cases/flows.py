@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.cases import flows_channel as channel
 from bot.cases import rules_agreements as agreements
 from bot.cases.blocks_modals import agreement_modal, notice_modal, read_agreement_form
-from bot.cases.flows_versions import agreement_row
+from bot.cases.flows_versions import agreement_row, record_first
 from bot.cases.rules_agreements import AgreementForm
 from bot.cases.rules_change import FIRST_REASON
 from bot.deps import Deps
@@ -261,6 +261,7 @@ def _save(deps: Deps, sub: Submission, form: AgreementForm, *, zones: dict[str, 
         access.record(
             session, case, user_id=sub.user_id, action="case.open", now=now, detail={"agreement_version": 1}
         )
+        record_first(deps, session, case, form, user_id=sub.user_id, now=now)  # a management decision note
         repo.enqueue(
             session,
             team_id=sub.team_id,

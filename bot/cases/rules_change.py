@@ -133,16 +133,18 @@ def note_sections(
     if what_changed:
         out.append(("changed", "What changed", ", ".join(LABELS[k] for k in what_changed)))
     if moved and (moved.leaving or moved.joining):
-        lines = [f"Leaving: <@{u}>" for u in moved.leaving] + [f"Joining: <@{u}>" for u in moved.joining]
+        # Counts, not Slack ids: exports name people only where the note store knows their names.
+        lines = [f"Leaving the case: {len(moved.leaving)}", f"Joining the case: {len(moved.joining)}"]
         if reassigned_to:
-            lines.append(f"Open actions of those leaving reassigned to <@{reassigned_to}>")
+            lines.append("Their open actions were given to someone who stays on the case")
         out.append(("membership", "Co-workers joining and leaving", "\n".join(lines)))
     out.append(("terms", f"Agreement, version {version}", "\n".join(term_lines(form))))
     return tuple(out)
 
 
 def term_lines(form: AgreementForm) -> list[str]:
-    """The agreement's terms as plain lines (user ids as mentions), for the decision note."""
+    """The agreement's terms as plain lines for the decision note. People are counted, not named by
+    Slack id: the exports name only the people the note store knows (who took part, action owners)."""
     matrix = ", ".join(
         f"{label}: {terms.WHO.get(form.responsibilities.get(key, ''), '-')}"
         for key, label in terms.RESPONSIBILITIES.items()
@@ -151,9 +153,8 @@ def term_lines(form: AgreementForm) -> list[str]:
     if form.discussion_frequency == "custom" and form.discussion_custom:
         cadence = f"{cadence} ({form.discussion_custom})"
     lines = [
-        "Co-workers: " + ", ".join(f"<@{u}>" for u in form.coworkers),
-        f"Lead worker: <@{form.lead}>" if form.lead else "Lead worker: -",
-        "Developing workers: " + (", ".join(f"<@{u}>" for u in form.developing) or "none"),
+        f"Co-workers: {len(form.coworkers)}, one of them the lead worker",
+        f"Developing workers: {len(form.developing)}",
         "Why co-worked: " + (", ".join(terms.REASONS.get(r, r) for r in form.reasons) or "-"),
         f"Responsibilities: {matrix}",
         f"Reflective discussions: {cadence}, {terms.next_weekday_label(form.discussion_weekday)}"

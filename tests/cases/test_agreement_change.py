@@ -81,6 +81,16 @@ def agree(box, card: dict, user: str, version_index: int = -1) -> None:
     box.deps.executor.wait_idle()
 
 
+def test_the_first_agreement_is_a_management_decision_note(sandbox):
+    open_case(sandbox)
+    (note,) = rows(sandbox, Note)
+    assert note.note_type == NoteType.MANAGEMENT and note.number == 1
+    (version,) = rows(sandbox, NoteVersion)
+    text = json.dumps(version.sections)
+    assert "Co-working agreement: version 1" in text and "Initial agreement" in text
+    assert "Reflective discussions: Fortnightly" in text
+
+
 def test_the_manager_changes_the_agreement_as_a_new_version(sandbox):
     box = sandbox
     card = open_case(box)
@@ -129,11 +139,14 @@ def test_the_manager_changes_the_agreement_as_a_new_version(sandbox):
 
     # the decision note and the audit
     notes = rows(box, Note, note_type=NoteType.MANAGEMENT)
-    assert len(notes) == 1
+    assert len(notes) == 2
     latest = rows(box, NoteVersion, note_id=notes[-1].id)[0]
     text = json.dumps(latest.sections)
     assert (
-        "Co-working agreement: version 2" in text and REASON in text and f"Leaving: <@{DEVELOPING}>" in text
+        "Co-working agreement: version 2" in text
+        and REASON in text
+        and "Leaving the case: 1" in text
+        and DEVELOPING not in text
     )
     (change,) = audits(box, "agreement.change")
     assert change.outcome == "ok" and change.detail["leaving"] == [DEVELOPING]
@@ -277,3 +290,17 @@ def _members(box) -> list[CaseMember]:
         from sqlalchemy.orm import selectinload
 
         return list(session.scalars(select(CaseMember).options(selectinload(CaseMember.person))))
+
+
+def test_agreement_change_on_the_command_line_opens_the_form_for_the_manager_only(sandbox):
+    box = sandbox
+    open_case(box)
+    box.driver.slash(MANAGER, "agreement CASE-2026-014 change", CASE_CHANNEL)
+    box.deps.executor.wait_idle()
+    (view,) = [
+        v for v in box.emu.open_views_for(MANAGER) if v.get("callback_id") == CallbackId.AGREEMENT_CHANGE
+    ]
+    assert "CASE-2026-014" in json.dumps(view["blocks"]) and not view_errors(view)
+    refused = ask(box, LEAD, "agreement change")
+    assert "Only the case's manager" in refused["text"]
+    assert [a.outcome for a in audits(box, "agreement.change")] == ["denied"]

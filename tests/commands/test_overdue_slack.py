@@ -27,13 +27,13 @@ def test_the_manager_sees_each_case_with_its_signals_and_a_member_their_own(sand
     lines = reply.answer.split("\n")
     assert lines[0] == "*Overdue and drifting across your cases*"
     assert lines[2] == f"*{REFERENCE}* in <#{CASE_CHANNEL}> (<{card_link(sandbox)}|thread>)"
-    assert f"• Action 1 of note 1 (<@{LEAD}>) overdue by 8 days" in lines
-    assert f"• Action 2 of note 1 (<@{DEVELOPING}>) overdue by 8 days" in lines
+    assert f"• Action 1 of note 2 (<@{LEAD}>) overdue by 8 days" in lines
+    assert f"• Action 2 of note 2 (<@{DEVELOPING}>) overdue by 8 days" in lines
     assert "• Discussion due 6 days ago not held yet" in lines
 
     mine = sandbox.driver.slash(LEAD, "overdue", CASE_CHANNEL).answer.split("\n")
     assert mine[0] == "*Your overdue items*"
-    assert f"• Action 1 of note 1 (<@{LEAD}>) overdue by 8 days" in mine
+    assert f"• Action 1 of note 2 (<@{LEAD}>) overdue by 8 days" in mine
     assert not any(f"<@{DEVELOPING}>" in line for line in mine)  # not theirs
     assert "• Discussion due 6 days ago not held yet" in mine
 

@@ -135,7 +135,7 @@ def test_the_owner_gets_one_dm_at_the_start_of_their_working_day_on_the_due_date
     pass_at(box, DUE_AT)
     (dm,) = action_dms(box, LEAD)
     text = body(dm)
-    assert f"Your action 1 of note 1 on case *{REFERENCE}* is due today:" in text
+    assert f"Your action 1 of note 2 on case *{REFERENCE}* is due today:" in text
     assert f">{TEXT}" in text and f"*Done looks like:* {DONE}" in text
     assert controls(dm) == BUTTONS
     assert {e["value"] for b in dm["blocks"] if b["type"] == "actions" for e in b["elements"]} == {
@@ -254,7 +254,7 @@ def test_leave_with_cover_sends_the_dm_to_the_cover_who_can_mark_it_done(http_sa
     assert action_dms(box, LEAD) == []
     (dm,) = action_dms(box, COLLEAGUE)
     assert f"You're covering for <@{LEAD}> while they're away, so their action comes to you." in body(dm)
-    assert f"<@{LEAD}>'s action 1 of note 1" in body(dm)
+    assert f"<@{LEAD}>'s action 1 of note 2" in body(dm)
     press(box, COLLEAGUE, ActionId.ACTION_DONE, dm)
     assert ephemerals(box, COLLEAGUE) == []
     assert (the_action(box, action_id).status, the_action(box, action_id).status_by) == (
@@ -280,7 +280,7 @@ def test_done_closes_the_action_notes_it_in_the_thread_replaces_the_buttons_and_
     press(box, LEAD, ActionId.ACTION_DONE, dm)
     action = the_action(box, action_id)
     assert (action.status, action.status_by, action.next_check_at) == (ActionStatus.DONE, LEAD, None)
-    assert f":white_check_mark: <@{LEAD}> marked action 1 of note 1 as done." in thread_texts(box)
+    assert f":white_check_mark: <@{LEAD}> marked action 1 of note 2 as done." in thread_texts(box)
     (shown,) = action_dms(box, LEAD)
     assert controls(shown) == [] and f"Marked done by <@{LEAD}>." in body(shown) and TEXT in body(shown)
     (audit,) = audits(box, "action.done")
@@ -300,7 +300,7 @@ def test_pressing_done_twice_acts_once_and_says_so(http_sandbox):
     press(box, LEAD, ActionId.ACTION_DONE, dm)
     press(box, LEAD, ActionId.ACTION_DONE, dm)  # the old message, as a double click sends it
     assert len(audits(box, "action.done")) == 1
-    assert sum("marked action 1 of note 1 as done" in t for t in thread_texts(box)) == 1
+    assert sum("marked action 1 of note 2 as done" in t for t in thread_texts(box)) == 1
     told = ephemerals(box, LEAD) + [m.get("text", "") for m in box.emu.dms(LEAD)]
     assert any(STALE in t for t in told)
 
@@ -321,7 +321,7 @@ def test_need_more_time_sets_a_new_date_starts_a_new_round_and_asks_again_on_tha
     assert (action.due, action.round, action.level_sent) == (date(2026, 12, 7), 1, -1)
     assert action.next_check_at == nz(7, 9, month=12)
     (note,) = [t for t in thread_texts(box) if "more time" in t]
-    assert note.startswith(f":calendar: <@{LEAD}> gave action 1 of note 1 more time: it's now due <!date^")
+    assert note.startswith(f":calendar: <@{LEAD}> gave action 1 of note 2 more time: it's now due <!date^")
     assert "|2026-12-07>." in note
     (shown,) = action_dms(box, LEAD)
     assert controls(shown) == [] and f"Given more time by <@{LEAD}>: now due" in body(shown)
@@ -399,10 +399,10 @@ def test_cant_do_it_needs_a_reason_then_tells_the_coworker_why(sandbox):
     action = the_action(box, action_id)
     assert (action.status, action.status_reason, action.status_by) == (ActionStatus.CANNOT, REASON, LEAD)
     (notice,) = [m for m in box.emu.dms(DEVELOPING) if "can't do" in body(m)]
-    assert f"<@{LEAD}> can't do their action 1 of note 1 on case *{REFERENCE}*" in body(notice)
+    assert f"<@{LEAD}> can't do their action 1 of note 2 on case *{REFERENCE}*" in body(notice)
     assert f"*Why:* {REASON}" in body(notice) and TEXT in body(notice)
     (note,) = [t for t in thread_texts(box) if "can't do" in t]
-    assert note == f":raised_hand: <@{LEAD}> can't do action 1 of note 1. <@{DEVELOPING}> has been told why."
+    assert note == f":raised_hand: <@{LEAD}> can't do action 1 of note 2. <@{DEVELOPING}> has been told why."
     assert all(REASON not in t for t in thread_texts(box))
     (shown,) = action_dms(box, LEAD)
     assert controls(shown) == [] and "said it can't be done" in body(shown)

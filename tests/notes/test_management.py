@@ -53,8 +53,8 @@ def test_a_decision_is_a_numbered_signed_note_with_its_actions_followed_up_and_a
     with_notes(box)
     decided(box)
 
-    note = next(n for n in rows(box, Note) if n.note_type == NoteType.MANAGEMENT)
-    assert note.number == 3 and note.discussion_id is None
+    note = rows(box, Note)[-1]  # note 1 is the agreement's own decision, notes 2 and 3 discussions
+    assert note.note_type == NoteType.MANAGEMENT and note.number == 4 and note.discussion_id is None
     (version,) = [v for v in rows(box, NoteVersion) if v.note_id == note.id]
     keys = [s["key"] for s in version.sections]
     assert keys == ["people", "decision", "plan"], "empty sections are left out"
@@ -62,7 +62,7 @@ def test_a_decision_is_a_numbered_signed_note_with_its_actions_followed_up_and_a
     assert version.sections[0]["entries"][0] == {"id": MANAGER, "name": "Mere (manager)", "role": "manager"}
     (action,) = [a for a in rows(box, NoteAction) if a.note_id == note.id]
     assert action.next_check_at is not None, "followed up like any other action"
-    assert [a.detail["kind"] for a in audits(box, "note.create")] == ["review"]
+    assert [a.detail["kind"] for a in audits(box, "note.create")] == ["agreement", "review"]
 
 
 def test_notes_lists_both_types_and_the_export_carries_the_decision(http_sandbox):
@@ -74,7 +74,8 @@ def test_notes_lists_both_types_and_the_export_carries_the_decision(http_sandbox
     box.driver.slash(LEAD, f"notes {REFERENCE}", CASE_CHANNEL)
     box.deps.executor.wait_idle()
     listing = str([e for e in box.emu.ephemerals if e["user"] == LEAD][-1]["blocks"])
-    assert "Note 3* · Management decision" in listing and "Note 1* · Discussion with colleague" in listing
+    assert "Note 4* · Management decision" in listing and "Note 2* · Discussion with colleague" in listing
+    assert "Note 1* · Management decision" in listing  # the agreement, written when the case opened
 
     export(box, LEAD, f"export {REFERENCE} json")
     (sent,) = received(box, LEAD)
@@ -82,19 +83,20 @@ def test_notes_lists_both_types_and_the_export_carries_the_decision(http_sandbox
     assert errors(document) == []
     assert document["schema_version"] == 2
     kinds = [(n["note_type"], n["mode"], n["decision"]) for n in document["notes"]]
-    assert kinds[2] == ("management_decision", "management", {"kind": "review", "outcome": "change"})
-    assert kinds[0][2] is None
-    third = document["notes"][2]
+    assert kinds[3] == ("management_decision", "management", {"kind": "review", "outcome": "change"})
+    assert kinds[0] == ("management_decision", "management", {"kind": "agreement", "outcome": "version 1"})
+    assert kinds[1][2] is None
+    third = document["notes"][3]
     assert recompute(third, third["versions"][0]) == third["versions"][0]["content_hash"]
 
     export(box, LEAD, f"export {REFERENCE} md")
     text = received(box, LEAD)[-1]["content"].decode("utf-8")
-    assert "## Note 3: Management decision" in text and "Held by the manager (a management decision)." in text
+    assert "## Note 4: Management decision" in text and "Held by the manager (a management decision)." in text
     assert "Review of the co-working arrangement: change" in text
 
 
 def amend_form(box, user: str, case_id: int) -> dict | None:
-    box.driver.click(user, ActionId.NOTE_AMEND, f"{case_id}:1", message=EPHEMERAL, channel_id=CASE_CHANNEL)
+    box.driver.click(user, ActionId.NOTE_AMEND, f"{case_id}:2", message=EPHEMERAL, channel_id=CASE_CHANNEL)
     return next((v for v in box.emu.open_views_for(user) if v.get("callback_id") == CallbackId.AMEND), None)
 
 
@@ -112,7 +114,7 @@ def test_only_the_manager_amends_a_decision_and_the_decision_itself_stays_as_sig
     shown = str(form["blocks"])
     assert "contact plan on track" in shown and "happened" not in shown
     box.driver.submit(MANAGER, form, {section_block("plan"): "Yes, and school is involved."})
-    assert len(rows(box, NoteVersion)) == 1, "a reason is required"
+    assert len([v for v in rows(box, NoteVersion) if v.note_id == note.id]) == 1, "a reason is required"
     change = {Block.AMEND_REASON: "Added the school", section_block("plan"): "Yes, and school is involved."}
     box.driver.submit(MANAGER, form, change)
     box.driver.submit(MANAGER, form, change)  # double submission: one version

@@ -26,7 +26,7 @@ from storage.models import (
     SummaryCheck,
 )
 from tests.discussion_steps import NEXT, WRAP, current, questions, say, start
-from tests.journey import open_case
+from tests.journey import note_audits, open_case, recorded
 from tests.reminder_steps import (
     FIRST_DUE,
     audits,
@@ -125,15 +125,15 @@ def test_an_identifier_is_shown_next_to_its_field_and_nothing_is_saved_until_it_
     assert list(errors) == [section_block("happened")]
     assert "date of birth" in errors[section_block("happened")].lower()
     assert "14/03/2015" not in errors[section_block("happened")]  # the warning masks the value
-    assert rows(box, Note) == []
+    assert recorded(box, Note) == []
     assert len(rows(box, SummaryCheck)) == 1
 
     fixed = "Met with mum. We checked school records."
     reply = sign(box, DEVELOPING, view, {section_block("happened"): fixed})
     assert reply.json is None or "errors" not in reply.json
-    (note,) = rows(box, Note)
-    (version,) = rows(box, NoteVersion)
-    assert note.number == 1 and version.version == 1 and version.recorder_id == DEVELOPING
+    (note,) = recorded(box, Note)
+    (version,) = recorded(box, NoteVersion)
+    assert note.number == 2 and version.version == 1 and version.recorder_id == DEVELOPING
     assert version.confirmations == []
     happened = next(s for s in version.sections if s["key"] == "happened")
     assert happened["text"].startswith("Met with mum. We checked school records.")
@@ -147,7 +147,7 @@ def test_an_identifier_is_shown_next_to_its_field_and_nothing_is_saved_until_it_
         amendment_reason=None,
     )
     (saved,) = [t for t in thread_texts(box, card) if "saved the summary" in t]
-    assert "note 1" in saved and "keep the weekend plan" in saved and f"<@{DEVELOPING}>" in saved
+    assert "note 2" in saved and "keep the weekend plan" in saved and f"<@{DEVELOPING}>" in saved
     assert "Met with mum" not in saved  # the thread gets a confirmation, not the note
     sent = [r for r in rows(box, OutboxMessage) if r.status == OutboxStatus.SENT]
     assert sent and all("text" not in r.payload and "blocks" not in r.payload for r in sent)
@@ -177,7 +177,7 @@ def test_saving_writes_actions_learning_evidence_and_marks_the_discussion_record
     (discussion,) = rows(box, Discussion)
     assert discussion.status == DiscussionStatus.RECORDED and discussion.recorded_at is not None
     assert discussion.record_next_check_at is None
-    assert [a.outcome for a in audits(box, "note.create")] == ["ok"]
+    assert [a.outcome for a in note_audits(box)] == ["ok"]
 
 
 def test_a_double_submission_saves_one_note(sandbox):
@@ -186,7 +186,11 @@ def test_a_double_submission_saves_one_note(sandbox):
     view = summary_form(box, DEVELOPING)
     sign(box, DEVELOPING, view, {})
     sign(box, DEVELOPING, view, {})
-    assert len(rows(box, Note)) == 1 and len(rows(box, NoteVersion)) == 1 and len(rows(box, NoteAction)) == 1
+    assert (
+        len(recorded(box, Note)) == 1
+        and len(recorded(box, NoteVersion)) == 1
+        and len(rows(box, NoteAction)) == 1
+    )
 
 
 def test_a_warning_can_be_kept_by_ticking_keep_and_the_confirmation_is_kept_with_the_note(sandbox):
@@ -195,7 +199,7 @@ def test_a_warning_can_be_kept_by_ticking_keep_and_the_confirmation_is_kept_with
     view = summary_form(box, DEVELOPING)
     assert "errors" in sign(box, DEVELOPING, view, {section_block("happened"): PLANTED}).json
     sign(box, DEVELOPING, view, {section_block("happened"): PLANTED, Block.KEEP_CHECKED: [KEEP]})
-    (version,) = rows(box, NoteVersion)
+    (version,) = recorded(box, NoteVersion)
     (kept,) = version.confirmations
     assert kept["field"] == section_block("happened") and kept["kind"] == "date_of_birth"
     assert "14/03/2015" not in str(version.confirmations)
@@ -209,7 +213,7 @@ def test_ticking_keep_does_not_confirm_a_warning_that_was_never_shown(sandbox):
         DEVELOPING, view, {section_block("happened"): PLANTED, Block.KEEP_CHECKED: [KEEP]}
     )
     assert section_block("happened") in reply.json["errors"]
-    assert rows(box, Note) == []
+    assert recorded(box, Note) == []
 
 
 def test_an_action_without_owner_or_date_and_with_a_vague_verb_is_flagged_next_to_each_field(sandbox):
@@ -220,7 +224,7 @@ def test_an_action_without_owner_or_date_and_with_a_vague_verb_is_flagged_next_t
     errors = reply.json["errors"]
     assert set(errors) == {action_block(2, "owner"), action_block(2, "due"), action_block(2, "text")}
     assert "Monitor" in errors[action_block(2, "text")]
-    assert rows(box, Note) == []
+    assert recorded(box, Note) == []
 
 
 def test_a_due_date_in_the_past_is_refused_next_to_the_field(sandbox):
@@ -250,7 +254,7 @@ def test_someone_outside_the_case_gets_no_form_and_the_denial_is_audited(sandbox
     # A form submitted by someone outside the case (a forged or forwarded view) saves nothing either.
     reply = sign(box, OUTSIDER, summary_form(box, DEVELOPING), {})
     assert "Only the case's co-workers" in reply.json["errors"][section_block("happened")]
-    assert rows(box, Note) == [] and [a.outcome for a in audits(box, "note.create")] == ["denied"]
+    assert recorded(box, Note) == [] and [a.outcome for a in note_audits(box)] == ["denied"]
 
 
 def test_write_the_summary_after_closing_the_form_and_again_after_it_is_recorded(sandbox):
@@ -264,7 +268,7 @@ def test_write_the_summary_after_closing_the_form_and_again_after_it_is_recorded
     box.driver.click(
         LEAD, ActionId.SUMMARY_OPEN, str(discussion.id), message={"ts": card["ts"]}, channel_id=CASE_CHANNEL
     )
-    assert any("already been recorded as note 1" in t for t in ephemerals(box, LEAD))
+    assert any("already been recorded as note 2" in t for t in ephemerals(box, LEAD))
 
 
 def test_case_record_opens_the_waiting_summary_or_refuses_while_the_discussion_runs(sandbox):
@@ -277,7 +281,7 @@ def test_case_record_opens_the_waiting_summary_or_refuses_while_the_discussion_r
     box.driver.slash(MANAGER, "record CASE-2026-014", CASE_CHANNEL)
     view = summary_form(box, MANAGER)
     sign(box, MANAGER, view, {section_block("happened"): "We talked through the weekend plan."})
-    (note,) = rows(box, Note)
+    (note,) = recorded(box, Note)
     assert note.discussion_id == rows(box, Discussion)[0].id
 
 
@@ -292,7 +296,7 @@ def test_case_record_without_a_discussion_records_a_meeting_held_offline(sandbox
     sign(box, LEAD, view, {section_block("happened"): "Met at the school to plan the review."})
     (discussion,) = rows(box, Discussion)
     assert discussion.mode == "offline" and discussion.status == DiscussionStatus.RECORDED
-    (note,) = rows(box, Note)
+    (note,) = recorded(box, Note)
     assert note.discussion_id == discussion.id
 
 
@@ -308,7 +312,7 @@ def test_we_met_offline_holds_the_occurrence_and_opens_the_form(sandbox):
     view = summary_form(box, LEAD)
     sign(box, LEAD, view, {section_block("happened"): "We met in the office after the visit."})
     assert rows(box, Discussion)[0].status == DiscussionStatus.RECORDED
-    assert len(rows(box, Note)) == 1
+    assert len(recorded(box, Note)) == 1
 
 
 # ---------------------------------------------------------------- reading and amending notes
@@ -349,10 +353,10 @@ def test_case_notes_lists_to_members_and_shows_a_note_with_every_view_audited(sa
 def test_someone_outside_the_case_cannot_list_or_read_notes_and_is_audited(sandbox):
     box = sandbox
     saved(box)
-    (note,) = rows(box, Note)
+    (note,) = recorded(box, Note)
     box.driver.slash(OUTSIDER, "notes CASE-2026-014", CASE_CHANNEL)
     box.driver.click(
-        OUTSIDER, ActionId.NOTE_SHOW, f"{note.case_id}:1", message=EPHEMERAL, channel_id=CASE_CHANNEL
+        OUTSIDER, ActionId.NOTE_SHOW, f"{note.case_id}:2", message=EPHEMERAL, channel_id=CASE_CHANNEL
     )
     assert note_views_for(box, OUTSIDER) == []
     assert [a.outcome for a in audits(box, "notes.list")] == ["denied"]
@@ -364,8 +368,8 @@ def test_someone_outside_the_case_cannot_list_or_read_notes_and_is_audited(sandb
 def test_amending_adds_a_version_with_its_reason_and_the_original_stays_readable(sandbox):
     box = sandbox
     card = saved(box)
-    (note,) = rows(box, Note)
-    box.driver.slash(LEAD, "notes 1", CASE_CHANNEL)
+    (note,) = recorded(box, Note)
+    box.driver.slash(LEAD, "notes 2", CASE_CHANNEL)
     (view,) = note_views_for(box, LEAD)
     amend = next(e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"])
     assert amend["action_id"] == ActionId.NOTE_AMEND
@@ -379,19 +383,19 @@ def test_amending_adds_a_version_with_its_reason_and_the_original_stays_readable
     }
     box.driver.submit(LEAD, form, changed)
     box.driver.submit(LEAD, form, changed)  # a double submission adds one version
-    versions = sorted(rows(box, NoteVersion), key=lambda v: v.version)
+    versions = sorted(recorded(box, NoteVersion), key=lambda v: v.version)
     assert [v.version for v in versions] == [1, 2]
     assert versions[1].amendment_reason == "Added what the school told us"
     assert (
         versions[0].sections != versions[1].sections and versions[0].content_hash != versions[1].content_hash
     )
-    assert rows(box, Note)[0].latest_version == 2
+    assert recorded(box, Note)[0].latest_version == 2
     assert [a.detail for a in audits(box, "note.amend")] == [{"version": 2}]
-    assert any("amended note 1" in t for t in thread_texts(box, card))
-    box.driver.slash(LEAD, "notes 1", CASE_CHANNEL)
+    assert any("amended note 2" in t for t in thread_texts(box, card))
+    box.driver.slash(LEAD, "notes 2", CASE_CHANNEL)
     current = note_views_for(box, LEAD)[-1]
     buttons = [e for b in current["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    earlier = next(e for e in buttons if e["value"] == f"{note.case_id}:1:1")
+    earlier = next(e for e in buttons if e["value"] == f"{note.case_id}:2:1")
     box.driver.click(LEAD, earlier["action_id"], earlier["value"], view=current)  # its own action_id
     original = note_views_for(box, LEAD)[-1]
     assert "Version 1, an earlier version" in str(original["blocks"])
@@ -407,7 +411,7 @@ def test_an_action_owner_must_be_on_the_case(sandbox):
     view = summary_form(box, DEVELOPING)
     reply = sign(box, DEVELOPING, view, {action_block(1, "owner"): OUTSIDER})
     assert "co-workers or its manager" in reply.json["errors"][action_block(1, "owner")]
-    assert rows(box, Note) == []
+    assert recorded(box, Note) == []
     sign(box, DEVELOPING, view, {action_block(1, "owner"): MANAGER})
     assert rows(box, NoteAction)[0].owner_id == MANAGER
 
@@ -422,7 +426,7 @@ def test_a_long_summary_with_many_actions_still_saves_and_confirms_within_one_bl
         answers.pop(action_block(row, "text"), None)
     answers[section_block("decisions")] = "\n".join(f"• {long} {n}" for n in range(8))
     sign(box, DEVELOPING, view, answers)
-    assert len(rows(box, Note)) == 1
+    assert len(recorded(box, Note)) == 1
     (saved,) = [t for t in thread_texts(box, card) if "saved the summary" in t]
     assert len(saved) <= 3000 and "more in the note" in saved
 
@@ -440,11 +444,11 @@ def test_a_confirmation_that_cannot_be_posted_keeps_no_case_text_in_the_outbox(s
 def test_an_amendment_refused_as_stale_is_refused_again_rather_than_closed_as_saved(sandbox):
     box = sandbox
     saved(box)
-    (note,) = rows(box, Note)
+    (note,) = recorded(box, Note)
     forms = []
     for who in (LEAD, MANAGER):
         box.driver.click(
-            who, ActionId.NOTE_AMEND, f"{note.case_id}:1", message=EPHEMERAL, channel_id=CASE_CHANNEL
+            who, ActionId.NOTE_AMEND, f"{note.case_id}:2", message=EPHEMERAL, channel_id=CASE_CHANNEL
         )
         forms.append(next(v for v in box.emu.open_views_for(who) if v.get("callback_id") == CallbackId.AMEND))
     lead_form, manager_form = forms
@@ -459,7 +463,7 @@ def test_an_amendment_refused_as_stale_is_refused_again_rather_than_closed_as_sa
     assert "at the same moment" in reply.json["errors"][Block.AMEND_REASON]
     again = box.driver.submit(MANAGER, manager_form, change)  # told again, never closed as if saved
     assert "at the same moment" in again.json["errors"][Block.AMEND_REASON]
-    assert [v.version for v in rows(box, NoteVersion)] == [1, 2]
+    assert [v.version for v in recorded(box, NoteVersion)] == [1, 2]
 
 
 def test_the_note_lists_everyone_who_took_part_as_the_draft_did(sandbox):
@@ -469,7 +473,7 @@ def test_the_note_lists_everyone_who_took_part_as_the_draft_did(sandbox):
     say(box, card, MANAGER, "From supervision: the plan was agreed with the family.")
     click(box, LEAD, WRAP, current(box, card))
     sign(box, LEAD, summary_form(box, LEAD), {})
-    (version,) = rows(box, NoteVersion)
+    (version,) = recorded(box, NoteVersion)
     assert MANAGER in version.participants and LEAD in version.participants
 
 
@@ -485,10 +489,10 @@ def test_sign_off_is_refused_without_the_childs_voice_or_with_a_placeholder_left
     errors = box.driver.submit(DEVELOPING, view, {}).json["errors"]
     assert "Not seen since" in errors[section_block("childs_voice")]
     assert errors[section_block("decisions")].startswith('Fill in or take out "decided by: …"')
-    assert rows(box, Note) == []
+    assert recorded(box, Note) == []
 
     sign(box, DEVELOPING, view, {section_block("decisions"): decisions.replace("…", "Alex and Sam")})
-    (version,) = rows(box, NoteVersion)
+    (version,) = recorded(box, NoteVersion)
     texts = {s["key"]: s["text"] for s in version.sections}
     assert texts["childs_voice"] == CHILD
     assert "decided by: Alex and Sam)" in texts["decisions"] and ": …" not in str(version.sections)
@@ -530,7 +534,7 @@ def test_told_shared_and_names_are_kept_as_the_record_needs_them(sandbox):
         sharing_block(2, "decided_by"): "Alex and Sam",
     }
     sign(box, LEAD, view, filled)
-    (version,) = rows(box, NoteVersion)
+    (version,) = recorded(box, NoteVersion)
     people, *rest = version.sections
     assert people["key"] == "people"
     assert [(e["id"], e["role"]) for e in people["entries"]] == [
@@ -544,7 +548,7 @@ def test_told_shared_and_names_are_kept_as_the_record_needs_them(sandbox):
     assert any(r["key"] == "told" for r in rest)
 
     # an amendment keeps who took part and the sharing decisions as signed
-    box.driver.slash(LEAD, "notes 1", CASE_CHANNEL)
+    box.driver.slash(LEAD, "notes 2", CASE_CHANNEL)
     (note_view,) = note_views_for(box, LEAD)
     amend = next(e for b in note_view["blocks"] if b["type"] == "actions" for e in b["elements"])
     box.driver.click(LEAD, ActionId.NOTE_AMEND, amend["value"], view=note_view)
@@ -554,6 +558,6 @@ def test_told_shared_and_names_are_kept_as_the_record_needs_them(sandbox):
         section_block("happened"): "Home visit on Monday; calm.",
     }
     box.driver.submit(LEAD, form, changed)
-    first, second = sorted(rows(box, NoteVersion), key=lambda v: v.version)
+    first, second = sorted(recorded(box, NoteVersion), key=lambda v: v.version)
     assert second.sections[0] == first.sections[0]
     assert [r for r in second.sections if r["key"] == "sharing"] == [sharing]

@@ -51,7 +51,7 @@ def test_export_sends_the_case_notes_as_markdown_by_dm_and_audits_it(sandbox):
 
     reply = export(sandbox, LEAD)
 
-    assert reply == f"I've sent you the notes of case {REFERENCE} by DM (2 notes, Markdown)."
+    assert reply == f"I've sent you the notes of case {REFERENCE} by DM (3 notes, Markdown)."
     (sent,) = received(sandbox, LEAD)
     assert sent["channel_id"] == sandbox.emu.dm_channel_for(LEAD)
     assert sent["filename"].startswith(f"{REFERENCE}-notes-") and sent["filename"].endswith(".md")
@@ -59,8 +59,8 @@ def test_export_sends_the_case_notes_as_markdown_by_dm_and_audits_it(sandbox):
     assert "keep the file only where your organisation keeps case records" in sent["initial_comment"]
     text = sent["content"].decode("utf-8")
     assert text.startswith(f"# Case notes: {REFERENCE}\n")
-    assert "## Note 1: Discussion with colleague, Wed 2 Dec 2026, 10:00 NZDT" in text
-    assert "## Note 2: " in text
+    assert "## Note 2: Discussion with colleague, Wed 2 Dec 2026, 10:00 NZDT" in text
+    assert "## Note 1: " in text and "## Note 3: " in text  # note 1: the agreement's decision
     assert f"**Amendment reason:** {REASON}" in text
     assert text.index("### Version 2 (current)") < text.index("### Version 1 (earlier")
     assert "Scaled 5/10 by Sam." in text and "Scaled 6/10 by both." in text, "both versions readable"
@@ -72,7 +72,7 @@ def test_export_sends_the_case_notes_as_markdown_by_dm_and_audits_it(sandbox):
 
     (audit,) = audits(sandbox, "notes.export")
     assert (audit.actor, audit.outcome, audit.object_type) == (LEAD, "ok", "case")
-    assert audit.detail == {"format": "md", "notes": 2, "versions": 3, "via": "slack_dm"}
+    assert audit.detail == {"format": "md", "notes": 3, "versions": 4, "via": "slack_dm"}
 
 
 def test_json_export_is_valid_against_the_schema_and_its_hashes_recompute(http_sandbox):
@@ -82,13 +82,13 @@ def test_json_export_is_valid_against_the_schema_and_its_hashes_recompute(http_s
 
     reply = export(box, DEVELOPING, f"export {REFERENCE} json")
 
-    assert reply == f"I've sent you the notes of case {REFERENCE} by DM (2 notes, JSON)."
+    assert reply == f"I've sent you the notes of case {REFERENCE} by DM (3 notes, JSON)."
     (sent,) = received(box, DEVELOPING)
     assert sent["filename"].endswith(".json")
     document = json.loads(sent["content"])
     assert errors(document) == []
     assert document["exported_by"] == DEVELOPING and document["case"]["reference"] == REFERENCE
-    first = document["notes"][0]
+    first = document["notes"][1]  # [0] is the agreement, a management decision note
     assert [v["amendment_reason"] for v in first["versions"]] == [None, REASON]
     assert [s["status"] for s in first["action_states"]] == ["done", "cannot"]
     for note in document["notes"]:
@@ -130,14 +130,13 @@ def test_the_manager_and_an_administrator_may_export(http_sandbox):
     assert [(a.actor, a.outcome) for a in audits(box, "notes.export")] == [(MANAGER, "ok"), (ADMIN, "ok")]
 
 
-def test_a_case_without_notes_says_so_and_sends_nothing(http_sandbox):
+def test_a_new_case_exports_its_agreement_as_its_first_note(http_sandbox):
     box = http_sandbox
     open_case(box)
 
-    assert (
-        export(box, LEAD) == f"Case {REFERENCE} has no signed-off notes yet, so there is nothing to export."
-    )
-    assert box.emu.files == [] and audits(box, "notes.export") == []
+    assert export(box, LEAD) == f"I've sent you the notes of case {REFERENCE} by DM (1 note, Markdown)."
+    (sent,) = received(box, LEAD)
+    assert "Co-working agreement: version 1" in sent["content"].decode("utf-8")
 
 
 def test_an_unknown_format_gets_the_usage_and_nothing_is_sent(http_sandbox):

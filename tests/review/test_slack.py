@@ -13,7 +13,7 @@ from bot.review import blocks as form
 from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD, MANAGER
 from storage.models import ItemKind, ItemStatus, Note, NoteType, NoteVersion, ReviewRecord, ScheduleItem
 from tests.discussion_steps import items, say, start
-from tests.journey import open_case
+from tests.journey import open_case, recorded
 from tests.reminder_steps import audits, ephemerals, rows, thread_texts
 
 PROGRESS = "Sam now chairs the core group with confidence"
@@ -77,9 +77,9 @@ def test_errors_field_by_field_then_saved_once_with_a_summary_that_keeps_progres
     (record,) = rows(box, ReviewRecord)
     assert record.outcome == "change" and record.reviewed_by == MANAGER
     assert any(line.startswith("Discussions:") for line in record.facts)
-    (note,) = rows(box, Note)
+    (note,) = recorded(box, Note)
     assert note.note_type == NoteType.MANAGEMENT
-    (version,) = rows(box, NoteVersion)
+    (version,) = recorded(box, NoteVersion)
     keys = [s["key"] for s in version.sections]
     assert keys[:2] == ["people", "decision"] and "facts" in keys and "progress" in keys
     assert version.sections[1]["entries"] == [{"kind": "review", "outcome": "change"}]
@@ -89,7 +89,7 @@ def test_errors_field_by_field_then_saved_once_with_a_summary_that_keeps_progres
     assert len(summary) == 1 and "*change*" in summary[0]
     everything = json.dumps(box.emu.messages(CASE_CHANNEL))
     assert "chairs the core group" not in everything, "progress stays on the review's record"
-    assert [a.detail for a in audits(box, "review.record")] == [{"note": 1, "outcome": "change"}]
+    assert [a.detail for a in audits(box, "review.record")] == [{"note": 2, "outcome": "change"}]
 
 
 def test_only_the_manager_may_review_and_refusals_are_audited(sandbox):

@@ -80,7 +80,7 @@ def test_a_cover_amending_a_note_is_asked_for_like_reading_it_and_the_manager_is
     assert "Enjoy your leave" in away(box, LEAD, f"2026-12-24 <@{COLLEAGUE}|kiri>")
 
     reply = box.driver.click(
-        COLLEAGUE, ActionId.NOTE_AMEND, f"{case_id}:1", message=EPHEMERAL, channel_id=CASE_CHANNEL
+        COLLEAGUE, ActionId.NOTE_AMEND, f"{case_id}:2", message=EPHEMERAL, channel_id=CASE_CHANNEL
     )
     assert reply.status == 200
     asked = ephemerals(box, COLLEAGUE)[-1]
@@ -105,7 +105,7 @@ def test_someone_not_covering_who_amends_is_refused_without_asking_the_manager(h
         add_note(session, case, Version())
         case_id = case.id
     box.driver.click(
-        COLLEAGUE, ActionId.NOTE_AMEND, f"{case_id}:1", message=EPHEMERAL, channel_id=CASE_CHANNEL
+        COLLEAGUE, ActionId.NOTE_AMEND, f"{case_id}:2", message=EPHEMERAL, channel_id=CASE_CHANNEL
     )
     assert ephemerals(box, COLLEAGUE)[-1] == NOT_ALLOWED
     delivery.deliver_due(box.deps)

@@ -27,7 +27,7 @@ from storage.models import (
     SupervisionRecord,
     WellbeingCheck,
 )
-from tests.journey import open_case
+from tests.journey import open_case, recorded
 from tests.reminder_steps import audits, ephemerals, rows, thread_texts
 
 WELLBEING = "Finding the court work heavy; sleeping badly"
@@ -81,7 +81,7 @@ def test_errors_come_back_field_by_field_and_nothing_is_saved(sandbox):
     errors = reply.json["errors"]
     assert set(errors) == {form.DECISIONS, f"{form.ACTION_PREFIX}1_owner", form.NEXT}
     assert "owns" in errors[f"{form.ACTION_PREFIX}1_owner"] and "after today" in errors[form.NEXT]
-    assert rows(box, SupervisionRecord) == [] and rows(box, Note) == []
+    assert rows(box, SupervisionRecord) == [] and recorded(box, Note) == []
 
 
 def test_saving_records_everything_once_and_keeps_wellbeing_on_the_workers_record_only(sandbox):
@@ -96,7 +96,7 @@ def test_saving_records_everything_once_and_keeps_wellbeing_on_the_workers_recor
 
     (record,) = rows(box, SupervisionRecord)
     assert record.recorded_by == MANAGER and "court report" in record.decisions
-    (note,) = rows(box, Note)
+    (note,) = recorded(box, Note)
     assert note.note_type == NoteType.MANAGEMENT and record.note_id == note.id
     (action,) = rows(box, NoteAction)
     assert action.owner_id == DEVELOPING and action.next_check_at is not None
@@ -131,7 +131,7 @@ def wellbeing(box, user: str, who: str) -> str:
 
 
 def _versions(box):
-    return rows(box, NoteVersion)
+    return recorded(box, NoteVersion)
 
 
 def test_only_the_manager_may_record_and_a_refusal_is_audited(sandbox):
