@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Executable, bindparam, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from storage import audit
 from storage.models import (
     Agreement,
     AuditEntry,
-    Base,
     Case,
     CaseMember,
     CaseStatus,
@@ -28,12 +23,15 @@ from storage.models import (
     OutboxMessage,
     OutboxStatus,
     Person,
-    ProcessedEvent,
     Role,
     ScheduleItem,
     SlackPost,
     Workspace,
 )
+from storage.once import claim_once as claim_once
+from storage.once import insert_new as insert_new
+from storage.once import insert_once as insert_once
+from storage.once import was_claimed as was_claimed
 
 
 def ensure_workspace(
@@ -71,60 +69,6 @@ def ensure_person(session: Session, *, team_id: str, slack_user_id: str) -> Pers
         session.add(person)
         session.flush()
     return person
-
-
-def insert_once(session: Session, row: Base) -> bool:
-    """Insert a row whose unique key says "this happened"; False when it already had.
-
-    Runs in a SAVEPOINT so a duplicate does not spoil the caller's transaction.
-    """
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        return False
-    return True
-
-
-def claim_once(session: Session, *, team_id: str, key: str, kind: str, now: datetime) -> bool:
-    """Record that a Slack delivery was processed. False when it already was (a retry or a double click)."""
-    values = {"team_id": team_id, "key": key[:128], "kind": kind, "processed_at": now}
-    return insert_new(session, ProcessedEvent, values)
-
-
-def insert_new(session: Session, model: type[Base], values: dict[str, Any]) -> bool:
-    """`insert_once` for a row nobody needs as an object: one `INSERT … ON CONFLICT DO NOTHING` on
-    SQLite and PostgreSQL. Every thread reply claims its event id and stores its row, and the savepoint
-    around an ORM insert cost three statements and a flush each time."""
-    dialect = session.get_bind().dialect.name
-    if dialect not in _DIALECT_INSERTS:
-        return insert_once(session, model(**values))
-    statement = _ignoring_duplicates(dialect, model, tuple(values))
-    # RETURNING, not rowcount: psycopg reports -1 rows for an INSERT it answers with RETURNING.
-    return session.execute(statement, values).first() is not None
-
-
-_DIALECT_INSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
-
-
-@functools.cache
-def _ignoring_duplicates(dialect: str, model: type[Base], columns: tuple[str, ...]) -> Executable:
-    """The statement, built once per table and column set (building it cost more than running it)."""
-    table: Any = model.__table__
-    values = {name: bindparam(name, type_=table.c[name].type) for name in columns}
-    dialect_insert: Any = _DIALECT_INSERTS[dialect]
-    statement: Executable = (
-        dialect_insert(table).values(values).on_conflict_do_nothing().returning(*table.primary_key.columns)
-    )
-    return statement
-
-
-def was_claimed(session: Session, *, team_id: str, key: str) -> bool:
-    """Whether `claim_once` has already recorded this key (a check that inserts nothing)."""
-    found = session.scalar(
-        select(ProcessedEvent.id).where(ProcessedEvent.team_id == team_id, ProcessedEvent.key == key[:128])
-    )
-    return found is not None
 
 
 def open_case_with_reference(session: Session, *, team_id: str, reference: str) -> Case | None:
