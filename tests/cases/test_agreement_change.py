@@ -98,6 +98,8 @@ def test_the_manager_changes_the_agreement_as_a_new_version(sandbox):
     agree(box, card, DEVELOPING)
     (sams,) = add_actions(box, Wanted(DEVELOPING))
     before = {i.kind: i for i in rows(box, ScheduleItem, status=ItemStatus.SCHEDULED)}
+    box.deps.executor.wait_idle()
+    assert "Agreement v1: agreed by everyone" in text_of(box.emu.message(CASE_CHANNEL, card["ts"]))
 
     view = change_form(box)
     assert view is not None and not view_errors(view)
@@ -123,6 +125,8 @@ def test_the_manager_changes_the_agreement_as_a_new_version(sandbox):
     assert posts, thread_texts(box, card)
     assert f"{second.id}:{COLLEAGUE}" in json.dumps(posts[-1]["blocks"])  # Kiri is asked to confirm
     assert any("now version 2" in t for t in thread_texts(box, card))
+    shown = text_of(box.emu.message(CASE_CHANNEL, card["ts"]))  # the card asks everyone again
+    assert "Agreement v2: waiting for 2" in shown and DEVELOPING not in shown
 
     # the plan follows the new cadence: the not-yet-due discussion is replaced by a weekly one
     after = {i.kind: i for i in rows(box, ScheduleItem, status=ItemStatus.SCHEDULED)}
