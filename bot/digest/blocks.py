@@ -30,6 +30,13 @@ def _n(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
+def drift_line(flagged: int) -> str:
+    """The digest's drift heading: "1 case needs attention", "2 cases need attention", or none."""
+    if not flagged:
+        return "*Drift signals*: none."
+    return f"*Drift signals*: {_n(flagged, 'case')} {'needs' if flagged == 1 else 'need'} attention."
+
+
 def digest_text(
     *, cases: int, week_to: str, this: ThisWeek, nxt: NextWeek, drifts: list[CaseDrift], latest: Week | None
 ) -> str:
@@ -49,9 +56,7 @@ def digest_text(
     flagged = [d for d in drifts if d.signals]
     lines += [
         "",
-        f"*Drift signals*: {_n(len(flagged), 'case')} need attention."
-        if flagged
-        else "*Drift signals*: none.",
+        drift_line(len(flagged)),
     ]
     for drift in flagged[:DIGEST_CASES]:
         reasons = "; ".join(s.reason for s in drift.signals[:3])

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.digest.blocks import drift_line
 from bot.digest.rules import Due, Planned, Recorded, alt_text, latest_due, parse_at, shares, week_key, weeks
 
 ZONES = st.sampled_from(["Pacific/Auckland", "Europe/London", "America/Los_Angeles", "Asia/Kolkata", "UTC"])
@@ -87,3 +88,15 @@ def test_the_alt_text_says_the_chart_in_words():
         "Latest week: discussions 1 of 1 (100%), notes on time none due, actions 0 of 1 (0%)."
     )
     assert len(alt_text(weeks(END, [], [], []), 200)) < 1000
+
+
+@pytest.mark.parametrize(
+    ("flagged", "line"),
+    [
+        (0, "*Drift signals*: none."),
+        (1, "*Drift signals*: 1 case needs attention."),
+        (2, "*Drift signals*: 2 cases need attention."),
+    ],
+)
+def test_the_drift_line_agrees_with_its_number(flagged, line):
+    assert drift_line(flagged) == line
