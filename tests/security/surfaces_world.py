@@ -122,7 +122,11 @@ def _journey(world: World, box: Sandbox, clock) -> None:
         ("cover", lambda: _cover(box)),
         ("supervision and review", lambda: _manager_forms(box)),
         ("close form", lambda: box.driver.slash(MANAGER, "close CASE-2026-014", CASE_CHANNEL)),
-        ("agreement change", lambda: box.driver.slash(MANAGER, "agreement CASE-2026-014", CASE_CHANNEL)),
+        ("agreement", lambda: box.driver.slash(MANAGER, "agreement CASE-2026-014", CASE_CHANNEL)),
+        (
+            "agreement change",
+            lambda: box.driver.slash(MANAGER, "agreement CASE-2026-014 change", CASE_CHANNEL),
+        ),
         ("home", lambda: _homes(box)),
     ]
     for name, step in steps:
