@@ -15,10 +15,12 @@ from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.cases import flows_change_save as saving
+from bot.cases import flows_channel as channel
 from bot.cases import rules_agreements as agreements
 from bot.cases import rules_change as rules
 from bot.cases.blocks import agreement_post
@@ -32,6 +34,7 @@ from bot.ids import Block
 from bot.kernel import access, people, thread
 from bot.kernel import rules_permissions as permissions
 from bot.kernel.rules_permissions import UserFacts
+from bot.kernel.rules_text import slack_escape
 from bot.reminders import flows_schedule as schedule
 from storage import repository as repo
 from storage.models import ActionStatus, Case, CaseStatus, Experience, MemberRole, NoteAction
@@ -43,6 +46,10 @@ EXPIRED = "This form has expired. Close it and run `/case agreement` again."
 GONE = "I can't find that case any more."
 CLOSED = "This case is closed: its agreement can no longer change."
 MANAGERS_ONLY = "Only the case's manager (or an admin) can change the agreement."
+LEFT_IN_CHANNEL = (
+    "{who} left case {reference} but can still read its thread in <#{channel}>: casebot refuses them from "
+    "now on. Remove them from the channel if they should no longer read it."
+)
 READERS_ONLY = "Only the case's co-workers, its manager and administrators can see its agreement."
 
 
@@ -199,6 +206,7 @@ def submit(deps: Deps, client: WebClient, body: dict[str, Any]) -> Submitted:
             return Submitted(errors, then=lambda: _look_up(deps, client, waiting, now=now))
         if not repo.claim_once(session, team_id=team_id, key=key, kind="view_submission", now=now):
             return Submitted()
+        where = (case.channel_id, case.reference)
         saving.save(
             deps,
             session,
@@ -212,7 +220,35 @@ def submit(deps: Deps, client: WebClient, body: dict[str, Any]) -> Submitted:
             now=now,
         )
     log.info("agreement changed", extra={"case_id": case_id, "user_id": user_id})
-    return Submitted()
+    return Submitted(then=lambda: _after_change(deps, client, case_id, where, moved.leaving, user_id))
+
+
+def _after_change(
+    deps: Deps,
+    client: WebClient,
+    case_id: int,
+    where: tuple[str, str],
+    leaving: tuple[str, ...],
+    user_id: str,
+) -> None:
+    """After the ack: recount who can read the thread without being on the case (the card's count), and
+    tell the manager if a co-worker who left is still in the channel: casebot refuses them, Slack does not."""
+    channel.check_case(deps, client, case_id, in_channel=True)
+    channel_id, reference = where
+    if not leaving:
+        return
+    try:
+        members = channel.channel_members(deps, client, channel_id)
+    except SlackApiError:
+        return
+    if still := [u for u in leaving if u in members]:
+        who = ", ".join(f"<@{u}>" for u in still)
+        thread.tell(
+            client,
+            channel_id,
+            user_id,
+            LEFT_IN_CHANNEL.format(who=who, reference=slack_escape(reference), channel=channel_id),
+        )
 
 
 def _membership(form: AgreementForm) -> rules.Membership:

@@ -157,7 +157,9 @@ def test_the_manager_changes_the_agreement_as_a_new_version(sandbox):
     assert change.detail["joining"] == [COLLEAGUE] and change.detail["reassigned"] == 1
     assert [a.detail["member"] for a in audits(box, "case.member.remove")] == [DEVELOPING]
 
-    # Sam has left: refused from now on, and the refusal audited
+    # Sam has left: the manager is told Sam can still read the channel; casebot refuses Sam, audited
+    told = [e["text"] for e in box.emu.ephemerals if e["user"] == MANAGER]
+    assert any(f"<@{DEVELOPING}> left case CASE-2026-014" in t for t in told), told
     refused = ask(box, DEVELOPING)
     assert "Only the case's co-workers" in refused["text"]
     assert [a.outcome for a in audits(box, "agreement.view") if a.actor == DEVELOPING] == ["denied"]
