@@ -8,7 +8,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Result, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import CapturedItem, Discussion, DiscussionStatus, ThreadMessage
+from storage.models import CapturedItem, Case, CaseStatus, Discussion, DiscussionStatus, ThreadMessage
 
 
 def due_for_purge(session: Session, *, recorded_before: datetime, limit: int) -> list[int]:
@@ -26,6 +26,28 @@ def due_for_purge(session: Session, *, recorded_before: datetime, limit: int) ->
                 Discussion.status == DiscussionStatus.RECORDED,
             )
             .order_by(Discussion.recorded_at)
+            .limit(limit)
+        )
+    )
+
+
+def unrecorded_of_closed_cases(session: Session, *, closed_before: datetime, limit: int) -> list[int]:
+    """Discussions never signed off whose case closed at or before the cutoff, raw text still kept.
+
+    Without a sign-off the first query never finds them, and a case closed mid-discussion would keep
+    its replies for good: the close starts the same retention clock a sign-off does.
+    """
+    return list(
+        session.scalars(
+            select(Discussion.id)
+            .join(Case, Case.id == Discussion.case_id)
+            .where(
+                Discussion.raw_purged_at.is_(None),
+                Discussion.status != DiscussionStatus.RECORDED,
+                Case.status == CaseStatus.CLOSED,
+                Case.closed_at <= closed_before,
+            )
+            .order_by(Case.closed_at, Discussion.id)
             .limit(limit)
         )
     )

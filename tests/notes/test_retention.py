@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import event
 
 from bot import jobs
+from bot.closing import blocks as form
 from bot.notes import flows_retention as retention
 from bot.notes import flows_timeliness as timeliness
-from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD, Sandbox
+from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD, MANAGER, Sandbox
 from storage import retention as store
 from storage.models import (
     AuditEntry,
@@ -23,6 +24,7 @@ from storage.models import (
     NoteVersion,
     ThreadMessage,
 )
+from tests.closing.test_slack import answers, close_form
 from tests.discussion_steps import WRAP, current, say, start
 from tests.journey import open_case, recorded
 from tests.reminder_steps import click, rows
@@ -168,3 +170,19 @@ def test_the_sweep_finds_due_discussions_by_the_partial_index(engine, sessions, 
     with engine.connect() as conn:
         plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
     assert any("ix_discussions_raw_text_kept" in str(row) for row in plan), plan
+
+
+def test_a_discussion_never_signed_off_loses_its_text_when_its_case_has_been_closed_thirty_days(box):
+    held(box)  # wrapped up, its summary never written
+    view = close_form(box)
+    good = {k: v for k, v in answers([1, 2]).items() if not k.startswith(form.ACTION_PREFIX)}
+    assert not (box.driver.submit(MANAGER, view, good).json or {}).get("errors")
+    box.deps.executor.wait_idle()
+    closed = box.deps.clock()
+    box.deps.clock.move_to(closed + timedelta(days=30) - timedelta(minutes=1))
+    assert retention.sweep(box.deps).purged == 0
+    assert texts(box)[0] == ["Decision: we visit together on Thursday.", "Mum mentioned the new partner."]
+    box.deps.clock.move_to(closed + timedelta(days=30))
+    assert retention.sweep(box.deps).purged == 1
+    assert texts(box) == ([None, None], [None], None)
+    assert retention.sweep(box.deps).looked_at == 0
