@@ -16,7 +16,18 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Delete, Table, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import Base, Case, CaseStatus, FollowUpClaim, Note, NoteAction, NoteVersion, ReviewRecord
+from storage.models import (
+    Base,
+    Case,
+    CaseStatus,
+    FollowUpClaim,
+    Note,
+    NoteAction,
+    NoteVersion,
+    ReviewRecord,
+    SupervisionRecord,
+    WellbeingCheck,
+)
 
 
 def cases_with_reference(session: Session, *, reference: str, team_id: str | None = None) -> Sequence[Case]:
@@ -95,6 +106,8 @@ class Deleted:
     actions: int
     follow_up_claims: int
     reviews: int = 0
+    supervisions: int = 0
+    wellbeing_checks: int = 0
 
 
 def delete_notes(session: Session, *, note_ids: Sequence[int], version_ids: Sequence[int]) -> Deleted:
@@ -114,8 +127,24 @@ def delete_notes(session: Session, *, note_ids: Sequence[int], version_ids: Sequ
     # A review's record holds its measured facts as shown, also in its (exported) note: it goes with it.
     reviews_table = _table(ReviewRecord)
     reviews = _deleted(session, delete(reviews_table).where(reviews_table.c.note_id.in_(note_ids)))
+    # So does a supervision's record (its decisions are its note's), with the wellbeing checks made at it:
+    # they were never in the case record or an export, and are not kept once the case's record goes.
+    supervisions_table, checks_table = _table(SupervisionRecord), _table(WellbeingCheck)
+    supervision_ids = select(supervisions_table.c.id).where(supervisions_table.c.note_id.in_(note_ids))
+    checks = _deleted(session, delete(checks_table).where(checks_table.c.supervision_id.in_(supervision_ids)))
+    supervisions = _deleted(
+        session, delete(supervisions_table).where(supervisions_table.c.note_id.in_(note_ids))
+    )
     notes = _deleted(session, delete(notes_table).where(notes_table.c.id.in_(note_ids)))
-    return Deleted(notes=notes, versions=versions, actions=actions, follow_up_claims=claims, reviews=reviews)
+    return Deleted(
+        notes=notes,
+        versions=versions,
+        actions=actions,
+        follow_up_claims=claims,
+        reviews=reviews,
+        supervisions=supervisions,
+        wellbeing_checks=checks,
+    )
 
 
 def _table(model: type[Base]) -> Table:

@@ -254,6 +254,8 @@ def _purge_case(deps: Deps, candidate: store.PurgeCandidate, *, cutoff: datetime
             actions=deleted.actions,
             follow_up_claims=deleted.follow_up_claims,
             reviews=deleted.reviews,
+            supervisions=deleted.supervisions,
+            wellbeing_checks=deleted.wellbeing_checks,
             files=files,
         )
     return Purged(candidate, tuple(files), deleted)

@@ -32,10 +32,13 @@ from storage.models import (
     OutboxStatus,
     ReviewRecord,
     ScheduleItem,
+    SupervisionRecord,
+    WellbeingCheck,
 )
 from tests.journey import GOOD_ANSWERS, open_case, open_modal, submit
 from tests.notes_builder import Version, add_note
 from tests.reminder_steps import audits, ephemerals, rows
+from tests.supervision import test_slack as supervision
 
 REFERENCE = GOOD_ANSWERS["reference"]
 
@@ -302,3 +305,24 @@ def test_purge_takes_a_review_s_record_with_its_note_when_the_review_ended_the_c
     (done,) = list(admin.purge(box.deps, closed_before=after, out_dir=tmp_path))
     assert done.deleted is not None and done.deleted.reviews == 1
     assert rows(box, ReviewRecord) == [] and rows(box, Note) == []
+
+
+def test_purge_takes_a_supervision_s_record_and_its_wellbeing_checks_with_its_note(sandbox, tmp_path):
+    box = sandbox
+    open_case(box)
+    view = supervision.supervision_form(box)
+    assert not (box.driver.submit(MANAGER, view, supervision.good_answers(box)).json or {}).get("errors")
+    box.deps.executor.wait_idle()
+    assert len(rows(box, SupervisionRecord)) == 1 and len(rows(box, WellbeingCheck)) == 1
+    (action,) = rows(box, NoteAction)  # the supervision's action: completed at the close
+    good = {k: v for k, v in answers([1, 2]).items() if not k.startswith(form.ACTION_PREFIX)}
+    good[f"{form.ACTION_PREFIX}{action.id}_outcome"] = "completed"
+    assert not (box.driver.submit(MANAGER, close_form(box), good).json or {}).get("errors")
+    box.deps.executor.wait_idle()
+    after = (box.deps.clock() + timedelta(days=2)).date()
+    (done,) = list(admin.purge(box.deps, closed_before=after, out_dir=tmp_path))
+    assert done.deleted is not None
+    assert (done.deleted.supervisions, done.deleted.wellbeing_checks) == (1, 1)
+    assert rows(box, SupervisionRecord) == [] and rows(box, WellbeingCheck) == [] and rows(box, Note) == []
+    exported = "".join(p.read_text() for p in tmp_path.iterdir() if p.suffix in (".md", ".json"))
+    assert "court report" in exported and supervision.WELLBEING not in exported
