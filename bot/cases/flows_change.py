@@ -38,6 +38,7 @@ from bot.kernel.rules_text import slack_escape
 from bot.reminders import flows_schedule as schedule
 from storage import repository as repo
 from storage.models import ActionStatus, Case, CaseStatus, Experience, MemberRole, NoteAction
+from storage.review_dates import review_date
 
 log = logging.getLogger(__name__)
 
@@ -147,9 +148,10 @@ def current_form(case: Case) -> AgreementForm:
 
 def change_view(deps: Deps, session: Session, case: Case, *, now: datetime) -> dict[str, Any]:
     """The change form for this case (also what the review's *change* decision turns into)."""
-    version = schedule.current_agreement(case).version
+    agreement = schedule.current_agreement(case)
+    form = replace(current_form(case), review_date=review_date(session, agreement))  # as a review left it
     return change_modal(
-        reference=case.reference, case_id=case.id, version=version, form=current_form(case), today=now.date()
+        reference=case.reference, case_id=case.id, version=agreement.version, form=form, today=now.date()
     )
 
 

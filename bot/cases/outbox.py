@@ -17,6 +17,7 @@ from bot.reminders import flows_schedule as schedule
 from storage import differences as open_ones
 from storage import repository as repo
 from storage.models import Case, CaseClosure, Note, OutboxKind
+from storage.review_dates import review_date
 
 MISSED_WITHIN = timedelta(days=91)  # how far back the card looks for discussions that were not held
 
@@ -33,7 +34,10 @@ def _card(row: Row) -> Call:
     induction = schedule.induction_until(row.deps, case, row.now)
     recent = repo.items_since(row.session, case_id=case.id, since=row.now - MISSED_WITHIN)
     view = case_view(case, items=items, now=row.now, notes=notes, induction_until=induction, recent=recent)
-    view = _closing(row, case, view)
+    # The card shows the review date in force (a review may have planned the next one), not only the
+    # agreement's own, which the agreement post keeps showing as agreed.
+    in_force = review_date(row.session, schedule.current_agreement(case))
+    view = _closing(row, case, replace(view, agreement=replace(view.agreement, review_date=in_force)))
     text, blocks = case_card(view, urgent_on_card(row.session, case.id))
     if row.kind == OutboxKind.POST_CARD:
         return Call("chat.postMessage", post(case.channel_id, text, blocks, row.metadata), remember_as="card")

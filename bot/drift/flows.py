@@ -45,6 +45,7 @@ from storage.models import (
     SlackPost,
     ThreadMessage,
 )
+from storage.review_dates import review_dates
 
 
 def thresholds(deps: Deps) -> Thresholds:
@@ -178,9 +179,11 @@ def facts_for(
         )
     latest = {(person_id, reference): at for person_id, reference, at in learning}
 
+    current = {case.id: max(case.agreements, key=lambda a: a.version) for case in cases}
+    in_force = review_dates(session, current.values())
     out = []
     for case in cases:
-        agreement = max(case.agreements, key=lambda a: a.version)
+        agreement = current[case.id]
         found = by_case[case.id]
         dev = [m for m in case.members if m.experience == Experience.DEVELOPING]
         out.append(
@@ -193,7 +196,7 @@ def facts_for(
                 member_ids=tuple(m.person.slack_user_id for m in case.members),
                 developing_ids=tuple(m.person.slack_user_id for m in dev),
                 agreed_at=agreement.created_at,
-                review_date=agreement.review_date,
+                review_date=in_force[case.id],
                 manager_tz=case.manager.tz or default_tz,
                 items=tuple(sorted(found["items"], key=lambda i: i.due_at)),
                 discussions=tuple(found["discussions"]),

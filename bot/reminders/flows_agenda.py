@@ -28,6 +28,7 @@ from storage.models import (
     SupervisionRecord,
     ThreadMessage,
 )
+from storage.review_dates import review_date
 from storage.vocabulary import CaptureKind
 
 TITLE = {
@@ -134,7 +135,7 @@ def facts(
         notes_on_time=on_time,
         notes_late=late,
         notes_missing=missing,
-        review_date=agreement.review_date,
+        review_date=review_date(session, agreement),
         told=told(session, case, since),
         learning_goals=agreement.learning_goals,
     )

@@ -41,7 +41,7 @@ def test_the_statements_do_not_grow_with_the_cases(sessions, engine):
         seed(session, 49, start=1)
     fifty, at_fifty = drift(sessions, engine)
     assert len(one) == 1 and len(fifty) == 50
-    assert at_one == at_fifty <= 15
+    assert at_one == at_fifty <= 16  # one of them: the review date in force (storage/review_dates.py)
 
 
 def test_what_the_seeded_case_shows(sessions):
