@@ -15,7 +15,7 @@ import time
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.token_rotation.rotator import TokenRotator
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from bot.config import Settings
 from bot.deps import NotInstalled
@@ -49,7 +49,26 @@ class Installations:
         self._refreshing = threading.Lock()
 
     def find(self, team_id: str) -> Bot | None:
-        return self.store.find_bot(enterprise_id=None, team_id=team_id)
+        return self.store.find_bot(enterprise_id=self._enterprise_of(team_id), team_id=team_id)
+
+    def _enterprise_of(self, team_id: str) -> str | None:
+        """The Enterprise Grid organisation the team's installation belongs to, None outside one.
+
+        slack_sdk's store looks a bot up by (enterprise, team), and `enterprise_id = NULL` never matches a
+        workspace of a Grid organisation, whose installation carries its enterprise id: the outbox, which
+        knows only the team, would have found no token there. (Org-wide installs are off in manifest.yml:
+        each workspace installs casebot for itself.)
+        """
+        bots = self.store.bots
+        query = (
+            select(bots.c.enterprise_id)
+            .where(bots.c.client_id == self.store.client_id, bots.c.team_id == team_id)
+            .order_by(bots.c.installed_at.desc())
+            .limit(1)
+        )
+        with self.store.engine.connect() as connection:
+            enterprise_id: str | None = connection.execute(query).scalar()
+        return enterprise_id
 
     def token_for(self, team_id: str) -> str:
         bot = self.find(team_id)
@@ -76,4 +95,4 @@ class Installations:
 
     def remove(self, team_id: str) -> None:
         """Forget the team's tokens (app_uninstalled, or its bot token revoked)."""
-        self.store.delete_all(enterprise_id=None, team_id=team_id)
+        self.store.delete_all(enterprise_id=self._enterprise_of(team_id), team_id=team_id)

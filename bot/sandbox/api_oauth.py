@@ -51,6 +51,8 @@ class OAuthApi(WebApi):
         self.slack: OAuthApi = self  # the emulator whose server (and token table) this workspace is on
         self.workspaces: dict[str, OAuthApi] = {self.team_id: self}
         self.installed = True  # False once uninstalled: every token of the workspace is revoked
+        # A workspace of an Enterprise Grid organisation: Slack names the organisation in oauth.v2.access.
+        self.enterprise: dict[str, str] | None = None
         self._codes: dict[str, tuple[OAuthApi, str, str]] = {}  # code -> (workspace, installer, redirect)
         self._used_codes: set[str] = set()
         self._access: dict[str, _Grant] = {}
@@ -164,8 +166,8 @@ class OAuthApi(WebApi):
             "scope": ",".join(sorted(workspace.scopes)),
             "bot_user_id": workspace.bot_user_id,
             "team": {"id": workspace.team_id, "name": workspace.team_name},
-            "enterprise": None,
-            "is_enterprise_install": False,
+            "enterprise": workspace.enterprise,
+            "is_enterprise_install": False,  # org-wide installs are off (manifest.yml: org_deploy_enabled)
         }
         grant = _Grant(workspace)
         if self.token_rotation:

@@ -104,3 +104,15 @@ def test_requests_refresh_a_rotating_token_through_our_slack_too(slack):
 
 def _refreshes(slack) -> list:
     return [c for c in slack.emu.calls_to("oauth.v2.access") if c.params.get("grant_type") == "refresh_token"]
+
+
+def test_a_workspace_of_an_enterprise_grid_organisation_is_sent_to_and_uninstalled_by_its_team(slack):
+    """Its installation carries the organisation's id; the outbox knows only the team, and finds it."""
+    slack.emu.workspaces[TEAM_2].enterprise = {"id": "E0COUNCIL", "name": "Regional Council"}
+    slack.install(TEAM_2)
+    token = slack.installations.token_for(TEAM_2)
+    assert token in slack.emu.tokens_of(TEAM_2)
+    assert slack.installations.find(TEAM_2).enterprise_id == "E0COUNCIL"
+    slack.installations.remove(TEAM_2)
+    with pytest.raises(NotInstalled):
+        slack.installations.token_for(TEAM_2)
