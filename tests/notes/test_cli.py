@@ -340,6 +340,8 @@ def test_purge_exports_first_then_deletes_only_old_notes_of_closed_cases_and_aud
         "actions": 4,
         "follow_up_claims": 1,
         "reviews": 0,
+        "supervisions": 0,
+        "wellbeing_checks": 0,
         "files": [f"{stem}.md", f"{stem}.json"],
     }
 
