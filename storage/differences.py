@@ -25,12 +25,15 @@ def unresolved() -> ColumnElement[bool]:
     )
 
 
-def open_differences(session: Session, *, case_id: int) -> Sequence[tuple[int, str, str, datetime]]:
-    """(item id, its words or "", who wrote it, when marked) for each open one, oldest first; two
-    statements however many there are."""
-    found = session.scalars(
-        select(CapturedItem).where(CapturedItem.case_id == case_id, unresolved()).order_by(CapturedItem.id)
-    ).all()
+def open_differences(
+    session: Session, *, case_id: int, discussion_id: int | None = None
+) -> Sequence[tuple[int, str, str, datetime]]:
+    """(item id, its words or "", who wrote it, when marked) for each open one, oldest first (only those
+    marked in `discussion_id`, when given); two statements however many there are."""
+    query = select(CapturedItem).where(CapturedItem.case_id == case_id, unresolved())
+    if discussion_id is not None:
+        query = query.where(CapturedItem.discussion_id == discussion_id)
+    found = session.scalars(query.order_by(CapturedItem.id)).all()
     ids = [i.message_id for i in found if i.message_id]
     authors: dict[int, str] = {}
     if ids:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from bot.ids import ActionId, Block, CallbackId
-from bot.kernel.blocks import actions, button, context, input_block, option, section, sections, title
+from bot.kernel.blocks import actions, button, context, fit, input_block, option, section, sections, title
 from bot.kernel.rules_text import mention, slack_date, slack_escape
 from bot.notes.blocks import KEEP, KEEP_LABEL, REQUIRED, day_text, section_block
 from bot.notes.rules import PEOPLE, NoteRecord, VersionRecord
@@ -17,6 +19,8 @@ REASON_MAX = 500
 LIST_MAX = 40  # notes listed in one message (50 blocks); older ones are counted, and exported in full
 VIEW_BLOCKS = 100  # a modal holds 100 blocks
 ACTIONS_MAX = 25  # elements in one actions block
+DIFFERENCES_SHOWN = 3  # open differences of view shown with a button in a note; the rest are counted
+DIFFERENCE_QUOTED = 200  # characters of a difference's words shown beside its button
 STATUS = {"open": "open", "done": "done", "cannot": "can't be done"}
 
 
@@ -48,7 +52,13 @@ def note_list(
 
 
 def note_modal(
-    reference: str, case_id: int, note: NoteRecord, version: VersionRecord, *, may_amend: bool
+    reference: str,
+    case_id: int,
+    note: NoteRecord,
+    version: VersionRecord,
+    *,
+    may_amend: bool,
+    differences: Sequence[tuple[int, str, str, datetime]] = (),
 ) -> dict[str, Any]:
     """One version of a note, readable; the buttons show the other versions and offer Amend. Long text
     is split over blocks; a note too long for one view ends with a line saying how much is left for
@@ -76,7 +86,9 @@ def note_modal(
         body += sections(f"*{slack_escape(part.title)}*\n{slack_escape(chr(10).join(lines))}")
     if version.actions:
         body += sections("\n".join(["*Actions*", *_action_lines(note, version, latest=latest)]))
-    tail = _version_buttons(case_id, note, version, may_amend=may_amend and latest)
+    tail = _open_differences(differences) + _version_buttons(
+        case_id, note, version, may_amend=may_amend and latest
+    )
     room = VIEW_BLOCKS - len(head) - len(tail)
     if len(body) > room:
         left = len(body) - (room - 1)
@@ -128,6 +140,26 @@ def _version_buttons(
         left = len(others) - room
         more = "version" if left == 1 else "versions"
         blocks.append(context(f"+ {left} earlier {more}: `/case export` has every version."))
+    return blocks
+
+
+def _open_differences(found: Sequence[tuple[int, str, str, datetime]]) -> list[dict[str, Any]]:
+    """The differences of view this note's discussion left open, each with *Resolve or escalate*."""
+    blocks: list[dict[str, Any]] = []
+    for item_id, words, author, marked_at in found[:DIFFERENCES_SHOWN]:
+        quoted = (
+            fit(slack_escape(words), DIFFERENCE_QUOTED)
+            if words
+            else "(its words were deleted after sign-off)"
+        )
+        blocks.append(
+            section(
+                f"*Difference of view still open*\n{quoted}\n_{mention(author)}, {marked_at:%d %b %Y}_",
+                accessory=button("Resolve or escalate", ActionId.DIFFERENCE_RESOLVE, str(item_id)),
+            )
+        )
+    if len(found) > DIFFERENCES_SHOWN:
+        blocks.append(context(f"+ {len(found) - DIFFERENCES_SHOWN} more open: see the case card."))
     return blocks
 
 

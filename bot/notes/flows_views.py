@@ -27,6 +27,7 @@ from bot.notes.flows_export import frameworks as _frameworks
 from bot.notes.flows_management import may_manage
 from bot.notes.flows_save import signed_version
 from bot.notes.rules import DECISION, MANAGEMENT, PEOPLE, NoteRecord, SectionText, VersionRecord
+from storage import differences as open_ones
 from storage import notes as note_store
 from storage import repository as repo
 from storage.models import Case, Note, NoteType
@@ -122,7 +123,8 @@ def _view(
     if chosen is None:
         return None, NOT_FOUND
     _audit(session, case, user_id, "note.view", note.id, now, {"version": chosen.version})
-    return blocks.note_modal(case.reference, case.id, record, chosen, may_amend=True), None
+    found = open_ones.open_differences(session, case_id=case.id, discussion_id=note.discussion_id or 0)
+    return blocks.note_modal(case.reference, case.id, record, chosen, may_amend=True, differences=found), None
 
 
 def open_amend(deps: Deps, client: WebClient, body: dict[str, Any], value: str) -> str | None:

@@ -11,14 +11,16 @@ from bot.capture import blocks_differences as form
 from bot.capture.flows_differences import STALE
 from bot.ids import ActionId, CallbackId
 from bot.kernel.access import NOT_ALLOWED
+from bot.notes.blocks import section_block
 from bot.reminders.flows_agenda import facts
 from bot.review.flows import measure
 from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD, MANAGER, OUTSIDER
 from storage.models import Case, DifferenceResolution
 from storage.vocabulary import CaptureKind
-from tests.discussion_steps import items, say, start
+from tests.discussion_steps import WRAP, current, items, say, start
 from tests.journey import open_case
-from tests.reminder_steps import audits, dms, rows, thread_texts
+from tests.notes.test_slack import note_views_for, sign, summary_form
+from tests.reminder_steps import audits, click, dms, rows, thread_texts
 
 WORDS = "Disagree: I think contact can move to unsupervised now"
 
@@ -161,3 +163,29 @@ def test_the_supervision_form_offers_it_too_and_its_agenda_lists_only_open_ones(
     box.deps.executor.wait_idle()
     again = [v for v in box.emu.open_views_for(MANAGER) if v.get("callback_id") == CallbackId.SUPERVISION][-1]
     assert "Differences of view" not in json.dumps(again["blocks"])
+
+
+def test_the_signed_off_note_offers_its_open_difference_and_resolving_it_there_works(sandbox):
+    box = sandbox
+    card, item_id = with_a_difference(box)
+    click(box, DEVELOPING, WRAP, current(box, card))
+    happened = {section_block("happened"): "We discussed contact; Sam and Alex see it differently."}
+    assert not (sign(box, DEVELOPING, summary_form(box, DEVELOPING), happened).json or {}).get("errors")
+    box.deps.executor.wait_idle()
+    box.driver.slash(MANAGER, "notes 2", CASE_CHANNEL)
+    box.deps.executor.wait_idle()
+    (note,) = note_views_for(box, MANAGER)
+    offered = [
+        b["accessory"]["value"]
+        for b in note["blocks"]
+        if b.get("accessory", {}).get("action_id") == ActionId.DIFFERENCE_RESOLVE
+    ]
+    assert offered == [str(item_id)]
+    box.driver.click(MANAGER, ActionId.DIFFERENCE_RESOLVE, str(item_id), view=note)
+    box.deps.executor.wait_idle()
+    stack = box.emu.open_views_for(MANAGER)
+    assert stack[-1].get("callback_id") == CallbackId.DIFFERENCE, "pushed over the note"
+    box.driver.submit(MANAGER, stack[-1], {form.OUTCOME: "resolved", form.HOW: "Agreed at supervision."})
+    box.deps.executor.wait_idle()
+    assert len(rows(box, DifferenceResolution)) == 1
+    assert open_counts(box) == (0, 0)
