@@ -83,11 +83,12 @@ def case_card(case: CaseView, urgent: tuple[UrgentOnCard, ...] = ()) -> tuple[st
         f"{'  :white_check_mark: agreed' if m.agreed else '  :hourglass_flowing_sand: not yet agreed'}"
         for m in case.members
     )
+    waiting = sum(not m.agreed for m in case.members)
     status = (
         f"Agreement v{case.agreement.version}: agreed by everyone"
         if case.everyone_agreed
-        else f"Agreement v{case.agreement.version}: waiting for {sum(not m.agreed for m in case.members)} "
-        "co-worker(s) to agree"
+        else f"Agreement v{case.agreement.version}: waiting for {waiting} "
+        f"{'co-worker' if waiting == 1 else 'co-workers'} to agree"
     )
     cadence = fit(slack_escape(_cadence(case.agreement)), CADENCE_SHOWN)
     if case.induction_until is not None:

@@ -126,7 +126,7 @@ def test_the_manager_changes_the_agreement_as_a_new_version(sandbox):
     assert f"{second.id}:{COLLEAGUE}" in json.dumps(posts[-1]["blocks"])  # Kiri is asked to confirm
     assert any("now version 2" in t for t in thread_texts(box, card))
     shown = text_of(box.emu.message(CASE_CHANNEL, card["ts"]))  # the card asks everyone again
-    assert "Agreement v2: waiting for 2" in shown and DEVELOPING not in shown
+    assert "Agreement v2: waiting for 2 co-workers to agree" in shown and DEVELOPING not in shown
 
     # the plan follows the new cadence: the not-yet-due discussion is replaced by a weekly one
     after = {i.kind: i for i in rows(box, ScheduleItem, status=ItemStatus.SCHEDULED)}

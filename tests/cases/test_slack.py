@@ -114,7 +114,7 @@ def test_agree_buttons_record_agreement_and_rerender_the_card_in_place(sandbox):
     updates = sandbox.emu.calls_to("chat.update")
     assert {u.params["ts"] for u in updates} == {card["ts"], agreement["ts"]}
     card_now = sandbox.emu.message(CASE_CHANNEL, card["ts"])
-    assert "waiting for 1 co-worker" in _all_text(card_now)
+    assert "waiting for 1 co-worker to agree" in _all_text(card_now)
     agreement = sandbox.emu.message(CASE_CHANNEL, agreement["ts"])
     sandbox.driver.click(
         DEVELOPING,
