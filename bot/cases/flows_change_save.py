@@ -105,7 +105,7 @@ def save(
     decision = decisions.Decision(
         kind="agreement",
         outcome=f"version {change.version}",
-        participants=(user_id,),
+        participants=rules.parties(user_id, form),
         sections=rules.note_sections(
             form,
             version=change.version,

@@ -41,5 +41,5 @@ def record_first(
 ) -> int:
     """The opening agreement as a management decision note: its number."""
     sections = rules.note_sections(form, version=1, reason=rules.FIRST_REASON)
-    decision = decisions.Decision("agreement", "version 1", (user_id,), sections)
+    decision = decisions.Decision("agreement", "version 1", rules.parties(user_id, form), sections)
     return decisions.record(deps, session, case, decision, user_id=user_id, now=now)

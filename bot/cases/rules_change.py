@@ -142,6 +142,12 @@ def note_sections(
     return tuple(out)
 
 
+def parties(manager_id: str, form: AgreementForm) -> tuple[str, ...]:
+    """Who the agreement's decision note names, with their roles: the manager who made it and the
+    co-workers it binds (the note store keeps their names, so exports name them; never by Slack id)."""
+    return tuple(dict.fromkeys((manager_id, *form.coworkers)))
+
+
 def term_lines(form: AgreementForm) -> list[str]:
     """The agreement's terms as plain lines for the decision note. People are counted, not named by
     Slack id: the exports name only the people the note store knows (who took part, action owners)."""
@@ -153,7 +159,7 @@ def term_lines(form: AgreementForm) -> list[str]:
     if form.discussion_frequency == "custom" and form.discussion_custom:
         cadence = f"{cadence} ({form.discussion_custom})"
     lines = [
-        f"Co-workers: {len(form.coworkers)}, one of them the lead worker",
+        f"Co-workers: {len(form.coworkers)}, named with their roles among the participants",
         f"Developing workers: {len(form.developing)}",
         "Why co-worked: " + (", ".join(terms.REASONS.get(r, r) for r in form.reasons) or "-"),
         f"Responsibilities: {matrix}",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +11,7 @@ from bot.ids import ActionId, Block, CallbackId
 from bot.kernel.blocks import actions, button, context, fit, input_block, option, section, sections, title
 from bot.kernel.rules_text import mention, slack_date, slack_escape
 from bot.notes.blocks import KEEP, KEEP_LABEL, REQUIRED, day_text, section_block
-from bot.notes.rules import PEOPLE, NoteRecord, VersionRecord
+from bot.notes.rules import DECISION, PEOPLE, NoteRecord, VersionRecord
 from bot.notes.rules_drafting import MAX_FIELD
 from bot.notes.rules_sharing import as_line
 
@@ -81,8 +81,11 @@ def note_modal(
     if version.amendment_reason:
         body += sections(f"*Why it was amended*\n{slack_escape(version.amendment_reason)}")
     for part in version.sections:  # the participants first, named once with their roles
+        if part.key == PEOPLE and part.entries:
+            body += sections(f"*{slack_escape(part.title)}*\n{_people_line(part.entries)}")
+            continue
         lines = [part.text] if part.text else []
-        lines += [f"• {as_line(entry)}" for entry in part.entries if part.key != PEOPLE]
+        lines += [f"• {as_line(entry)}" for entry in part.entries if part.key not in (PEOPLE, DECISION)]
         body += sections(f"*{slack_escape(part.title)}*\n{slack_escape(chr(10).join(lines))}")
     if version.actions:
         body += sections("\n".join(["*Actions*", *_action_lines(note, version, latest=latest)]))
@@ -141,6 +144,16 @@ def _version_buttons(
         more = "version" if left == 1 else "versions"
         blocks.append(context(f"+ {left} earlier {more}: `/case export` has every version."))
     return blocks
+
+
+def _people_line(entries: Sequence[Mapping[str, str]]) -> str:
+    """Who took part: the name kept at sign-off, or (when nobody could name them then) a mention, which
+    Slack shows as their name; never a bare Slack id."""
+    return "; ".join(
+        f"{mention(e['id']) if e.get('name') in (None, '', e['id']) else slack_escape(e['name'])}, "
+        f"{slack_escape(e.get('role') or 'took part')}"
+        for e in entries
+    )
 
 
 def _open_differences(found: Sequence[tuple[int, str, str, datetime]]) -> list[dict[str, Any]]:

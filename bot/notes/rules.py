@@ -112,8 +112,12 @@ class VersionRecord:
     @property
     def names(self) -> dict[str, str]:
         """People's names as recorded at sign-off (empty for notes signed before names were kept)."""
-        return {
-            e["id"]: e["name"] for s in self.sections if s.key == PEOPLE for e in s.entries if e.get("name")
+        return {  # a name that is only the Slack id again (nobody could name them then) names nobody
+            e["id"]: e["name"]
+            for s in self.sections
+            if s.key == PEOPLE
+            for e in s.entries
+            if e.get("name") and e["name"] != e["id"]
         }
 
     @property

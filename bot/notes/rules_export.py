@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from bot.notes.rules import (
+    DECISION,
     PEOPLE,
     ActionState,
     ActionText,
@@ -235,11 +236,15 @@ def _version_view(
         "recorded_at": when(version.recorded_at, zone),
         "recorder": person(version.recorder_id),
         "amendment_reason": md_text(version.amendment_reason) if version.amendment_reason else None,
-        "participants": [f"{e['name']}, {e['role']}" for e in people.entries]
+        "participants": [f"{person(e['id'])}, {e['role']}" for e in people.entries]
         if people
         else [person(p) for p in version.participants],
         "sections": [
-            {"title": s.title, "text": md_text(s.text), "entries": [md_text(as_line(e)) for e in s.entries]}
+            {
+                "title": s.title,
+                "text": md_text(s.text),
+                "entries": [md_text(as_line(e)) for e in s.entries if s.key != DECISION],
+            }
             for s in version.record_sections
         ],
         "actions": [_action_view(a, person) for a in version.actions],

@@ -561,3 +561,15 @@ def test_told_shared_and_names_are_kept_as_the_record_needs_them(sandbox):
     first, second = sorted(recorded(box, NoteVersion), key=lambda v: v.version)
     assert second.sections[0] == first.sections[0]
     assert [r for r in second.sections if r["key"] == "sharing"] == [sharing]
+
+
+def test_a_management_note_names_its_people_and_shows_no_made_up_sharing_line(sandbox):
+    box = sandbox
+    open_case(box)  # the agreement's decision is note 1
+    box.driver.slash(MANAGER, "notes 1", CASE_CHANNEL)
+    box.deps.executor.wait_idle()
+    (view,) = note_views_for(box, MANAGER)
+    shown = str(view["blocks"])
+    assert f"<@{MANAGER}>, manager" in shown, "a mention, which Slack shows as the name"
+    assert f"'{MANAGER}, manager" not in shown and f"n{MANAGER}, manager" not in shown
+    assert "(not said)" not in shown and "Co-working agreement: version 1" in shown

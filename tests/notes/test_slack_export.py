@@ -136,7 +136,12 @@ def test_a_new_case_exports_its_agreement_as_its_first_note(http_sandbox):
 
     assert export(box, LEAD) == f"I've sent you the notes of case {REFERENCE} by DM (1 note, Markdown)."
     (sent,) = received(box, LEAD)
-    assert "Co-working agreement: version 1" in sent["content"].decode("utf-8")
+    markdown = sent["content"].decode("utf-8")
+    assert "Co-working agreement: version 1" in markdown
+    # People by name, never a Slack id; the decision's kind is its text, not a made-up sharing line.
+    assert MANAGER not in markdown and "by Mere (team manager)" in markdown
+    assert "Mere (team manager), manager" in markdown and "(not said)" not in markdown
+    assert "Alex (social worker), lead worker" in markdown, "the co-workers it binds, named with roles"
 
 
 def test_an_unknown_format_gets_the_usage_and_nothing_is_sent(http_sandbox):
