@@ -186,7 +186,6 @@ def _close(
         participants=(user_id,),
         sections=sections,
         actions=(),
-        names={},
         now=now,
     )
     cancelled = _cancel_chases(session, case, now)

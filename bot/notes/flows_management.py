@@ -11,7 +11,7 @@ decision's kind and outcome become the note's first section after who took part.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -64,10 +64,12 @@ def record_decision(
     participants: Sequence[str],
     sections: Sequence[SectionText],
     actions: Sequence[ActionText],
-    names: Mapping[str, str],
     now: datetime,
 ) -> Note:
-    """A new management decision note, signed by `user_id`; its actions are followed up like others."""
+    """A new management decision note, signed by `user_id`; its actions are followed up like others.
+
+    People are kept by Slack id only: written inside the caller's transaction, the note asks Slack for
+    nothing, and the exports and the note view name them as Slack does when they are read."""
     note = Note(
         team_id=case.team_id,
         case_id=case.id,
@@ -81,7 +83,7 @@ def record_decision(
     session.add(note)
     session.flush()
     signed = (
-        people_section(tuple(participants), names, {**roles_of(case), case.manager.slack_user_id: "manager"}),
+        people_section(tuple(participants), {}, {**roles_of(case), case.manager.slack_user_id: "manager"}),
         decision_section(kind, outcome),
         *(s for s in sections if s.text or s.entries),
     )
@@ -135,7 +137,6 @@ def from_kernel(
         participants=decision.participants,
         sections=[SectionText(key, heading, text) for key, heading, text in decision.sections],
         actions=(),
-        names={},
         now=now,
     )
     return note.number

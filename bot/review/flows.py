@@ -250,7 +250,6 @@ def _save(
         participants=(user_id,),
         sections=sections,
         actions=(),
-        names={},
         now=now,
     )
     open_review = repo.open_item_of_kind(session, case_id=case.id, kind=ItemKind.REVIEW)

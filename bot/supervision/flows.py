@@ -198,7 +198,6 @@ def _save(
         participants=form.attendees,
         sections=sections,
         actions=actions,
-        names={},
         now=now,
     )
     item = _held_item(session, case, item_id, now)

@@ -40,7 +40,6 @@ def decided(box, *, outcome: str | None = "continue") -> Note:
                 SectionText("empty", "Left empty", ""),
             ),
             actions=(ActionText(1, "Book the joint visit", LEAD, date(2026, 12, 20), "Visit in the diary"),),
-            names={MANAGER: "Mere (manager)"},
             now=now,
         )
         session.flush()
@@ -59,7 +58,8 @@ def test_a_decision_is_a_numbered_signed_note_with_its_actions_followed_up_and_a
     keys = [s["key"] for s in version.sections]
     assert keys == ["people", "decision", "plan"], "empty sections are left out"
     assert version.sections[1]["entries"] == [{"kind": "review", "outcome": "continue"}]
-    assert version.sections[0]["entries"][0] == {"id": MANAGER, "name": "Mere (manager)", "role": "manager"}
+    # Kept by id (named when read: the export and the note view ask Slack, never a bare id shown).
+    assert version.sections[0]["entries"][0] == {"id": MANAGER, "name": MANAGER, "role": "manager"}
     (action,) = [a for a in rows(box, NoteAction) if a.note_id == note.id]
     assert action.next_check_at is not None, "followed up like any other action"
     assert [a.detail["kind"] for a in audits(box, "note.create")] == ["agreement", "review"]
