@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +34,7 @@ from bot.reminders import flows_away as away
 from bot.review import flows as review
 from bot.supervision import flows as supervision
 from storage import repository as repo
-from storage.models import Role
+from storage.models import Role, ScheduleItem
 
 
 @dataclass
@@ -111,13 +112,10 @@ def list_cases(deps: Deps, *, team_id: str, user_id: str) -> str:
     now = deps.clock()
     with deps.reads.begin() as session:
         found = repo.cases_for_user(session, team_id=team_id, slack_user_id=user_id)
-        items = repo.open_items(session, case_ids=[case.id for case in found])
-        return case_list(
-            [
-                case_line(case, user_id, items=[i for i in items if i.case_id == case.id], now=now)
-                for case in found
-            ]
-        )
+        by_case: dict[int, list[ScheduleItem]] = defaultdict(list)  # grouped once, not scanned per case
+        for item in repo.open_items(session, case_ids=[case.id for case in found]):
+            by_case[item.case_id].append(item)
+        return case_list([case_line(case, user_id, items=by_case[case.id], now=now) for case in found])
 
 
 ADMIN_USAGE = "Use `/case admin manager add @person` or `/case admin manager remove @person`."

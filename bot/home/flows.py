@@ -85,11 +85,14 @@ def _links(session: Session, ids: list[int]) -> dict[int, str | None]:
 
 def _cases(session: Session, cases: Sequence[Case], person: Person) -> tuple[MyCase, ...]:
     ids = [c.id for c in cases]
-    items = repo.open_items(session, case_ids=ids)
+    soonest: dict[tuple[int, ItemKind], datetime] = {}  # grouped once, not scanned per case
+    for i in repo.open_items(session, case_ids=ids):
+        key = (i.case_id, i.kind)
+        soonest[key] = min(soonest.get(key, i.due_at), i.due_at)
     links = _links(session, ids)
 
     def next_of(case_id: int, kind: ItemKind) -> datetime | None:
-        return min((i.due_at for i in items if i.case_id == case_id and i.kind == kind), default=None)
+        return soonest.get((case_id, kind))
 
     out = []
     for case in cases:
