@@ -44,6 +44,9 @@ class Reply:
     text: str | None = None
     # What `then` returns (a flow's report, say) is not used: the listener runs it for its effect.
     then: Callable[[WebClient], object] | None = None
+    # An answer built from the database after the ack goes to the answers pool (bot/executor.py), so it
+    # never holds the listener thread the next request's ack needs.
+    handed_off: bool = False
 
 
 def handle(deps: Deps, body: dict[str, Any]) -> Reply:
@@ -62,7 +65,8 @@ def handle(deps: Deps, body: dict[str, Any]) -> Reply:
         return Reply(
             then=lambda client: respond(
                 deps, client, body, list_cases(deps, team_id=team_id, user_id=user_id)
-            )
+            ),
+            handed_off=True,
         )
     if invocation.sub == Sub.AWAY:
         return Reply(then=lambda client: away.reply(deps, client, body, invocation.args))
@@ -83,7 +87,8 @@ def handle(deps: Deps, body: dict[str, Any]) -> Reply:
         return Reply(
             then=lambda client: respond(
                 deps, client, body, overdue.overdue(deps, team_id=team_id, user_id=user_id)
-            )
+            ),
+            handed_off=True,
         )
     if invocation.sub == Sub.DIGEST:
         text, send_now = digest.command(deps, team_id=team_id, user_id=user_id, args=invocation.args)

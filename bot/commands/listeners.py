@@ -7,5 +7,7 @@ def register(app, deps: Deps) -> None:
     def on_case_command(ack, body, client):
         reply = commands.handle(deps, body)
         ack(text=reply.text) if reply.text else ack()
-        if reply.then:
+        if reply.then and reply.handed_off:
+            deps.executor.after_ack(reply.then, client)
+        elif reply.then:
             reply.then(client)
