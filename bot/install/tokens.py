@@ -15,7 +15,7 @@ import time
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.token_rotation.rotator import TokenRotator
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.deps import NotInstalled
@@ -49,26 +49,24 @@ class Installations:
         self._refreshing = threading.Lock()
 
     def find(self, team_id: str) -> Bot | None:
-        return self.store.find_bot(enterprise_id=self._enterprise_of(team_id), team_id=team_id)
+        """The team's latest bot, whatever Enterprise Grid organisation it belongs to, in one query.
 
-    def _enterprise_of(self, team_id: str) -> str | None:
-        """The Enterprise Grid organisation the team's installation belongs to, None outside one.
-
-        slack_sdk's store looks a bot up by (enterprise, team), and `enterprise_id = NULL` never matches a
+        slack_sdk's `find_bot` looks up by (enterprise, team), and `enterprise_id = NULL` never matches a
         workspace of a Grid organisation, whose installation carries its enterprise id: the outbox, which
         knows only the team, would have found no token there. (Org-wide installs are off in manifest.yml:
-        each workspace installs casebot for itself.)
+        each workspace installs casebot for itself.) This is `find_bot`'s query without the enterprise.
         """
         bots = self.store.bots
         query = (
-            select(bots.c.enterprise_id)
+            bots.select()
             .where(bots.c.client_id == self.store.client_id, bots.c.team_id == team_id)
+            .where(bots.c.bot_token.is_not(None))
             .order_by(bots.c.installed_at.desc())
             .limit(1)
         )
         with self.store.engine.connect() as connection:
-            enterprise_id: str | None = connection.execute(query).scalar()
-        return enterprise_id
+            row = connection.execute(query).mappings().first()
+        return self.store.build_bot_entity(row) if row is not None else None
 
     def token_for(self, team_id: str) -> str:
         bot = self.find(team_id)
@@ -95,4 +93,5 @@ class Installations:
 
     def remove(self, team_id: str) -> None:
         """Forget the team's tokens (app_uninstalled, or its bot token revoked)."""
-        self.store.delete_all(enterprise_id=self._enterprise_of(team_id), team_id=team_id)
+        bot = self.find(team_id)
+        self.store.delete_all(enterprise_id=bot.enterprise_id if bot else None, team_id=team_id)
