@@ -159,7 +159,12 @@ class SocketModeTransport:
         )
         request = SocketModeRequest.from_dict(envelope)
         assert request is not None  # socket_envelope always has type, envelope_id and payload
-        return self._delivered(run_bolt_app(self.app, request))
+        began = time.monotonic()
+        response = run_bolt_app(self.app, request)
+        if response.status == 200 and not response.body and time.monotonic() - began > SLACK_ACK_TIMEOUT:
+            # bolt gave up waiting for the listener's ack and answered empty: Slack would have too.
+            raise AckTimeout(f"{kind}: no acknowledgement within Slack's {SLACK_ACK_TIMEOUT:g} s")
+        return self._delivered(response)
 
     @staticmethod
     def _delivered(response: BoltResponse) -> Delivered:
