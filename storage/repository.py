@@ -65,9 +65,13 @@ def people_by_slack_id(session: Session, *, team_id: str, slack_user_ids: Iterab
 def ensure_person(session: Session, *, team_id: str, slack_user_id: str) -> Person:
     person = get_person(session, team_id=team_id, slack_user_id=slack_user_id)
     if person is None:
-        person = Person(team_id=team_id, slack_user_id=slack_user_id, role=Role.MEMBER, deactivated=False)
-        session.add(person)
-        session.flush()
+        # Inserted once: on PostgreSQL a transaction adding the same new person at the same moment (two
+        # cases opened with a newcomer on both) waits for the other's commit and then finds its row,
+        # instead of failing on the unique key. SQLite runs writers one at a time.
+        values = {"team_id": team_id, "slack_user_id": slack_user_id, "role": Role.MEMBER}
+        insert_new(session, Person, {**values, "deactivated": False})
+        person = get_person(session, team_id=team_id, slack_user_id=slack_user_id)
+        assert person is not None
     return person
 
 
