@@ -22,13 +22,8 @@ def register(app, deps: Deps) -> None:
     @app.action(ActionId.AGREE)
     def on_agree(ack, body, action, client):
         ack()
-        problem = cases.agree(
-            deps, team_id=body["team"]["id"], user_id=body["user"]["id"], value=action["value"]
-        )
-        if problem:
-            thread_ts = body.get("message", {}).get("thread_ts")
-            thread.tell(client, body["channel"]["id"], body["user"]["id"], problem, thread_ts)
-        delivery.wake(deps)
+        # Recorded on the answers pool: this listener thread is free at once for the next request's ack.
+        deps.executor.after_ack(_agree, deps, client, body, action["value"])
 
     @app.action(ActionId.COVER_APPROVE)
     def on_cover_approve(ack, body, action, client):
@@ -48,3 +43,11 @@ def register(app, deps: Deps) -> None:
     def on_change_agreement(ack, body, action, client):
         ack()
         answer(deps, client, body, change.open_change(deps, client, body, action.get("value", "")))
+
+
+def _agree(deps: Deps, client, body, value: str) -> None:
+    problem = cases.agree(deps, team_id=body["team"]["id"], user_id=body["user"]["id"], value=value)
+    if problem:
+        thread_ts = body.get("message", {}).get("thread_ts")
+        thread.tell(client, body["channel"]["id"], body["user"]["id"], problem, thread_ts)
+    delivery.wake(deps)

@@ -62,9 +62,12 @@ def register(app, deps: Deps) -> None:
 
 
 def _mover(deps: Deps, how: str):
+    def move(client, body, value: str) -> None:
+        answer(deps, client, body, discussions.move(deps, **who(body), value=value, how=how))
+
     def on_move(ack, body, action, client):
         ack()
-        problem = discussions.move(deps, **who(body), value=action.get("value", ""), how=how)
-        answer(deps, client, body, problem)
+        # Moved on on the answers pool: this listener thread is free at once for the next request's ack.
+        deps.executor.after_ack(move, client, body, action.get("value", ""))
 
     return on_move

@@ -1,0 +1,42 @@
+"""A listener's work after its ack runs on the answers pool (bot/executor.py), never on the listener
+thread: with 8 clients at once, work left on the listener threads held them all, and the next requests'
+acks queued for a free one. The sandbox notes which thread made every database write (ack_order.py)."""
+
+from __future__ import annotations
+
+from bot.ids import ActionId
+from bot.sandbox.ack_order import WRITES
+from bot.sandbox.harness import CASE_CHANNEL, LEAD
+from storage.models import AgreementAcceptance
+from tests.discussion_steps import NEXT, current, prompts, start
+from tests.journey import open_case
+from tests.reminder_steps import click, rows
+
+
+def _agree_values(agreement: dict) -> list[str]:
+    return [b["accessory"]["value"] for b in agreement["blocks"] if b.get("accessory")]
+
+
+def _writers_since(box, mark: int) -> set[str]:
+    """The pools whose threads inserted, updated or deleted rows since `mark` (reads end in a commit too)."""
+    return {w.thread.rsplit("_", 1)[0] for w in box.ack_order.writes[mark:] if w.verb in WRITES}
+
+
+def test_agree_is_recorded_after_the_ack_off_the_listener_threads(sandbox):
+    card = open_case(sandbox)
+    agreement = sandbox.emu.thread(CASE_CHANNEL, card["ts"])[1]
+    (value,) = [v for v in _agree_values(agreement) if v.endswith(LEAD)]
+    mark = len(sandbox.ack_order.writes)
+    sandbox.driver.click(LEAD, ActionId.AGREE, value=value, message=agreement, channel_id=CASE_CHANNEL)
+    assert len(rows(sandbox, AgreementAcceptance)) == 1
+    assert "casebot-listener" not in _writers_since(sandbox, mark)
+
+
+def test_next_question_moves_on_after_the_ack_off_the_listener_threads(sandbox):
+    card = open_case(sandbox)
+    start(sandbox, card)
+    mark = len(sandbox.ack_order.writes)
+    click(sandbox, LEAD, NEXT, current(sandbox, card))
+    assert len(prompts(sandbox)) == 2
+    assert "casebot-listener" not in _writers_since(sandbox, mark)
+
