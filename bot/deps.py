@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -17,6 +18,7 @@ from bot.content import Content
 from bot.discussions.rules_banks import BankError
 from bot.executor import TrackedExecutor
 from storage import crypto
+from storage import outbox as outbox_store
 from storage.db import ReadOnlySession, make_engine, make_read_sessions, make_sessions
 
 
@@ -70,13 +72,23 @@ class Deps:
     # This process's delivery loops (bot/outbox/loop.py) register here: a listener that queued outbox rows
     # wakes them (delivery.wake) rather than sending on its own thread. Empty: rows wait for a worker's loop.
     delivery_wakers: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    # Set by each commit that added outbox rows, taken by the next wake: no commit, no pass to wake.
+    _outbox_news: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.reads = make_read_sessions(self.engine)
+        outbox_store.on_commit_that_queued(self.sessions, self._outbox_news.set)
         # Case text is encrypted at rest with the configured keys (storage/crypto.py): bind them to the
         # engine, so every session from it encrypts and decrypts with them.
         if self.settings.data_keys:
             crypto.bind(self.engine, self.settings.data_keys)
+
+    def take_outbox_news(self) -> bool:
+        """Whether a commit has queued outbox rows since this was last asked (and forget it)."""
+        if not self._outbox_news.is_set():
+            return False
+        self._outbox_news.clear()
+        return True
 
     @property
     def public_holidays(self) -> Container[date]:

@@ -3,14 +3,33 @@ confirmed (crash recovery's lower bound). They never commit: the delivery flow o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import CursorResult, event, func, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import OutboxMessage, OutboxStatus
+
+# session.info's mark that the session's transaction added outbox rows (set by repository.enqueue).
+QUEUED = "casebot_outbox_queued"
+
+
+def mark_queued(session: Session) -> None:
+    session.info[QUEUED] = True
+
+
+def on_commit_that_queued(sessions: sessionmaker[Session], news: Callable[[], None]) -> None:
+    """Call `news` after each commit, by a session from `sessions`, that added outbox rows: only then has
+    the delivery loop anything new to look at (a thread reply, the commonest request, queues nothing)."""
+
+    def committed(session: Session) -> None:
+        if session.info.pop(QUEUED, False):
+            news()
+
+    event.listen(sessions, "after_commit", committed)
+
 
 DUE = (OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.UNCERTAIN)
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from storage import audit
+from storage import outbox as outbox_store
 from storage.models import (
     Agreement,
     AuditEntry,
@@ -168,6 +169,7 @@ def enqueue(
     )
     session.add(message)
     session.flush()
+    outbox_store.mark_queued(session)  # its commit is what wakes the delivery loop (delivery.wake)
     return message
 
 

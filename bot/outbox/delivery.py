@@ -100,7 +100,13 @@ def _deliver_safely(deps: Deps, clients: Clients, message_id: int, report: Repor
 def wake(deps: Deps) -> None:
     """After a listener's ack: this process's delivery loop sends what the listener queued (bot/outbox/
     loop.py), paced with everything else, never on the listener's thread. A process without a loop
-    (`casebot web`) leaves the rows to the workers, which PostgreSQL's NOTIFY wakes at the commit."""
+    (`casebot web`) leaves the rows to the workers, which PostgreSQL's NOTIFY wakes at the commit.
+
+    Only a commit that queued rows makes a pass worth waking for: during a busy discussion every reply
+    would otherwise wake a pass that finds nothing, on the same two cores as the acks. A wake that comes
+    after another thread's commit takes that news too, and its pass sees those committed rows."""
+    if not deps.take_outbox_news():
+        return
     for waker in list(deps.delivery_wakers):
         waker()
 

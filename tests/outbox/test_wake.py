@@ -9,9 +9,11 @@ from sqlalchemy import select
 
 from bot.outbox import delivery
 from bot.outbox.loop import DeliveryLoop
-from bot.sandbox.harness import CASE_CHANNEL
-from storage.models import OutboxMessage, OutboxStatus
-from tests.journey import make_manager, open_modal, submit
+from bot.sandbox.harness import CASE_CHANNEL, LEAD
+from storage import repository as repo
+from storage.models import Case, OutboxMessage, OutboxStatus
+from tests.discussion_steps import say, start, stored
+from tests.journey import make_manager, open_case, open_modal, submit
 
 
 def _statuses(box) -> list[str]:
@@ -70,3 +72,56 @@ def test_no_listener_sends_the_outbox_itself():
         if "deliver_due(" in line
     ]
     assert sending == [], f"call delivery.wake(deps) instead of deliver_due in: {sending}"
+
+
+def _counting_passes(monkeypatch) -> list[int]:
+    passes: list[int] = []
+    original = delivery.deliver_due
+
+    def counting(deps, *args, **kwargs):
+        passes.append(1)
+        return original(deps, *args, **kwargs)
+
+    monkeypatch.setattr(delivery, "deliver_due", counting)
+    return passes
+
+
+def _queue_a_card_update(box) -> None:
+    with box.deps.sessions.begin() as session:
+        case = session.scalars(select(Case)).one()
+        repo.enqueue_card_update(session, case=case, now=box.deps.clock())
+
+
+def test_only_a_commit_that_queued_rows_wakes_the_loop(http_sandbox, monkeypatch):
+    """A plain reply during a discussion queues nothing, so it wakes no pass; a commit that queued a row
+    does, once."""
+    box = http_sandbox
+    card = open_case(box)
+    start(box, card)
+    passes = _counting_passes(monkeypatch)
+    for n in range(5):
+        say(box, card, LEAD, f"plain reply {n}")
+    assert len(stored(box)) == 5
+    assert passes == []
+
+    _queue_a_card_update(box)
+    delivery.wake(box.deps)
+    box.delivery.wait_idle()
+    assert passes == [1]
+    assert set(_statuses(box)) == {OutboxStatus.SENT}
+    delivery.wake(box.deps)  # nothing committed since: no second pass
+    box.delivery.wait_idle()
+    assert passes == [1]
+
+
+def test_a_rolled_back_row_is_no_news(sandbox):
+    box = sandbox
+    open_case(box)
+    box.deps.take_outbox_news()
+    with box.deps.sessions() as session:
+        session.begin()
+        repo.enqueue_card_update(session, case=session.scalars(select(Case)).one(), now=box.deps.clock())
+        session.rollback()
+    assert not box.deps.take_outbox_news()
+    _queue_a_card_update(box)
+    assert box.deps.take_outbox_news()
