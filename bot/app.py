@@ -30,13 +30,16 @@ from bot.reminders import listeners as reminders
 from bot.review import listeners as review
 from bot.supervision import listeners as supervision
 
+# bolt tries listeners in the order they were added, building each matcher's arguments as it goes, and
+# runs the first that matches. Thread replies and reactions are by far the commonest requests in a busy
+# discussion, so capture's listeners come first; no two modules listen for the same request.
 LISTENER_MODULES = (
+    capture,
     commands,
     views,
     actions,
     reminders,
     discussions,
-    capture,
     concerns,
     notes,
     follow_ups,
