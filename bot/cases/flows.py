@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slack_sdk import WebClient
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.cases import flows_channel as channel
 from bot.cases import rules_agreements as agreements
@@ -19,7 +19,7 @@ from bot.cases.rules_agreements import AgreementForm
 from bot.cases.rules_change import FIRST_REASON
 from bot.deps import Deps
 from bot.ids import Block
-from bot.kernel import access, people
+from bot.kernel import access, people, thread
 from bot.kernel import rules_permissions as permissions
 from bot.kernel.rules_conversations import is_direct_message
 from bot.kernel.rules_permissions import UserFacts
@@ -107,7 +107,7 @@ def submission_from(body: dict[str, Any]) -> Submission:
 
 @dataclass
 class Submitted:
-    """Field errors to acknowledge with (None: saved, or already saved) and the work for after the ack."""
+    """Field errors to acknowledge with (None: accepted) and the work for after the ack."""
 
     errors: dict[str, str] | None = None
     then: Callable[[], None] = field(default=lambda: None)
@@ -115,10 +115,16 @@ class Submitted:
 
 STILL_CHECKING = "I'm still checking {who} with Slack: press *Save agreement* again in a moment."
 SLACK_BUSY = "Slack is busy, so I couldn't check {who} just now: try again in a moment."
+TAKEN = (
+    "A case with the reference {reference} was opened at the same moment, so this one was not opened. "
+    "Run `/case open` again with its own reference."
+)
+NOT_SAVED = "I couldn't save the case just now, so it was not opened. Please run `/case open` again."
 
 
 def submit_agreement(deps: Deps, client: WebClient, sub: Submission) -> Submitted:
-    """Validate and save a new case with no Slack call before the ack (people come from the cache).
+    """Check the form before the ack, with no Slack call (people come from the cache) and no write (a
+    write waits for SQLite's one write lock, behind every other request's writes); save it after.
 
     Someone the cache doesn't know yet is looked up after the ack and the form asks to save again.
     """
@@ -132,16 +138,24 @@ def submit_agreement(deps: Deps, client: WebClient, sub: Submission) -> Submitte
     if errors or waiting:
         # After the ack: ask Slack about whoever the cache didn't know, so the next Save can be answered.
         return Submitted(errors, then=lambda: _look_up(deps, client, waiting, now=now, sub=sub))
+    zones = {u: tz for u, (_f, tz) in cached.found.items()}
+    return Submitted(then=lambda: _open(deps, client, sub, form, zones))
+
+
+def _open(deps: Deps, client: WebClient, sub: Submission, form: AgreementForm, zones) -> None:
+    """After the ack: save the case, then count who else can read its thread (the card shows how many,
+    the manager is told who). The modal has closed, so a save that fails is told in the channel."""
     try:
-        case_id = _save(deps, sub, form, zones={u: tz for u, (_f, tz) in cached.found.items()})
-    except IntegrityError:
-        # Another submission took this reference between our check and our insert.
-        return Submitted({Block.REFERENCE: "A case with this reference is already open in this workspace."})
-    if case_id is not None:
+        case_id = _save(deps, sub, form, zones=zones)
+    except IntegrityError:  # another form took this reference between our check and our insert
+        thread.tell(client, sub.channel_id, sub.user_id, TAKEN.format(reference=form.reference))
+        return
+    except SQLAlchemyError:
+        thread.tell(client, sub.channel_id, sub.user_id, NOT_SAVED)
+        raise
+    if case_id is not None:  # None: a double-clicked Save, the first one opened it
         log.info("case opened", extra={"case_id": case_id, "user_id": sub.user_id})
-        # After the ack: who else can read the thread (the card shows how many, the manager is told who).
-        return Submitted(then=lambda: channel.after_open(deps, client, case_id))
-    return Submitted()
+        channel.after_open(deps, client, case_id)
 
 
 def _look_up(deps: Deps, client: WebClient, user_ids: list[str], *, now, sub: Submission) -> None:
@@ -155,39 +169,31 @@ def _agreement_errors(
 ) -> dict[str, str]:
     if nul := agreements.nul_problems(sub.values):
         return nul  # checked first: PostgreSQL refuses NUL in text, so the reference is not looked up
-    with deps.sessions.begin() as session:
-        if not permissions.can_open_case(
+    # Read without the write lock (before the ack, behind no other request's writes); only a refusal
+    # is written, in a transaction of its own.
+    with deps.reads.begin() as session:
+        manager = permissions.can_open_case(
             people.actor(session, deps.settings, team_id=sub.team_id, user_id=sub.user_id)
-        ):
-            repo.add_audit(
-                session,
-                team_id=sub.team_id,
-                now=now,
-                actor=sub.user_id,
-                action="case.open",
-                outcome="denied",
-                object_type="channel",
-                object_id=sub.channel_id,
-                detail={"via": "agreement form"},
-            )
-            return {Block.REFERENCE: REFUSE_OPEN}
-        opener = cached.found.get(sub.user_id)
-        if opener is not None and opener[0].is_guest:
-            repo.add_audit(
-                session,
-                team_id=sub.team_id,
-                now=now,
-                actor=sub.user_id,
-                action="case.open",
-                outcome="denied",
-                object_type="channel",
-                object_id=sub.channel_id,
-                detail={"via": "agreement form", "reason": "guest"},
-            )
-            return {Block.REFERENCE: GUEST_MANAGER}
+        )
         in_use = (
             repo.open_case_with_reference(session, team_id=sub.team_id, reference=form.reference) is not None
         )
+    opener = cached.found.get(sub.user_id)
+    if not manager or (opener is not None and opener[0].is_guest):
+        detail = {"via": "agreement form", **({} if not manager else {"reason": "guest"})}
+        with deps.sessions.begin() as session:
+            repo.add_audit(
+                session,
+                team_id=sub.team_id,
+                now=now,
+                actor=sub.user_id,
+                action="case.open",
+                outcome="denied",
+                object_type="channel",
+                object_id=sub.channel_id,
+                detail=detail,
+            )
+        return {Block.REFERENCE: REFUSE_OPEN if not manager else GUEST_MANAGER}
     waiting = {u: UserFacts(exists=True) for u in [*cached.unknown, *cached.busy]}
     errors = agreements.validate(
         form,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from bot.cases import flows
 from bot.ids import Block
-from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD
+from bot.sandbox import payloads
+from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, LEAD, MANAGER, TEAM_ID
 from storage.models import Case, CaseMember
-from tests.journey import make_manager, open_modal, submit
+from tests.journey import GOOD_ANSWERS, make_manager, open_modal, submit
 
 EXTRA = [f"UTEAM{n:04d}" for n in range(8)]  # with LEAD and DEVELOPING: ten co-workers
 
@@ -74,3 +76,24 @@ def test_a_workspace_too_big_for_one_page_is_read_page_by_page(sandbox):
     assert len(sandbox.emu.calls_to("users.list")) == 2  # 200 a page
     reply = submit(sandbox, view, **{Block.COWORKERS: [LEAD, "UBIG00249"], Block.DEVELOPING: []})
     assert reply.status == 200 and not (reply.json or {}).get("errors"), reply.body
+
+
+def test_a_reference_taken_between_the_check_and_the_save_is_told_in_the_channel(sandbox):
+    make_manager(sandbox)
+    views = [open_modal(sandbox), open_modal(sandbox)]  # two managers' forms, say, with one reference
+    values = [payloads.state_values_from_inputs(v["blocks"], GOOD_ANSWERS) for v in views]
+    bodies = [
+        payloads.view_submission(user_id=MANAGER, team_id=TEAM_ID, view=v, values=s)
+        for v, s in zip(views, values, strict=True)
+    ]
+    # Both are checked (and acknowledged) before either is saved: the check alone can't see the clash.
+    checked = [
+        flows.submit_agreement(sandbox.deps, sandbox.app.client, flows.submission_from(b)) for b in bodies
+    ]
+    assert [c.errors for c in checked] == [None, None]
+    for submitted in checked:
+        submitted.then()
+    with sandbox.deps.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Case)) == 1
+    told = [e["text"] for e in sandbox.emu.ephemerals if e["user"] == MANAGER]
+    assert any("CASE-2026-014 was opened at the same moment" in t for t in told), told
