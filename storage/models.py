@@ -145,7 +145,7 @@ class Person(Base):
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"), index=True)
     slack_user_id: Mapped[str] = mapped_column(String(32))
     tz: Mapped[str | None] = mapped_column(String(64))
-    tz_fetched_at: Mapped[datetime | None]
+    tz_fetched_at: Mapped[datetime | None] = mapped_column(index=True)  # the pass looks for stale ones
     role: Mapped[Role] = mapped_column(_enum(Role), default=Role.MEMBER)
     deactivated: Mapped[bool] = mapped_column(Boolean, default=False)
     # A newly qualified worker's own start date: their supervision cadence counts from it.
@@ -172,7 +172,7 @@ class Case(Base):
     channel_id: Mapped[str] = mapped_column(String(32), index=True)
     thread_ts: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus), default=CaseStatus.OPEN)
-    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     created_at: Mapped[datetime]
     # People in the channel who are not on the case (co-workers, manager, admins) and so can read its
     # thread; None until counted. Shown on the card (issue 18).
@@ -283,7 +283,7 @@ class OutboxMessage(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON())
     status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(index=True)  # App Home refresh: rows since the last pass
     next_attempt_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(200))
@@ -355,7 +355,7 @@ class Leave(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     first_day: Mapped[date] = mapped_column(Date)
     last_day: Mapped[date] = mapped_column(Date)
-    cover_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    cover_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     created_at: Mapped[datetime]
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])

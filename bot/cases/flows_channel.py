@@ -27,7 +27,7 @@ from bot.kernel.blocks import sections
 from bot.kernel.rules_conversations import is_direct_message
 from bot.kernel.rules_text import mention, slack_escape
 from storage import repository as repo
-from storage.models import Case, CaseStatus, ChannelMembers, Person, Role
+from storage.models import Case, CaseStatus, ChannelMembers, Person, Role, Workspace
 
 log = logging.getLogger("casebot.cases.channel")
 
@@ -221,12 +221,16 @@ def check_channel(deps: Deps, client: WebClient, *, team_id: str, channel_id: st
 
 def daily(deps: Deps, clients: Clients) -> int:
     """Once a day per workspace (the database decides, across processes), recount every open case:
-    membership changes casebot was not told about. Returns how many cases were checked."""
+    membership changes casebot was not told about. Returns how many cases were checked.
+
+    The scheduled pass runs this every minute, so the day's claim comes first and a workspace's open
+    cases are read only once it is won: the other passes cost a look per workspace, not per case."""
     now = deps.clock()
     with deps.reads.begin() as session:
-        found = list(session.execute(select(Case.team_id, Case.id).where(Case.status == CaseStatus.OPEN)))
+        open_case = select(Case.id).where(Case.team_id == Workspace.team_id, Case.status == CaseStatus.OPEN)
+        teams = list(session.scalars(select(Workspace.team_id).where(open_case.exists())))
     checked = 0
-    for team_id in dict.fromkeys(team for team, _id in found):
+    for team_id in teams:
         with deps.sessions.begin() as session:
             key = f"channel_others:{now:%Y-%m-%d}"
             if not repo.claim_once(session, team_id=team_id, key=key, kind="daily", now=now):
@@ -235,13 +239,15 @@ def daily(deps: Deps, clients: Clients) -> int:
             client = pick(clients, team_id)
         except NotInstalled:
             continue
-        for team, case_id in found:
-            if team == team_id:
-                try:
-                    check_case(deps, client, case_id)
-                except (SlackApiError, OSError) as exc:  # the scheduled pass goes on; tomorrow tries again
-                    log.warning("channel check failed: %s (case %s)", type(exc).__name__, case_id)
-                checked += 1
+        with deps.reads.begin() as session:
+            open_cases = select(Case.id).where(Case.team_id == team_id, Case.status == CaseStatus.OPEN)
+            ids = list(session.scalars(open_cases))
+        for case_id in ids:
+            try:
+                check_case(deps, client, case_id)
+            except (SlackApiError, OSError) as exc:  # the scheduled pass goes on; tomorrow tries again
+                log.warning("channel check failed: %s (case %s)", type(exc).__name__, case_id)
+            checked += 1
     return checked
 
 

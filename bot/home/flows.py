@@ -40,10 +40,12 @@ from storage.models import (
     ProcessedEvent,
     Role,
     SlackPost,
+    Workspace,
 )
 
 OPENED = "home_opened"  # ProcessedEvent kind: this person has opened the tab (key "home:<user>")
 REFRESHED = "home_refresh"  # ProcessedEvent kind: a refresh pass looked at changes up to processed_at
+REFRESH_KEY = "home-refresh"  # that row's key (under the first workspace it was written for)
 
 
 def model(session: Session, deps: Deps, *, team_id: str, user_id: str, now: datetime) -> Home:
@@ -199,9 +201,8 @@ def refresh(deps: Deps) -> int:
     now = deps.clock()
     queued = 0
     with deps.sessions.begin() as session:
-        since = session.scalar(
-            select(func.max(ProcessedEvent.processed_at)).where(ProcessedEvent.kind == REFRESHED)
-        ) or now - timedelta(minutes=10)
+        mark = _mark(session)
+        since = mark.processed_at if mark is not None else now - timedelta(minutes=10)
         changed = session.execute(
             select(OutboxMessage.team_id, OutboxMessage.case_id)
             .where(
@@ -227,11 +228,16 @@ def refresh(deps: Deps) -> int:
             .join(Person, Person.id == Case.manager_id)
             .where(Case.id.in_(case_ids))
         ).all()
+        # Looked up by key (the (team, key) index): only the people on the changed cases, not everyone
+        # in the workspace who ever opened the tab.
+        keys = {f"home:{user}" for _team, _case, user in [*members, *managers]}
         users_home = {
             (team, key.removeprefix("home:"))
             for team, key in session.execute(
                 select(ProcessedEvent.team_id, ProcessedEvent.key).where(
-                    ProcessedEvent.kind == OPENED, ProcessedEvent.team_id.in_(teams)
+                    ProcessedEvent.team_id.in_(teams),
+                    ProcessedEvent.key.in_(keys),
+                    ProcessedEvent.kind == OPENED,
                 )
             ).all()
         }
@@ -258,14 +264,29 @@ def refresh(deps: Deps) -> int:
                 now=now,
             )
             queued += 1
-        _mark_refreshed(session, team_id=next(iter(sorted(teams))), now=now)
+        _mark_refreshed(session, mark, team_id=next(iter(sorted(teams))), now=now)
     return queued
 
 
-def _mark_refreshed(session: Session, *, team_id: str, now: datetime) -> None:
+def _mark(session: Session) -> ProcessedEvent | None:
+    """The row holding how far refreshes have looked, found by its key through the (team, key) index: a
+    look per workspace, where filtering on its kind read every processed event (Slack's event ids
+    included) on every pass."""
+    return session.scalar(
+        select(ProcessedEvent)
+        .where(
+            ProcessedEvent.team_id.in_(select(Workspace.team_id)),
+            ProcessedEvent.key == REFRESH_KEY,
+            ProcessedEvent.kind == REFRESHED,
+        )
+        .order_by(ProcessedEvent.processed_at.desc())
+        .limit(1)
+    )
+
+
+def _mark_refreshed(session: Session, mark: ProcessedEvent | None, *, team_id: str, now: datetime) -> None:
     """One row holds how far refreshes have looked (moved on, not added to, each pass)."""
-    mark = session.scalar(select(ProcessedEvent).where(ProcessedEvent.kind == REFRESHED).limit(1))
     if mark is None:
-        repo.claim_once(session, team_id=team_id, key="home-refresh", kind=REFRESHED, now=now)
+        repo.claim_once(session, team_id=team_id, key=REFRESH_KEY, kind=REFRESHED, now=now)
     elif mark.processed_at < now:
         mark.processed_at = now
