@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import renderers
 from bot.cases import flows_channel as channels
+from bot.cases import flows_intake as kept_forms
 from bot.concerns import flows_sweep as concerns
 from bot.deps import Clients, Deps, TeamClients
 from bot.digest import flows as digest
@@ -53,6 +54,7 @@ def run_pass(deps: Deps, client: WebClient | None = None) -> PassReport:
         log.warning("time zone refresh failed; using cached zones")
         refreshed = 0
     urgent = concerns.sweep(deps)  # first: an unacknowledged urgent alert goes to the next person
+    kept_forms.open_waiting(deps, client_for)  # agreement forms acked by a process that then stopped
     swept = reminders.sweep(deps)
     late = timeliness.sweep(deps)
     purged = retention.sweep(deps)

@@ -269,6 +269,23 @@ class ProcessedEvent(Base):
     processed_at: Mapped[datetime]
 
 
+class FormIntake(Base):
+    """A form acknowledged before it was saved (storage/intake.py): deleted by the commit that saves it.
+    One still here after a minute was acked by a process that stopped; the scheduled pass saves it."""
+
+    __tablename__ = "form_intake"
+    __table_args__ = (UniqueConstraint("team_id", "view_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(40))
+    view_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    form_values: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON())  # the case's text: encrypted
+    received_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class OutboxMessage(Base):
     """A Slack call to make, written in the same transaction as the change that needs it."""
 

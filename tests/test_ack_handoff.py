@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.ids import ActionId
 from bot.sandbox.ack_order import WRITES
 from bot.sandbox.harness import CASE_CHANNEL, LEAD
-from storage.models import AgreementAcceptance, Case
+from storage.models import AgreementAcceptance, Case, FormIntake
 from tests.discussion_steps import NEXT, current, prompts, start
 from tests.journey import make_manager, open_case, open_modal, submit
 from tests.reminder_steps import click, rows
@@ -41,7 +41,7 @@ def test_next_question_moves_on_after_the_ack_off_the_listener_threads(sandbox):
     assert "casebot-listener" not in _writers_since(sandbox, mark)
 
 
-def test_the_agreement_form_is_checked_without_a_write_and_saved_after_the_ack(sandbox):
+def test_the_agreement_form_is_checked_and_kept_with_one_insert_and_saved_after_the_ack(sandbox):
     make_manager(sandbox)
     view = open_modal(sandbox)
     mark = len(sandbox.ack_order.writes)
@@ -50,6 +50,8 @@ def test_the_agreement_form_is_checked_without_a_write_and_saved_after_the_ack(s
     request = sandbox.ack_order.requests[-1]
     assert request.kind == "view_submission agreement_modal"
     written = [w.verb for w in sandbox.ack_order.writes_before_ack(request) if w.verb in WRITES]
-    assert written == []  # a read-only transaction's end is noted as a commit, but wrote nothing
+    assert written == ["insert"]  # the form kept (storage/intake.py); reads' ends are noted as commits
     assert len(rows(sandbox, Case)) == 1
-    assert "casebot-listener" not in _writers_since(sandbox, mark)
+    assert rows(sandbox, FormIntake) == []  # the save dropped it
+    by_listener = [w.verb for w in sandbox.ack_order.writes[mark:] if w.thread.startswith("casebot-listener")]
+    assert [v for v in by_listener if v in WRITES] == ["insert"]  # the keeping only; the save is on the pool

@@ -24,7 +24,7 @@ from bot.kernel import rules_permissions as permissions
 from bot.kernel.rules_conversations import is_direct_message
 from bot.kernel.rules_permissions import UserFacts
 from bot.reminders import flows_schedule as schedule
-from storage import note_admin
+from storage import intake, note_admin
 from storage import repository as repo
 from storage.models import (
     Case,
@@ -119,12 +119,15 @@ TAKEN = (
     "A case with the reference {reference} was opened at the same moment, so this one was not opened. "
     "Run `/case open` again with its own reference."
 )
-NOT_SAVED = "I couldn't save the case just now, so it was not opened. Please run `/case open` again."
+NOT_SAVED = "I couldn't save the case just now. What you entered is kept: I'll open it within a few minutes."
+AGREEMENT_FORM = "agreement"  # its kind in storage/intake.py
 
 
 def submit_agreement(deps: Deps, client: WebClient, sub: Submission) -> Submitted:
-    """Check the form before the ack, with no Slack call (people come from the cache) and no write (a
-    write waits for SQLite's one write lock, behind every other request's writes); save it after.
+    """Check the form before the ack, with no Slack call (people come from the cache), and keep it with one
+    insert; save it after the ack (about 50 statements, which on SQLite would queue for the one write
+    lock behind every other request's writes). A kept form whose save never ran is saved by the next
+    scheduled pass (flows_intake.py), so an acknowledged form is never lost.
 
     Someone the cache doesn't know yet is looked up after the ack and the form asks to save again.
     """
@@ -139,19 +142,27 @@ def submit_agreement(deps: Deps, client: WebClient, sub: Submission) -> Submitte
         # After the ack: ask Slack about whoever the cache didn't know, so the next Save can be answered.
         return Submitted(errors, then=lambda: _look_up(deps, client, waiting, now=now, sub=sub))
     zones = {u: tz for u, (_f, tz) in cached.found.items()}
-    return Submitted(then=lambda: _open(deps, client, sub, form, zones))
+    with deps.sessions.begin() as session:
+        kept = {"view_id": sub.view_id, "user_id": sub.user_id, "channel_id": sub.channel_id}
+        intake.keep(session, team_id=sub.team_id, kind=AGREEMENT_FORM, values=sub.values, now=now, **kept)
+    return Submitted(then=lambda: open_kept(deps, client, sub, form, zones))
 
 
-def _open(deps: Deps, client: WebClient, sub: Submission, form: AgreementForm, zones) -> None:
+def open_kept(
+    deps: Deps, client: WebClient, sub: Submission, form: AgreementForm, zones, *, told=True
+) -> None:
     """After the ack: save the case, then count who else can read its thread (the card shows how many,
     the manager is told who). The modal has closed, so a save that fails is told in the channel."""
     try:
         case_id = _save(deps, sub, form, zones=zones)
     except IntegrityError:  # another form took this reference between our check and our insert
+        with deps.sessions.begin() as session:
+            intake.drop(session, team_id=sub.team_id, view_id=sub.view_id)
         thread.tell(client, sub.channel_id, sub.user_id, TAKEN.format(reference=form.reference))
         return
-    except SQLAlchemyError:
-        thread.tell(client, sub.channel_id, sub.user_id, NOT_SAVED)
+    except SQLAlchemyError:  # the form stays kept: the next scheduled pass tries again
+        if told:
+            thread.tell(client, sub.channel_id, sub.user_id, NOT_SAVED)
         raise
     if case_id is not None:  # None: a double-clicked Save, the first one opened it
         log.info("case opened", extra={"case_id": case_id, "user_id": sub.user_id})
@@ -217,6 +228,7 @@ def _save(deps: Deps, sub: Submission, form: AgreementForm, *, zones: dict[str, 
     now = deps.clock()
     with deps.sessions.begin() as session:
         repo.ensure_workspace(session, team_id=sub.team_id, now=now)
+        intake.drop(session, team_id=sub.team_id, view_id=sub.view_id)  # saved, or saved already
         if not repo.claim_once(
             session,
             team_id=sub.team_id,

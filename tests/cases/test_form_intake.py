@@ -1,0 +1,84 @@
+"""An acknowledged agreement form is never lost: it is kept (encrypted) with one insert before the ack and
+saved after it; if the process stops in between, or the save fails, the next scheduled pass saves it."""
+
+from __future__ import annotations
+
+import contextlib
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
+
+from bot import jobs
+from bot.cases import flows
+from bot.ids import Block
+from bot.sandbox import payloads
+from bot.sandbox.harness import CASE_CHANNEL, MANAGER, TEAM_ID
+from storage.models import Case, FormIntake
+from tests.journey import GOOD_ANSWERS, make_manager, open_modal
+from tests.reminder_steps import rows
+
+
+def _checked(box) -> tuple[flows.Submitted, flows.Submission]:
+    """The form as its listener checks it before the ack; what runs after the ack is left to the caller."""
+    make_manager(box)
+    view = open_modal(box)
+    values = payloads.state_values_from_inputs(view["blocks"], GOOD_ANSWERS)
+    body = payloads.view_submission(user_id=MANAGER, team_id=TEAM_ID, view=view, values=values)
+    sub = flows.submission_from(body)
+    submitted = flows.submit_agreement(box.deps, box.app.client, sub)
+    assert submitted.errors is None
+    return submitted, sub
+
+
+def _cards(box) -> list[dict]:
+    return [m for m in box.emu.messages(CASE_CHANNEL) if m.get("blocks")]
+
+
+def test_a_form_acked_by_a_process_that_stopped_is_saved_by_the_next_pass(http_sandbox, clock):
+    box = http_sandbox
+    submitted, _sub = _checked(box)  # acknowledged; the process stops before the save after the ack
+    assert len(rows(box, FormIntake)) == 1 and rows(box, Case) == []
+
+    jobs.run_pass(box.deps)  # too soon to tell a stopped save from a running one
+    assert rows(box, Case) == []
+    clock.advance(minutes=2)
+    jobs.run_pass(box.deps)
+    box.deps.executor.wait_idle()
+    assert len(rows(box, Case)) == 1 and rows(box, FormIntake) == []
+    assert _cards(box), "the case card was posted"
+
+    submitted.then()  # the first save turning up late opens nothing twice
+    assert len(rows(box, Case)) == 1
+
+
+def test_a_save_that_fails_after_the_ack_keeps_the_form(http_sandbox, clock, monkeypatch):
+    box = http_sandbox
+    submitted, _sub = _checked(box)
+    real_save = flows._save
+
+    def database_down(*args, **kwargs):
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(flows, "_save", database_down)
+    with contextlib.suppress(OperationalError):  # logged by type on the answers pool
+        submitted.then()
+    told = [e["text"] for e in box.emu.ephemerals if e["user"] == MANAGER]
+    assert any("What you entered is kept" in t for t in told), told
+    assert len(rows(box, FormIntake)) == 1 and rows(box, Case) == []
+
+    monkeypatch.setattr(flows, "_save", real_save)
+    clock.advance(minutes=2)
+    jobs.run_pass(box.deps)
+    assert len(rows(box, Case)) == 1 and rows(box, FormIntake) == []
+
+
+def test_the_kept_form_is_encrypted_at_rest(http_sandbox):
+    box = http_sandbox
+    _checked(box)
+    typed = GOOD_ANSWERS[Block.INFORMATION_SHARING]  # free text the manager typed
+    with box.deps.engine.connect() as conn:
+        (stored,) = conn.execute(text("SELECT form_values FROM form_intake")).one()
+    assert "health visitor" not in str(stored)
+    with box.deps.sessions() as session:
+        kept = session.scalars(select(FormIntake)).one()
+        assert typed in str(kept.form_values)  # readable through the data keys
