@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from weakref import WeakKeyDictionary
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,7 +17,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        gate = _GATES[engine] = WriterGate()
+        event.listen(engine, "begin", lambda connection: _sqlite_begin(connection, gate))
+        for ended in ("commit", "rollback"):
+            event.listen(engine, ended, lambda connection: gate.leave(connection.info))
+        # A connection back in the pool (or thrown away) with its transaction never ended still lets go.
+        event.listen(engine, "checkin", lambda _dbapi, record: gate.leave(record.info if record else {}))
+        event.listen(engine, "reset", lambda _dbapi, record, reset_state: gate.leave(record.info))
+        event.listen(engine, "invalidate", lambda _dbapi, record, exception: gate.leave(record.info))
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
@@ -37,15 +47,56 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _sqlite_begin(connection) -> None:
+def _sqlite_begin(connection, gate: WriterGate) -> None:
     # IMMEDIATE takes the write lock at the start, so a transaction that reads and then writes can
     # never fail half-way on a stale snapshot; waiting for the lock is bounded by the busy timeout.
     # A read-only transaction needs no write lock: under WAL it reads its snapshot while a writer
     # writes, so `/case list` or App Home never queues behind a sweep or a form being saved.
     if connection.get_execution_options().get(READ_ONLY):
         connection.exec_driver_sql("BEGIN")
-    else:
+        return
+    gate.enter(connection.info)
+    try:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        gate.leave(connection.info)
+        raise
+
+
+class WriterGate:
+    """One process's SQLite writers wait for each other here rather than in SQLite's busy handler.
+
+    SQLite lets one writer in at a time; the others retry after sleeps that grow to 100 ms, so under
+    load a writer could wait a second and more for a lock free most of that time (the agreement form's
+    one insert before its ack waited 1.5 s behind the saves after earlier acks). Waiting on a lock
+    here, a writer starts as soon as the one before it ends. Writers in other processes still meet in
+    SQLite's busy handler; a writer kept here past the busy timeout goes on to wait there, as before.
+    """
+
+    HOLDS = "casebot_holds_writer_gate"  # in a connection's info while its transaction holds the gate
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def enter(self, info: dict) -> None:
+        if self._lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            info[self.HOLDS] = True
+
+    def leave(self, info: dict) -> None:
+        if info.pop(self.HOLDS, False):
+            self._lock.release()
+
+    @property
+    def held(self) -> bool:
+        return self._lock.locked()
+
+
+_GATES: WeakKeyDictionary[Engine, WriterGate] = WeakKeyDictionary()
+
+
+def writer_gate(engine: Engine) -> WriterGate | None:
+    """The SQLite engine's writer gate (None for PostgreSQL, whose writers need none)."""
+    return _GATES.get(engine)
 
 
 def _is_memory(dbapi_connection) -> bool:
