@@ -1,20 +1,37 @@
 """How fast casebot acknowledges, against a bare slack_bolt app behind the same server, in one run.
 
-Both apps are served by bot/http_server.py's WSGI server behind the same request guard (bot/wsgi.py),
-and receive the same signed requests from the sandbox's HTTP transport: `/case help` (no database),
-`/case list` and `/case overdue` for a manager of 200 cases (SQLite; tests/drift/seed.py builds them;
-both ack empty and answer on the command's response_url, which the emulator serves). The bare app
-acknowledges at once. Requests alternate between the two apps, sequentially and then from 8 threads
-at once, so both see the same machine load; printed: p50 and p99 per app and the ratio of p99s
-(issue 17's goal: within 1.5x). Figures are printed, never asserted.
+Both apps are served by bot/http_server.py's WSGI server behind the same request guard (bot/wsgi.py);
+casebot is the App `create_app` builds, on the sandbox's deps (its Slack is the emulator, its outbox
+delivered by the sandbox's loop). Both receive the same signed requests from the sandbox's HTTP
+transport (built by bot/sandbox/payloads.py, the state each needs made through the sandbox first:
+benchmarks/ack_setup.py):
 
-    .venv/bin/python benchmarks/ack.py
-    .venv/bin/python benchmarks/ack.py --requests 400
+- `/case help` (no database); `/case list` and `/case overdue` for a manager of 200 cases
+  (tests/drift/seed.py builds them; both ack empty and answer on the response_url after the ack);
+- the agreement form: each submission opens a new case (a modal opened by `/case open`, its own
+  reference; the form is checked before the ack and saved after it);
+- Agree: each click is a co-worker's first confirmation of a case's agreement;
+- Next question: each press moves one of 48 live discussions on to a new question;
+- a capture reply event: a member's plain reply in the thread of a case whose discussion is under way.
+
+The bare app acknowledges at once (the form with no errors). The same request goes to casebot and then
+to the bare app, sequentially and then from 8 threads at once (rounds alternating between the apps), so
+both see the same machine load; casebot's work after its acks (and its outbox delivery to the emulator)
+runs on while later requests arrive, as in production. A few requests per app warm up first, untimed,
+after the set-up's objects are moved out of the garbage collector's way (gc.freeze).
+After each measure the rows its requests should have made are counted (cases, acceptances, questions,
+stored replies): a shortfall stops the run instead of printing the speed of refusals. Printed: p50 and
+p99 per app and the ratio of p99s (issue 17's goal: within 1.5x). Figures are printed, never asserted.
+
+    .venv/bin/python benchmarks/ack.py                       # SQLite, in a temporary file
+    .venv/bin/python benchmarks/ack.py --postgres            # a fresh casebot_ack_bench on 127.0.0.1
+    .venv/bin/python benchmarks/ack.py --requests 50 --only form
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import sys
 import tempfile
@@ -22,32 +39,45 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from slack_bolt import App  # noqa: E402
 from slack_bolt.authorization import AuthorizeResult  # noqa: E402
+from sqlalchemy import create_engine, event  # noqa: E402
+from sqlalchemy import text as sql  # noqa: E402
+from sqlalchemy.exc import OperationalError  # noqa: E402
 
+from benchmarks.ack_setup import Measure, Setup  # noqa: E402
 from bot import http_server  # noqa: E402
-from bot.sandbox import payloads  # noqa: E402
+from bot.app import create_app  # noqa: E402
+from bot.ids import ActionId, CallbackId  # noqa: E402
 from bot.sandbox.demo import START  # noqa: E402
 from bot.sandbox.driver import HttpTransport  # noqa: E402
-from bot.sandbox.harness import (  # noqa: E402
-    CASE_CHANNEL,
-    MANAGER,
-    SIGNING_SECRET,
-    TEAM_ID,
-    ManualClock,
-    Sandbox,
-)
+from bot.sandbox.harness import CASE_CHANNEL, MANAGER, SIGNING_SECRET, TEAM_ID, ManualClock, Sandbox  # noqa: E402
 from bot.wsgi import make_wsgi_app  # noqa: E402
 from tests.drift.seed import seed  # noqa: E402
 
 THREADS = 8
-CASES = (("/case help", "help"), ("/case list, 200 cases", "list"), ("/case overdue, 200 cases", "overdue"))
+WARMUP = 4
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/casebot_ack_bench"
+NAMES = ("help", "list", "overdue", "form", "agree", "next", "reply")
 
 
-def bare_bolt() -> http_server.ThreadingWSGIServer:
+def serve(app: App) -> http_server.ThreadingWSGIServer:
+    """Behind bot/http_server.py's server and bot/wsgi.py's request guard, as `casebot run --http`."""
+    server = http_server.serve("127.0.0.1", 0, make_wsgi_app(app), handler_class=http_server.QuietHandler)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    return server
+
+
+def url_of(server: http_server.ThreadingWSGIServer) -> str:
+    return f"http://127.0.0.1:{server.server_address[1]}/slack/events"
+
+
+def bare_bolt() -> App:
+    """A bolt app that acknowledges every request the benchmark sends at once."""
     # bolt needs to authorize each request; answering from memory keeps it from calling auth.test.
     known = AuthorizeResult(enterprise_id=None, team_id=TEAM_ID, bot_token="xoxb-bare", bot_user_id="UBARE")
     app = App(signing_secret=SIGNING_SECRET, authorize=lambda **_kw: known)
@@ -56,36 +86,29 @@ def bare_bolt() -> http_server.ThreadingWSGIServer:
     def case(ack) -> None:  # type: ignore[no-untyped-def]
         ack("ok")
 
-    server = http_server.serve("127.0.0.1", 0, make_wsgi_app(app), handler_class=http_server.QuietHandler)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    return server
+    @app.action(ActionId.AGREE)
+    @app.action(ActionId.QUESTION_NEXT)
+    def click(ack) -> None:  # type: ignore[no-untyped-def]
+        ack()
+
+    @app.view(CallbackId.AGREEMENT)
+    def form(ack) -> None:  # type: ignore[no-untyped-def]
+        ack()  # no errors: the form is accepted
+
+    @app.event("message")
+    def message() -> None:
+        pass  # bolt acknowledges an event before its listener runs
+
+    return app
 
 
-# The emulator that serves each command's response_url (set in main), as Slack gives every command one:
-# /case list and /case overdue ack empty and post their answer there after the ack.
-HOOKS: list = []
-
-
-def slash(text: str) -> dict:
-    hooks = HOOKS[0] if HOOKS else None
-    return payloads.slash_command(
-        text=text,
-        user_id=MANAGER,
-        user_name="mere",
-        channel_id=CASE_CHANNEL,
-        channel_name="cases-north",
-        team_id=TEAM_ID,
-        response_url=hooks.response_url_for(kind="commands", user_id=MANAGER, channel_id=CASE_CHANNEL)
-        if hooks
-        else None,
-    )
-
-
-def timed(transport: HttpTransport, text: str) -> float:
+def timed(transport: HttpTransport, measure: Measure, payload: dict[str, Any]) -> float:
     began = time.perf_counter()
-    answer = transport.deliver("slash_commands", slash(text))
-    assert answer.status == 200, answer.status
-    return (time.perf_counter() - began) * 1000
+    answer = transport.deliver(measure.kind, payload)
+    took = (time.perf_counter() - began) * 1000
+    assert answer.status == 200, (measure.name, answer.status, answer.body)
+    assert not (answer.json or {}).get("errors"), (measure.name, answer.body)  # a refused form
+    return took
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -93,49 +116,99 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def run(casebot: HttpTransport, bare: HttpTransport, text: str, requests: int) -> dict[str, list[float]]:
+def run(casebot: HttpTransport, bare: HttpTransport, measure: Measure, requests: int) -> dict[str, Any]:
     """Sequential, alternating; then THREADS at once, rounds alternating between the apps."""
-    seq = {"casebot": [], "bare": []}
+    rounds = max(1, requests // THREADS)
+    sent = WARMUP + requests + rounds * THREADS
+    measure.prepare(sent)
+    # The emulator, the seeded rows and the prepared requests share this process with both apps: a full
+    # collection of that heap paused every thread for ~130 ms, in whichever app's round was in flight.
+    gc.collect()
+    gc.freeze()
+    for _ in range(WARMUP):
+        payload = measure.take()
+        timed(casebot, measure, payload)
+        timed(bare, measure, payload)
+    seq: dict[str, list[float]] = {"casebot": [], "bare": []}
     for _ in range(requests):
-        seq["casebot"].append(timed(casebot, text))
-        seq["bare"].append(timed(bare, text))
-    conc = {"casebot": [], "bare": []}
+        payload = measure.take()
+        seq["casebot"].append(timed(casebot, measure, payload))
+        seq["bare"].append(timed(bare, measure, payload))
+    conc: dict[str, list[float]] = {"casebot": [], "bare": []}
     with ThreadPoolExecutor(THREADS) as pool:
-        for _ in range(max(1, requests // THREADS)):
+        for _ in range(rounds):
+            batch = [measure.take() for _ in range(THREADS)]
             for name, transport in (("casebot", casebot), ("bare", bare)):
-                conc[name] += list(pool.map(lambda _i, t=transport: timed(t, text), range(THREADS)))
+                conc[name] += pool.map(lambda p, t=transport: timed(t, measure, p), batch)
+    measure.check(sent)
     return {"sequential": seq, "concurrent": conc}
+
+
+def postgres() -> str:
+    """A fresh, empty casebot_ack_bench database (never your own data)."""
+    server, name = POSTGRES.rsplit("/", 1)
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sql(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(sql(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        raise SystemExit(f"PostgreSQL is not answering on 127.0.0.1:5432 ({type(exc).__name__})") from exc
+    finally:
+        admin.dispose()
+    return POSTGRES
+
+
+def bench(database: str, requests: int, only: list[str]) -> None:
+    with Sandbox(database_url=database, mode="http", clock=ManualClock(START), rate_limits=False) as box:
+        # The sandbox notes every statement for its ack-order checks; production has no such hook.
+        event.remove(box.deps.engine, "before_cursor_execute", box.ack_order._on_execute)
+        event.remove(box.deps.engine, "commit", box.ack_order._on_commit)
+        box.driver.slash("UADMIN01", f"admin manager add <@{MANAGER}|mere>", CASE_CHANNEL)
+        with box.deps.sessions.begin() as session:
+            seed(session, 200, weeks=4, team=TEAM_ID, manager_id=MANAGER)
+        setup = Setup(box)
+        # The timed requests go to casebot as `casebot run --http` builds it (create_app, same deps and
+        # pools), not to the sandbox's app: that one notes each request and ack in the emulator's
+        # sequence, under the emulator's lock, which Slack's own traffic holds meanwhile.
+        servers = serve(create_app(box.deps)), serve(bare_bolt())
+        casebot, bare = (HttpTransport(url_of(s), SIGNING_SECRET, timeout=30) for s in servers)
+        print(f"{box.deps.engine.dialect.name}, {requests} requests per app and mode (p50 / p99, ms)")
+        try:
+            for measure in setup.measures():
+                if only and measure.name not in only:
+                    continue
+                found = run(casebot, bare, measure, requests)
+                setup.settle()  # the next measure starts with no work left over
+                for mode, times in found.items():
+                    ours, base = times["casebot"], times["bare"]
+                    p99, p99_base = percentile(ours, 0.99), percentile(base, 0.99)
+                    print(
+                        f"{measure.label:26} {mode:10} casebot {statistics.median(ours):6.1f} / {p99:6.1f}"
+                        f" | bare bolt {statistics.median(base):5.1f} / {p99_base:5.1f}"
+                        f" | p99 ratio {p99 / p99_base:5.2f}",
+                        flush=True,
+                    )
+        finally:
+            for server in servers:
+                server.shutdown()
+                server.server_close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--database-url", help="default: SQLite in a temporary file")
+    parser.add_argument("--postgres", action="store_true", help=f"a fresh database: {POSTGRES}")
+    parser.add_argument("--only", action="append", choices=NAMES, default=[], help="repeatable")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as name:
-        database = f"sqlite:///{Path(name) / 'ack.db'}"
-        with Sandbox(database_url=database, mode="http", clock=ManualClock(START)) as box:
-            box.driver.slash("UADMIN01", f"admin manager add <@{MANAGER}|mere>", CASE_CHANNEL)
-            with box.deps.sessions.begin() as session:
-                seed(session, 200, weeks=4, team=TEAM_ID, manager_id=MANAGER)
-            HOOKS.append(box.emu)
-            server = bare_bolt()
-            casebot = HttpTransport(box.driver.transport.url, SIGNING_SECRET, timeout=30)
-            bare_url = f"http://127.0.0.1:{server.server_address[1]}/slack/events"
-            bare = HttpTransport(bare_url, SIGNING_SECRET, timeout=30)
-            try:
-                for label, text in CASES:
-                    found = run(casebot, bare, text, args.requests)
-                    for mode, times in found.items():
-                        ours, base = times["casebot"], times["bare"]
-                        p99, p99_base = percentile(ours, 0.99), percentile(base, 0.99)
-                        print(
-                            f"{label:24} {mode:10} casebot p50 {statistics.median(ours):7.1f} ms "
-                            f"p99 {p99:7.1f} ms | bare bolt p50 {statistics.median(base):6.1f} ms "
-                            f"p99 {p99_base:6.1f} ms | p99 ratio {p99 / p99_base:5.2f}"
-                        )
-            finally:
-                server.shutdown()
-                server.server_close()
+    if args.postgres:
+        bench(postgres(), args.requests, args.only)
+    elif args.database_url:
+        bench(args.database_url, args.requests, args.only)
+    else:
+        with tempfile.TemporaryDirectory() as name:
+            bench(f"sqlite:///{Path(name) / 'ack.db'}", args.requests, args.only)
 
 
 if __name__ == "__main__":
