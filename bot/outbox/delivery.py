@@ -63,22 +63,34 @@ class Report:
     uncertain: int = 0
     paced: int = 0  # held back to their turn within Slack's rate limit, before any call
     errors: list[str] = field(default_factory=list)
+    full: bool = False  # the pass took as many rows as it may: more may be due now
+
+
+PASS_LIMIT = 100  # rows a pass takes at most
 
 
 def deliver_due(
-    deps: Deps, client: Clients | None = None, *, limit: int = 100, stopping: Callable[[], bool] | None = None
+    deps: Deps,
+    client: Clients | None = None,
+    *,
+    limit: int = PASS_LIMIT,
+    stopping: Callable[[], bool] | None = None,
 ) -> Report:
     """Send the due rows, each with its own team's bot token. Once `stopping()` (SIGTERM) no more rows are
     leased: the row in hand is finished, the rest stay unleased for the next sender."""
     clients = client if client is not None else TeamClients(deps)
     report = Report()
     if batches.supported(deps):  # PostgreSQL: rows leased a batch at a time, SKIP LOCKED
+        taken = 0
         for message_id in batches.claimed(deps, limit=limit, stopping=stopping):
+            taken += 1
             _deliver_safely(deps, clients, message_id, report, leased=True)
+        report.full = taken >= limit
         return report
     now = deps.clock()
     with deps.reads.begin() as session:
         ids = outbox_store.due_outbox_ids(session, now=now, limit=limit)
+    report.full = len(ids) >= limit
     for message_id in ids:
         if stopping is not None and stopping():
             break

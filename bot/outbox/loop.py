@@ -83,9 +83,14 @@ class DeliveryLoop:
                 if self._stop.is_set():
                     break
                 self._woken, self._busy = False, True
+            more = False
             try:
-                delivery.deliver_due(self.deps, stopping=self._stop.is_set)  # stop: no new row is leased
+                report = delivery.deliver_due(self.deps, stopping=self._stop.is_set)  # stop: lease no more
                 self.last_pass_at = time.monotonic()  # `casebot worker`'s health check reads it
+                # A pass takes at most 100 rows: when it took that many, it wakes itself to look again
+                # at once (a loop woken only by new rows, as in the sandbox, would leave the rest).
+                # Only if it settled something: rows failing every time must not spin the loop.
+                more = report.full and len(report.errors) < delivery.PASS_LIMIT
                 wait = self.seconds_to_next_row()
             except Exception:  # noqa: BLE001 - a failed pass must not stop the next one
                 log.exception("delivery pass failed")
@@ -93,6 +98,7 @@ class DeliveryLoop:
             finally:
                 with self._state:
                     self._busy = False
+                    self._woken = self._woken or more
                     self._state.notify_all()
         with self._state:
             self._busy = False

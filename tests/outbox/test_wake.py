@@ -125,3 +125,17 @@ def test_a_rolled_back_row_is_no_news(sandbox):
     assert not box.deps.take_outbox_news()
     _queue_a_card_update(box)
     assert box.deps.take_outbox_news()
+
+
+def test_a_pass_that_took_its_fill_looks_again_at_once(http_sandbox):
+    """A pass takes at most PASS_LIMIT rows; a loop woken only by new rows (the sandbox's) must not leave
+    the rest until some later commit."""
+    box = http_sandbox
+    open_case(box)
+    with box.deps.sessions.begin() as session:
+        case = session.scalars(select(Case)).one()
+        for _ in range(delivery.PASS_LIMIT + 50):
+            repo.enqueue_card_update(session, case=case, now=box.deps.clock())
+    delivery.wake(box.deps)
+    box.delivery.wait_idle()
+    assert OutboxStatus.PENDING not in _statuses(box)
