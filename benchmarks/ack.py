@@ -14,14 +14,17 @@ benchmarks/ack_setup.py):
 - Next question: each press moves one of 48 live discussions on to a new question;
 - a capture reply event: a member's plain reply in the thread of a case whose discussion is under way.
 
-The bare app acknowledges at once (the form with no errors). The same request goes to casebot and then
-to the bare app, sequentially and then from 8 threads at once (rounds alternating between the apps), so
-both see the same machine load; casebot's work after its acks (and its outbox delivery to the emulator)
-runs on while later requests arrive, as in production. A few requests per app warm up first, untimed,
-after the set-up's objects are moved out of the garbage collector's way (gc.freeze).
-After each measure the rows its requests should have made are counted (cases, acceptances, questions,
-stored replies): a shortfall stops the run instead of printing the speed of refusals. Printed: p50 and
-p99 per app and the ratio of p99s (issue 17's goal: within 1.5x). Figures are printed, never asserted.
+The bare app acknowledges at once (the form with no errors). The reply is measured twice: against that
+bare app, and against one that first stores the event with one insert and commit (casebot stores every
+event before its ack so that none it acknowledged is ever lost: the necessary work). The same request goes
+to casebot and then to the bare app, sequentially and then from 8 threads at once (rounds alternating
+between the apps), so both see the same machine load; casebot's work after its acks (and its outbox
+delivery to the emulator) runs on while later requests arrive, as in production. A few requests per app
+warm up first, untimed, after the set-up's objects are moved out of the garbage collector's way
+(gc.freeze). After each measure the rows its requests should have made are counted (cases, acceptances,
+questions, stored replies): a shortfall stops the run instead of printing the speed of refusals. Printed:
+p50 and p99 per app and the ratio of p99s (issue 17's goal: within 1.5x). Figures are printed, never
+asserted.
 
     .venv/bin/python benchmarks/ack.py                       # SQLite, in a temporary file
     .venv/bin/python benchmarks/ack.py --postgres            # a fresh casebot_ack_bench on 127.0.0.1
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import shutil
 import statistics
 import sys
 import tempfile
@@ -45,11 +49,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from slack_bolt import App  # noqa: E402
 from slack_bolt.authorization import AuthorizeResult  # noqa: E402
-from sqlalchemy import create_engine, event  # noqa: E402
+from sqlalchemy import Engine, create_engine, event  # noqa: E402
 from sqlalchemy import text as sql  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
-from benchmarks.ack_setup import Measure, Setup  # noqa: E402
+from benchmarks.ack_setup import REPLY, Measure, Setup  # noqa: E402
 from bot import http_server  # noqa: E402
 from bot.app import create_app  # noqa: E402
 from bot.ids import ActionId, CallbackId  # noqa: E402
@@ -57,12 +61,13 @@ from bot.sandbox.demo import START  # noqa: E402
 from bot.sandbox.driver import HttpTransport  # noqa: E402
 from bot.sandbox.harness import CASE_CHANNEL, MANAGER, SIGNING_SECRET, TEAM_ID, ManualClock, Sandbox  # noqa: E402
 from bot.wsgi import make_wsgi_app  # noqa: E402
+from storage.db import make_engine  # noqa: E402
 from tests.drift.seed import seed  # noqa: E402
 
 THREADS = 8
 WARMUP = 4
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/casebot_ack_bench"
-NAMES = ("help", "list", "overdue", "form", "agree", "next", "reply")
+NAMES = ("help", "list", "overdue", "form", "agree", "next", "reply", "reply_stored")
 
 
 def serve(app: App) -> http_server.ThreadingWSGIServer:
@@ -76,8 +81,10 @@ def url_of(server: http_server.ThreadingWSGIServer) -> str:
     return f"http://127.0.0.1:{server.server_address[1]}/slack/events"
 
 
-def bare_bolt() -> App:
-    """A bolt app that acknowledges every request the benchmark sends at once."""
+def bare_bolt(store: Engine | None = None) -> App:
+    """A bolt app that acknowledges every request the benchmark sends at once; with `store`, it first
+    stores each message event with one insert and commit (the necessary work: an event acknowledged
+    must never be lost, issue 17), on an engine made as casebot makes its own (storage/db.py)."""
     # bolt needs to authorize each request; answering from memory keeps it from calling auth.test.
     known = AuthorizeResult(enterprise_id=None, team_id=TEAM_ID, bot_token="xoxb-bare", bot_user_id="UBARE")
     app = App(signing_secret=SIGNING_SECRET, authorize=lambda **_kw: known)
@@ -95,11 +102,31 @@ def bare_bolt() -> App:
     def form(ack) -> None:  # type: ignore[no-untyped-def]
         ack()  # no errors: the form is accepted
 
-    @app.event("message")
+    def stored_first(body, next) -> None:  # type: ignore[no-untyped-def]
+        if store is not None:  # before the ack, as casebot stores it (bot/capture/listeners.py)
+            with store.begin() as conn:
+                conn.execute(BARE_INSERT, {"e": body["event_id"], "ts": body["event"]["ts"], "t": REPLY})
+        next()
+
+    @app.event("message", middleware=[stored_first])
     def message() -> None:
         pass  # bolt acknowledges an event before its listener runs
 
     return app
+
+
+BARE_INSERT = sql("INSERT INTO bare_events (event_id, ts, text) VALUES (:e, :ts, :t) ON CONFLICT DO NOTHING")
+
+
+def bare_store(database: str, folder: Path) -> Engine:
+    """Where the storing bare app keeps events: beside casebot's database (PostgreSQL: a table of its own
+    in it; SQLite: a file of its own, as a second app would have), same engine settings."""
+    url = f"sqlite:///{folder / 'bare.db'}" if database.startswith("sqlite") else database
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sql("DROP TABLE IF EXISTS bare_events"))
+        conn.execute(sql("CREATE TABLE bare_events (event_id VARCHAR(64) UNIQUE, ts VARCHAR(32), text TEXT)"))
+    return engine
 
 
 def timed(transport: HttpTransport, measure: Measure, payload: dict[str, Any]) -> float:
@@ -171,14 +198,16 @@ def bench(database: str, requests: int, only: list[str]) -> None:
         # The timed requests go to casebot as `casebot run --http` builds it (create_app, same deps and
         # pools), not to the sandbox's app: that one notes each request and ack in the emulator's
         # sequence, under the emulator's lock, which Slack's own traffic holds meanwhile.
-        servers = serve(create_app(box.deps)), serve(bare_bolt())
-        casebot, bare = (HttpTransport(url_of(s), SIGNING_SECRET, timeout=30) for s in servers)
+        folder = Path(tempfile.mkdtemp())
+        store = bare_store(database, folder)
+        servers = serve(create_app(box.deps)), serve(bare_bolt()), serve(bare_bolt(store))
+        casebot, bare, bare_storing = (HttpTransport(url_of(s), SIGNING_SECRET, timeout=30) for s in servers)
         print(f"{box.deps.engine.dialect.name}, {requests} requests per app and mode (p50 / p99, ms)")
         try:
             for measure in setup.measures():
                 if only and measure.name not in only:
                     continue
-                found = run(casebot, bare, measure, requests)
+                found = run(casebot, bare_storing if measure.bare_stores else bare, measure, requests)
                 setup.settle()  # the next measure starts with no work left over
                 for mode, times in found.items():
                     ours, base = times["casebot"], times["bare"]
@@ -193,6 +222,8 @@ def bench(database: str, requests: int, only: list[str]) -> None:
             for server in servers:
                 server.shutdown()
                 server.server_close()
+            store.dispose()
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def main() -> None:

@@ -49,6 +49,7 @@ class Measure:
     prepare: Callable[[int], None] = lambda _n: None  # make the state for n casebot requests
     check: Callable[[int], None] = lambda _n: None  # after n casebot requests: fail unless done
     counted: dict[str, int] = field(default_factory=dict)
+    bare_stores: bool = False  # compared with a bare app that stores each event before its ack
 
 
 class Setup:
@@ -225,10 +226,13 @@ class Setup:
             channel_id=CASE_CHANNEL,
         )
 
-    def replies(self) -> Measure:
+    def replies(self, *, bare_stores: bool = False) -> Measure:
         """Each request is a member's plain reply in the thread of a case with a discussion under way
         (stored as said during the discussion)."""
-        measure = Measure("reply", "capture reply event", "events_api", take=self._reply)
+        name, label = (
+            ("reply_stored", "reply, bare stores it too") if bare_stores else ("reply", "capture reply event")
+        )
+        measure = Measure(name, label, "events_api", take=self._reply, bare_stores=bare_stores)
 
         def prepare(n: int) -> None:
             self._discussions(n)
@@ -263,4 +267,5 @@ class Setup:
             self.agrees(),
             self.nexts(),
             self.replies(),
+            self.replies(bare_stores=True),
         ]
