@@ -7,17 +7,23 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, event, func, select, update
+from sqlalchemy import CursorResult, event, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import OutboxMessage, OutboxStatus
 
 # session.info's mark that the session's transaction added outbox rows (set by repository.enqueue).
 QUEUED = "casebot_outbox_queued"
+NOTIFY_CHANNEL = "casebot_outbox"  # PostgreSQL: every worker's loop LISTENs here (bot/outbox/wake.py)
 
 
 def mark_queued(session: Session) -> None:
+    """The session's transaction added an outbox row: this process's loop is woken after its commit
+    (on_commit_that_queued), and on PostgreSQL every worker's, by a NOTIFY that is delivered only when
+    the transaction commits (PostgreSQL sends one however many times a transaction asks)."""
     session.info[QUEUED] = True
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
 
 
 def on_commit_that_queued(sessions: sessionmaker[Session], news: Callable[[], None]) -> None:

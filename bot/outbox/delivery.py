@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 
 from bot.deps import Clients, Deps, NotInstalled, TeamClients, pick
 from bot.outbox import batches
-from bot.outbox import wake as _wake  # noqa: F401 - on PostgreSQL, a new row's commit wakes the workers
 from bot.outbox.calls import Call, Cancel, Defer, prepare
 from bot.outbox.dead_letter import INVALID, UNBUILDABLE, forget_words, to_dead_letter
 from bot.outbox.pacing import pace_calls as pace_calls  # the sandbox's and tests' switch

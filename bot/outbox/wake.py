@@ -1,9 +1,10 @@
 """On PostgreSQL, a new outbox row wakes every delivery loop at once: NOTIFY when it is committed,
 LISTEN in each worker. Without it (SQLite, or a lost connection) a loop still looks every IDLE_SECONDS.
 
-The NOTIFY is sent inside the transaction that adds the row, so it arrives only if the row is committed,
-and only after. Any process may send it (web, worker, `casebot sweep`); each worker's listener wakes its
-own loop, and the outbox's leases keep delivery exactly once however many wake.
+The NOTIFY is sent by storage/outbox.py inside the transaction that adds the row, so it arrives only if
+the row is committed, and only after. Any process may send it (web, worker, `casebot sweep`); each
+worker's listener wakes its own loop, and the outbox's leases keep delivery exactly once however many
+wake.
 """
 
 from __future__ import annotations
@@ -11,26 +12,15 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
 
-from sqlalchemy import Engine, event, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
-from storage.models import OutboxMessage
+from storage import outbox as outbox_store
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "casebot_outbox"
+CHANNEL = outbox_store.NOTIFY_CHANNEL
 RETRY_SECONDS = 5.0
-
-
-@event.listens_for(Session, "after_flush")
-def _notify_new_rows(session: Session, _context: Any) -> None:
-    bind = session.get_bind()
-    if bind.dialect.name != "postgresql":
-        return
-    if any(isinstance(obj, OutboxMessage) for obj in session.new):
-        session.execute(text(f"NOTIFY {CHANNEL}"))  # delivered at commit; dropped with a rollback
 
 
 class Listener:
