@@ -143,12 +143,21 @@ class HttpTransport:
         return Delivered(status, body, _json_or_none(body, headers.get("Content-Type", "")))
 
 
+def _gave_up(response: BoltResponse) -> bool:
+    if response.status == 200:
+        return not response.body
+    return response.status == 404 and "unhandled request" in str(response.body)
+
+
 class SocketModeTransport:
     """Runs Socket Mode frames through bolt's socket-mode dispatch, as SocketModeHandler would."""
 
-    def __init__(self, app: App, *, retry_reason: str = "timeout") -> None:
+    def __init__(
+        self, app: App, *, retry_reason: str = "timeout", ack_timeout: float = SLACK_ACK_TIMEOUT
+    ) -> None:
         self.app = app
         self._retry_reason = retry_reason
+        self.ack_timeout = ack_timeout  # bolt's own wait for a listener's ack (Listener.ack_timeout)
 
     def deliver(self, kind: Kind, payload: Mapping[str, Any], *, retry_num: int | None = None) -> Delivered:
         envelope = payloads.socket_envelope(
@@ -161,9 +170,10 @@ class SocketModeTransport:
         assert request is not None  # socket_envelope always has type, envelope_id and payload
         began = time.monotonic()
         response = run_bolt_app(self.app, request)
-        if response.status == 200 and not response.body and time.monotonic() - began > SLACK_ACK_TIMEOUT:
-            # bolt gave up waiting for the listener's ack and answered empty: Slack would have too.
-            raise AckTimeout(f"{kind}: no acknowledgement within Slack's {SLACK_ACK_TIMEOUT:g} s")
+        if time.monotonic() - began > self.ack_timeout and _gave_up(response):
+            # bolt stopped waiting for the listener's ack (it answers empty, or, having moved on to the
+            # next listener and found none, "unhandled request"): Slack would have given up too.
+            raise AckTimeout(f"{kind}: no acknowledgement within Slack's {self.ack_timeout:g} s")
         return self._delivered(response)
 
     @staticmethod

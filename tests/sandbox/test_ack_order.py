@@ -154,6 +154,22 @@ def test_the_driver_gives_up_after_slacks_three_seconds_without_an_ack(emu):
         executor.shutdown(wait=True)
 
 
+def test_socket_mode_gives_up_like_bolt_when_no_ack_comes(emu):
+    """bolt stops waiting after the listener's ack_timeout, then finds no other listener and answers
+    "unhandled request": that is a missed ack (AckTimeout, which the suite reruns), not a 404 reply."""
+    executor = TrackedExecutor(max_workers=2)
+    app = _app(emu, executor)
+    for listener in app._listeners:  # bolt waits 3 s; a shorter wait keeps the test quick
+        listener.ack_timeout = 0.2  # type: ignore[assignment]
+    try:
+        driver = Driver(SocketModeTransport(app, ack_timeout=0.2), team_id=TEAM)
+        with pytest.raises(AckTimeout, match="no acknowledgement"):
+            driver.slash(USER, "", CHANNEL, command="/never-acks")
+        assert driver.slash(USER, "", CHANNEL, command="/slow-to-answer").text == "done"
+    finally:
+        executor.shutdown(wait=True)
+
+
 def test_a_slow_machine_is_not_a_late_ack_when_the_ack_came_first(emu):
     """The answer leaves late, but ack() was called first: by order that is on time, so no failure."""
     executor = TrackedExecutor(max_workers=2)
