@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Executable, bindparam, func, select
+from sqlalchemy import Connection, Executable, bindparam, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from storage.models import (
@@ -69,7 +69,8 @@ def _reply_target_query() -> Executable:
             Case.channel_id == bindparam("channel_id"),
             Case.thread_ts == bindparam("thread_ts"),
             Case.status == CaseStatus.OPEN,
-            Discussion.status.in_((DiscussionStatus.ACTIVE, DiscussionStatus.WRAPPED)),
+            # Two comparisons, not IN: an IN list is re-expanded into the SQL on every execution.
+            or_(Discussion.status == DiscussionStatus.ACTIVE, Discussion.status == DiscussionStatus.WRAPPED),
             is_member,
         )
         .order_by(Discussion.id.desc())
@@ -82,7 +83,7 @@ _REPLY_TARGET = _reply_target_query()
 
 
 def reply_target(
-    session: Session, *, team_id: str, channel_id: str, thread_ts: str, author_id: str
+    session: Session | Connection, *, team_id: str, channel_id: str, thread_ts: str, author_id: str
 ) -> ReplyTarget | None:
     """Where a member's reply in a case thread goes, in one query: the open case of the thread, its
     current discussion (as `current_discussion`), provided the author is one of the case's members.

@@ -154,6 +154,22 @@ def test_a_duplicate_event_delivery_is_processed_once(sandbox):
     assert len(rows(box, ProcessedEvent, key="event:Ev0DUPLICATE1")) == 1
 
 
+def test_a_plain_reply_delivered_again_is_stored_once_by_its_own_key(sandbox):
+    """A reply with nothing marked takes the short path, which claims no event id: the message's unique
+    (team, channel, ts) is what makes Slack's retry, or the same reply under another event id, a no-op."""
+    box = sandbox
+    card = discussing(box)
+    message = box.emu.post_user_message(
+        CASE_CHANNEL, user=LEAD, text="We saw the family on Tuesday", thread_ts=card["ts"]
+    )
+    told_before = len(ephemerals(box, LEAD))
+    for event_id in ("Ev0PLAIN00001", "Ev0PLAIN00001", "Ev0PLAIN00002"):
+        assert box.people.deliver_message(message, CASE_CHANNEL, event_id=event_id).status == 200
+    assert [m.text for m in stored(box)] == ["We saw the family on Tuesday"]
+    assert rows(box, ProcessedEvent, key="event:Ev0PLAIN00001") == []
+    assert len(ephemerals(box, LEAD)) == told_before
+
+
 def test_messages_from_bots_and_from_casebot_are_ignored(sandbox):
     box = sandbox
     card = discussing(box)
