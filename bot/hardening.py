@@ -124,9 +124,9 @@ def register(app: App, deps: Deps | None = None) -> None:
     """Refuse signed payloads of a shape Slack never sends; log requests from another workspace; with
     deps, a form Slack does not open (views.open or views.push failing) is told to the person and audited.
     """
-    if deps is not None:
-        _guard_views(app, deps)
 
+    # One middleware, not one per check: bolt builds each middleware's arguments on every request, and
+    # a thread reply's whole dispatch is about a millisecond.
     @app.middleware
     def well_formed(req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:  # noqa: A002
         problem = payload_problem(req.body)
@@ -137,6 +137,8 @@ def register(app: App, deps: Deps | None = None) -> None:
         served = getattr(req.context.authorize_result, "team_id", None)
         if team and served and team != served:
             log.warning("request from another workspace: team %s (serving %s)", team, served)
+        if deps is not None and "trigger_id" in req.body:  # only a request with a trigger opens forms
+            _forms_fail_loudly(deps, req)
         return next()
 
 
@@ -180,16 +182,11 @@ VIEW_FAILED = "Slack didn't open the form. Please try again in a moment."
 VIEW_METHODS = ("views_open", "views_push")
 
 
-def _guard_views(app: App, deps: Deps) -> None:
-    @app.middleware
-    def forms_fail_loudly(
-        req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
-    ) -> BoltResponse:  # noqa: A002
-        client = req.context.client
-        if client is not None:
-            for method in VIEW_METHODS:
-                setattr(client, method, _told_on_failure(deps, client, method, req.body))
-        return next()
+def _forms_fail_loudly(deps: Deps, req: BoltRequest) -> None:
+    client = req.context.client
+    if client is not None:
+        for method in VIEW_METHODS:
+            setattr(client, method, _told_on_failure(deps, client, method, req.body))
 
 
 def _told_on_failure(deps: Deps, client: WebClient, method: str, body: dict[str, Any]) -> Callable[..., Any]:
