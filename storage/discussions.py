@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from sqlalchemy import Connection, Executable, bindparam, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from storage.models import (
@@ -16,7 +15,6 @@ from storage.models import (
     Discussion,
     DiscussionPrompt,
     DiscussionStatus,
-    Person,
     ThreadMessage,
 )
 
@@ -45,55 +43,6 @@ def case_of_thread(session: Session, *, team_id: str, channel_id: str, thread_ts
         # Who may take part is read for every reply: the members and the manager come with the case.
         .options(selectinload(Case.members).selectinload(CaseMember.person), joinedload(Case.manager))
     )
-
-
-@dataclass(frozen=True)
-class ReplyTarget:
-    case_id: int
-    discussion_id: int
-    prompt_id: int | None
-
-
-def _reply_target_query() -> Executable:
-    is_member = (
-        select(CaseMember.id)
-        .join(Person, Person.id == CaseMember.person_id)
-        .where(CaseMember.case_id == Case.id, Person.slack_user_id == bindparam("author_id"))
-        .exists()
-    )
-    return (
-        select(Discussion.case_id, Discussion.id, Discussion.current_prompt_id)
-        .join(Case, Case.id == Discussion.case_id)
-        .where(
-            Case.team_id == bindparam("team_id"),
-            Case.channel_id == bindparam("channel_id"),
-            Case.thread_ts == bindparam("thread_ts"),
-            Case.status == CaseStatus.OPEN,
-            # Two comparisons, not IN: an IN list is re-expanded into the SQL on every execution.
-            or_(Discussion.status == DiscussionStatus.ACTIVE, Discussion.status == DiscussionStatus.WRAPPED),
-            is_member,
-        )
-        .order_by(Discussion.id.desc())
-        .limit(1)
-    )
-
-
-# Built once: every thread reply runs it, and building the expression cost more than running it.
-_REPLY_TARGET = _reply_target_query()
-
-
-def reply_target(
-    session: Session | Connection, *, team_id: str, channel_id: str, thread_ts: str, author_id: str
-) -> ReplyTarget | None:
-    """Where a member's reply in a case thread goes, in one query: the open case of the thread, its
-    current discussion (as `current_discussion`), provided the author is one of the case's members.
-    None for anyone else (the manager, an admin, a cover, an outsider): the full path decides for them.
-    """
-    found = session.execute(
-        _REPLY_TARGET,
-        {"team_id": team_id, "channel_id": channel_id, "thread_ts": thread_ts, "author_id": author_id},
-    ).first()
-    return ReplyTarget(case_id=found[0], discussion_id=found[1], prompt_id=found[2]) if found else None
 
 
 def current_discussion(session: Session, *, case_id: int) -> Discussion | None:

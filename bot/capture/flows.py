@@ -25,6 +25,7 @@ from bot.deps import Deps
 from bot.kernel import access
 from bot.kernel.zones import zone
 from storage import discussions as store
+from storage import replies
 from storage import repository as repo
 from storage.models import (
     Case,
@@ -80,41 +81,27 @@ def on_message(deps: Deps, *, team_id: str, event: dict[str, Any], event_id: str
 
 def _stored_plainly(deps: Deps, team_id: str, event: dict[str, Any]) -> bool:
     """The common case in as few statements as it can take: a member's reply with nothing to capture,
-    during a discussion. Stored (or found already stored) in one short transaction; False leaves
-    everything else (marks, the manager, covers, outsiders, no discussion) to the full path.
+    during a discussion, stored in one statement. False leaves everything else (marks, the manager,
+    covers, outsiders, no discussion) to the full path.
 
     Its event id is not claimed: the message's own unique key (team, channel, ts) makes a retried event
-    a no-op, and a retry that meets changed facts (the discussion just ended) takes the full path, which
-    finds the row already there or, for a reply with nothing marked, tells nobody anything."""
+    store nothing again."""
     text = event.get("text") or ""
     if capture.has_marks(text):
         return False
-    now = deps.clock()
-    # A connection's transaction, not a session's: three statements that make no objects need none of
-    # the ORM's bookkeeping, which cost about as much as running them.
+    # A connection's transaction, not a session's: one statement that makes no objects needs none of
+    # the ORM's bookkeeping, which cost about as much as running it.
     with deps.engine.begin() as connection:
-        target = store.reply_target(
+        return replies.store_plain_reply(
             connection,
             team_id=team_id,
             channel_id=event["channel"],
             thread_ts=event["thread_ts"],
+            ts=event["ts"],
             author_id=event["user"],
+            text=text,
+            now=deps.clock(),
         )
-        if target is None:
-            return False
-        row = {
-            "team_id": team_id,
-            "case_id": target.case_id,
-            "discussion_id": target.discussion_id,
-            "prompt_id": target.prompt_id,
-            "channel_id": event["channel"],
-            "ts": event["ts"],
-            "author_id": event["user"],
-            "text": text,
-            "received_at": now,
-        }
-        repo.insert_new(connection, ThreadMessage, row)
-    return True
 
 
 def without_nul(event: dict[str, Any]) -> dict[str, Any]:

@@ -1,6 +1,6 @@
-"""A member's reply with nothing to capture, the commonest event of all, is claimed and stored in one
-short transaction of a few statements (issue 17: events stored at half the necessary work's rate or
-better; `benchmarks/events.py` prints the ratio). Everything else keeps the full path."""
+"""A member's reply with nothing to capture, the commonest event of all, is stored in one statement, and
+a retried one found in one more (issue 17: events stored at half the necessary work's rate or better;
+`benchmarks/events.py` prints the ratio). Everything else keeps the full path."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, MANAGER, OUTSIDER, TEA
 from tests.discussion_steps import items, start, stored
 from tests.journey import open_case
 
-LEAN = 5  # BEGIN, where the reply goes, the event's claim, the reply, COMMIT
+LEAN = 2  # BEGIN, and the reply stored where it goes (the commit is not a statement)
+RETRIED = 3  # and the reply found already stored
 
 
 def reply(card: dict, n: int, user: str = DEVELOPING, text: str = "I saw them at home on Monday.") -> dict:
@@ -47,7 +48,7 @@ def test_a_members_plain_reply_is_stored_in_a_few_statements_and_once(sandbox):
     assert len(first) <= LEAN, first
     again = statements(sandbox, reply(card, 1), "Ev1")  # Slack's retry of the same event
     also = statements(sandbox, reply(card, 1), "Ev1b")  # the same message under another event id
-    assert len(again) <= LEAN and len(also) <= LEAN
+    assert len(again) <= RETRIED and len(also) <= RETRIED, (again, also)
     rows = stored(sandbox)[before:]
     assert [(r.author_id, r.text) for r in rows] == [(DEVELOPING, "I saw them at home on Monday.")]
 
