@@ -8,7 +8,7 @@ import functools
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Executable, bindparam, select
+from sqlalchemy import Executable, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -30,20 +30,18 @@ def insert_once(session: Session, row: Base) -> bool:
     return True
 
 
-def claim_once(session: Session | Connection, *, team_id: str, key: str, kind: str, now: datetime) -> bool:
+def claim_once(session: Session, *, team_id: str, key: str, kind: str, now: datetime) -> bool:
     """Record that a Slack delivery was processed. False when it already was (a retry or a double click)."""
     values = {"team_id": team_id, "key": key[:128], "kind": kind, "processed_at": now}
     return insert_new(session, ProcessedEvent, values)
 
 
-def insert_new(session: Session | Connection, model: type[Base], values: dict[str, Any]) -> bool:
+def insert_new(session: Session, model: type[Base], values: dict[str, Any]) -> bool:
     """`insert_once` for a row nobody needs as an object: one `INSERT … ON CONFLICT DO NOTHING` on
     SQLite and PostgreSQL. Every thread reply claims its event id and stores its row, and the savepoint
-    around an ORM insert cost three statements and a flush each time. Works in a session's transaction
-    or straight on a connection's (the plain reply's path, which needs no ORM: bot/capture/flows.py)."""
-    dialect = (session.dialect if isinstance(session, Connection) else session.get_bind().dialect).name
+    around an ORM insert cost three statements and a flush each time."""
+    dialect = session.get_bind().dialect.name
     if dialect not in _DIALECT_INSERTS:
-        assert isinstance(session, Session), "a database without ON CONFLICT needs a session"
         return insert_once(session, model(**values))
     statement = _ignoring_duplicates(dialect, model, tuple(values))
     # RETURNING, not rowcount: psycopg reports -1 rows for an INSERT it answers with RETURNING.
