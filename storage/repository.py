@@ -76,6 +76,19 @@ def ensure_person(session: Session, *, team_id: str, slack_user_id: str) -> Pers
     return person
 
 
+def ensure_people(session: Session, *, team_id: str, slack_user_ids: Iterable[str]) -> dict[str, Person]:
+    """`ensure_person` for several people: one query for those known, one more only for newcomers."""
+    wanted = list(dict.fromkeys(slack_user_ids))
+    found = people_by_slack_id(session, team_id=team_id, slack_user_ids=wanted)
+    newcomers = [user_id for user_id in wanted if user_id not in found]
+    for user_id in newcomers:  # inserted once, as ensure_person explains
+        values = {"team_id": team_id, "slack_user_id": user_id, "role": Role.MEMBER, "deactivated": False}
+        insert_new(session, Person, values)
+    if newcomers:
+        found |= people_by_slack_id(session, team_id=team_id, slack_user_ids=newcomers)
+    return found
+
+
 def open_case_with_reference(session: Session, *, team_id: str, reference: str) -> Case | None:
     return session.scalar(
         select(Case).where(

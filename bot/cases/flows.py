@@ -237,8 +237,10 @@ def _save(deps: Deps, sub: Submission, form: AgreementForm, *, zones: dict[str, 
             now=now,
         ):
             return None  # a double-clicked Save: the first one already opened the case
-        people.remember_time_zones(session, team_id=sub.team_id, zones=zones, now=now)
-        manager = repo.ensure_person(session, team_id=sub.team_id, slack_user_id=sub.user_id)
+        found = people.remember_time_zones(  # everyone on the form, in one query
+            session, team_id=sub.team_id, zones=zones, now=now, also=[sub.user_id, *form.coworkers]
+        )
+        manager = found[sub.user_id]
         case = Case(
             team_id=sub.team_id,
             reference=form.reference,
@@ -251,12 +253,11 @@ def _save(deps: Deps, sub: Submission, form: AgreementForm, *, zones: dict[str, 
         session.add(case)
         session.flush()
         for user_id in form.coworkers:
-            person = repo.ensure_person(session, team_id=sub.team_id, slack_user_id=user_id)
             session.add(
                 CaseMember(
                     team_id=sub.team_id,
                     case_id=case.id,
-                    person_id=person.id,
+                    person_id=found[user_id].id,
                     role=MemberRole.LEAD if user_id == form.lead else MemberRole.CO_WORKER,
                     experience=Experience.DEVELOPING
                     if user_id in form.developing

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -171,13 +172,15 @@ def display_names(client: WebClient | None, user_ids) -> dict[str, str]:
 
 
 def remember_time_zones(
-    session: Session, *, team_id: str, zones: dict[str, str | None], now: datetime
-) -> None:
+    session: Session, *, team_id: str, zones: dict[str, str | None], now: datetime, also: Iterable[str] = ()
+) -> dict[str, Person]:
+    """Store the zones Slack gave; returns those people, and the people in `also`, made if new."""
+    people = repo.ensure_people(session, team_id=team_id, slack_user_ids=[*zones, *also])
     for user_id, tz in zones.items():
-        person = repo.ensure_person(session, team_id=team_id, slack_user_id=user_id)
         if tz:
-            person.tz = tz
-            person.tz_fetched_at = now
+            people[user_id].tz = tz
+            people[user_id].tz_fetched_at = now
+    return people
 
 
 ZONE_TTL = timedelta(days=1)

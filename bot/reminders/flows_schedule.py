@@ -75,8 +75,11 @@ def case_calendar(deps: Deps, case: Case) -> WorkCalendar:
 
 def plan_case(deps: Deps, session: Session, case: Case, agreement: Agreement, now: datetime) -> None:
     """Plan whatever kind of item the case has nothing open for (first agreement, or after a replan)."""
+    planned = {
+        item.kind for item in repo.open_items(session, case_ids=[case.id])
+    }  # one query, not one a kind
     for kind in ItemKind:
-        if repo.open_item_of_kind(session, case_id=case.id, kind=kind) is None:
+        if kind not in planned:
             due = _next_due(deps, case, agreement, kind, after=now)
             session.add(_item(deps, case, agreement, kind, due, now))
     session.flush()

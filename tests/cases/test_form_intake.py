@@ -82,3 +82,28 @@ def test_the_kept_form_is_encrypted_at_rest(http_sandbox):
     with box.deps.sessions() as session:
         kept = session.scalars(select(FormIntake)).one()
         assert typed in str(kept.form_values)  # readable through the data keys
+
+
+def test_the_save_after_the_ack_reads_everyone_on_the_form_at_once(http_sandbox):
+    """The manager, the co-workers and the zones Slack gave: one query for the people, not one each (the
+    save runs beside later requests' acks, so its round trips are theirs too: issue 17)."""
+    from sqlalchemy import event
+
+    box = http_sandbox
+    submitted, _sub = _checked(box)
+    people_reads: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM people" in statement:
+            people_reads.append(statement)
+
+    event.listen(box.deps.engine, "before_cursor_execute", note)
+    try:
+        submitted.then()
+    finally:
+        event.remove(box.deps.engine, "before_cursor_execute", note)
+    assert len(rows(box, Case)) == 1
+    one_by_one = [s for s in people_reads if "people.slack_user_id = " in s]
+    at_once = [s for s in people_reads if "people.slack_user_id IN" in s]
+    # The second read at once: the co-workers are new to casebot here, and are read back once inserted.
+    assert one_by_one == [] and len(at_once) == 2, people_reads
