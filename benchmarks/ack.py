@@ -29,6 +29,7 @@ asserted.
     .venv/bin/python benchmarks/ack.py                       # SQLite, in a temporary file
     .venv/bin/python benchmarks/ack.py --postgres            # a fresh casebot_ack_bench on 127.0.0.1
     .venv/bin/python benchmarks/ack.py --requests 50 --only form
+    .venv/bin/python benchmarks/ack.py --postgres --only form --unhurried   # and with the work done
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -143,10 +145,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def run(casebot: HttpTransport, bare: HttpTransport, measure: Measure, requests: int) -> dict[str, Any]:
-    """Sequential, alternating; then THREADS at once, rounds alternating between the apps."""
+def run(
+    casebot: HttpTransport,
+    bare: HttpTransport,
+    measure: Measure,
+    requests: int,
+    idle: Callable[[], None] | None = None,
+) -> dict[str, Any]:
+    """Sequential, alternating; then THREADS at once, rounds alternating between the apps. With `idle`
+    (--unhurried), a third run: sequential again, each request sent only once casebot's work after the
+    previous acks is done (`idle` returns then), which shows how much of a gap that work makes."""
     rounds = max(1, requests // THREADS)
-    sent = WARMUP + requests + rounds * THREADS
+    sent = WARMUP + requests + rounds * THREADS + (requests if idle else 0)
     measure.prepare(sent)
     # The emulator, the seeded rows and the prepared requests share this process with both apps: a full
     # collection of that heap paused every thread for ~130 ms, in whichever app's round was in flight.
@@ -167,8 +177,16 @@ def run(casebot: HttpTransport, bare: HttpTransport, measure: Measure, requests:
             batch = [measure.take() for _ in range(THREADS)]
             for name, transport in (("casebot", casebot), ("bare", bare)):
                 conc[name] += pool.map(lambda p, t=transport: timed(t, measure, p), batch)
+    found = {"sequential": seq, "concurrent": conc}
+    if idle is not None:
+        found["unhurried"] = unhurried = {"casebot": [], "bare": []}
+        for _ in range(requests):
+            payload = measure.take()
+            for name, transport in (("casebot", casebot), ("bare", bare)):
+                idle()
+                unhurried[name].append(timed(transport, measure, payload))
     measure.check(sent)
-    return {"sequential": seq, "concurrent": conc}
+    return found
 
 
 def postgres() -> str:
@@ -186,7 +204,7 @@ def postgres() -> str:
     return POSTGRES
 
 
-def bench(database: str, requests: int, only: list[str]) -> None:
+def bench(database: str, requests: int, only: list[str], unhurried: bool = False) -> None:
     with Sandbox(database_url=database, mode="http", clock=ManualClock(START), rate_limits=False) as box:
         # The sandbox notes every statement for its ack-order checks; production has no such hook.
         event.remove(box.deps.engine, "before_cursor_execute", box.ack_order._on_execute)
@@ -207,7 +225,8 @@ def bench(database: str, requests: int, only: list[str]) -> None:
             for measure in setup.measures():
                 if only and measure.name not in only:
                     continue
-                found = run(casebot, bare_storing if measure.bare_stores else bare, measure, requests)
+                idle = (lambda: box.deps.executor.wait_idle(300)) if unhurried else None
+                found = run(casebot, bare_storing if measure.bare_stores else bare, measure, requests, idle)
                 setup.settle()  # the next measure starts with no work left over
                 for mode, times in found.items():
                     ours, base = times["casebot"], times["bare"]
@@ -232,14 +251,19 @@ def main() -> None:
     parser.add_argument("--database-url", help="default: SQLite in a temporary file")
     parser.add_argument("--postgres", action="store_true", help=f"a fresh database: {POSTGRES}")
     parser.add_argument("--only", action="append", choices=NAMES, default=[], help="repeatable")
+    parser.add_argument(
+        "--unhurried",
+        action="store_true",
+        help="also: sequential, each request once casebot's work after the last acks is done",
+    )
     args = parser.parse_args()
     if args.postgres:
-        bench(postgres(), args.requests, args.only)
+        bench(postgres(), args.requests, args.only, args.unhurried)
     elif args.database_url:
-        bench(args.database_url, args.requests, args.only)
+        bench(args.database_url, args.requests, args.only, args.unhurried)
     else:
         with tempfile.TemporaryDirectory() as name:
-            bench(f"sqlite:///{Path(name) / 'ack.db'}", args.requests, args.only)
+            bench(f"sqlite:///{Path(name) / 'ack.db'}", args.requests, args.only, args.unhurried)
 
 
 if __name__ == "__main__":
