@@ -77,13 +77,16 @@ class WriterGate:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self.holder: int | None = None  # the thread whose transaction holds it (for tests to check)
 
     def enter(self, info: dict) -> None:
         if self._lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
             info[self.HOLDS] = True
+            self.holder = threading.get_ident()
 
     def leave(self, info: dict) -> None:
         if info.pop(self.HOLDS, False):
+            self.holder = None
             self._lock.release()
 
     @property

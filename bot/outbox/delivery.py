@@ -187,18 +187,21 @@ def _deliver_one(deps: Deps, clients: Clients, message_id: int, report: Report, 
     except OSError as exc:  # timeouts, refused connections: transient
         _retry_later(deps, message_id, type(exc).__name__, report)
         return
+    # Asked before the transaction: on SQLite it holds the one write lock, which every ack that stores
+    # something waits for, and a Slack call can take seconds.
+    permalink = _permalink(client, response) if call.remember_as == "card" and response.get("ts") else None
     with deps.sessions.begin() as session:
         message = session.get(OutboxMessage, message_id)
         assert message is not None
         message.status, message.sent_at = OutboxStatus.SENT, deps.clock()
         message.result = {"ts": response.get("ts"), "channel": response.get("channel")}
-        _remember(session, client, message, call, response)
+        _remember(session, message, call, response, permalink)
         forget_words(message)
     report.sent += 1
 
 
 def _remember(
-    session: Session, client: WebClient, message: OutboxMessage, call: Call, response: dict[str, Any]
+    session: Session, message: OutboxMessage, call: Call, response: dict[str, Any], permalink: str | None
 ) -> None:
     if not call.remember_as or not response.get("ts"):
         return
@@ -211,7 +214,7 @@ def _remember(
                 purpose=call.remember_as,
                 channel_id=response["channel"],
                 ts=response["ts"],
-                permalink=_permalink(client, response) if call.remember_as == "card" else None,
+                permalink=permalink,
             )
         )
     if call.remember_as == "card":

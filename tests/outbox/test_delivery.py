@@ -339,3 +339,25 @@ def test_sender_crash_after_slack_accepted_the_post_is_recovered_without_reposti
     (posted,) = box.emu.messages(CASE_CHANNEL)
     assert card.result["ts"] == posted["ts"]
     assert len(box.emu.thread(CASE_CHANNEL, posted["ts"])) == 2  # the agreement went into its thread
+
+
+def test_the_cards_link_is_asked_for_outside_the_write_transaction(sandbox, monkeypatch):
+    """chat.getPermalink is a Slack call: asked while the transaction that records the post held
+    SQLite's one write lock, it kept every ack that stores something waiting on Slack."""
+    from storage.db import writer_gate
+
+    gate = writer_gate(sandbox.deps.engine)
+    asked: list[bool] = []
+    real = delivery._permalink
+
+    def noting(client, response):
+        asked.append(gate is not None and gate.holder == threading.get_ident())
+        return real(client, response)
+
+    monkeypatch.setattr(delivery, "_permalink", noting)
+    submit_case(sandbox)
+    sandbox.deps.executor.wait_idle()
+    assert asked == [False]
+    with sandbox.deps.sessions() as session:
+        card = session.scalars(select(SlackPost).where(SlackPost.purpose == "card")).one()
+        assert card.permalink and card.permalink.startswith("https://")
