@@ -12,7 +12,7 @@ The checks are in flows_checks.py (shared with amendments), the saving in flows_
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from slack_sdk import WebClient
@@ -76,7 +76,8 @@ def open_for_discussion(
             )
         if problem := _not_recordable(session, discussion):
             return problem
-        view = _form(deps, client, session, case, discussion, user_id=user_id, now=now)
+        found = _form_facts(deps, session, case, discussion, user_id=user_id, now=now)
+    view = _form(deps, client, case, discussion, found, user_id=user_id, now=now)
     client.views_open(trigger_id=trigger_id, view=view)
     return None
 
@@ -110,7 +111,7 @@ def open_from_command(deps: Deps, client: WebClient, body: dict[str, Any], args:
     """`/case record [REF]`: the wrapped-up discussion still to record, else a meeting held offline."""
     now = deps.clock()
     team_id, user_id, channel_id = body["team_id"], body["user_id"], body["channel_id"]
-    view = None
+    ready: tuple[Discussion | None, _FormFacts] | None = None
     with deps.sessions.begin() as session:
         found = access.case_for_command(
             session, team_id=team_id, channel_id=channel_id, words=args, usage=USAGE_RECORD
@@ -123,10 +124,11 @@ def open_from_command(deps: Deps, client: WebClient, body: dict[str, Any], args:
                 problem = STILL_ACTIVE
             else:
                 waiting = store.current_discussion(session, case_id=case.id)
-                view = _form(deps, client, session, case, waiting, user_id=user_id, now=now)
-    if problem or view is None:
+                ready = waiting, _form_facts(deps, session, case, waiting, user_id=user_id, now=now)
+    if problem or ready is None or case is None:
         thread.tell(client, channel_id, user_id, problem or USAGE_RECORD)
         return
+    view = _form(deps, client, case, ready[0], ready[1], user_id=user_id, now=now)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
@@ -140,18 +142,29 @@ def _not_recordable(session: Session, discussion: Discussion) -> str | None:
     return None
 
 
+_FormFacts = tuple[drafting.DiscussionFacts, tzinfo]  # read in the transaction; names come after it
+
+
+def _form_facts(
+    deps: Deps, session: Session, case: Case, discussion: Discussion | None, *, user_id: str, now: datetime
+) -> _FormFacts:
+    facts = summary_draft.facts(deps, session, case, discussion, recorder_id=user_id, now=now)
+    return facts, summary_draft.tz_for(deps, session, case, user_id)
+
+
 def _form(
     deps: Deps,
     client: WebClient | None,
-    session: Session,
     case: Case,
     discussion: Discussion | None,
+    found: _FormFacts,
     *,
     user_id: str,
     now: datetime,
 ) -> dict[str, Any]:
-    facts = summary_draft.facts(deps, session, case, discussion, recorder_id=user_id, now=now)
-    tz = summary_draft.tz_for(deps, session, case, user_id)
+    """The summary form. Built after the transaction: naming people asks Slack (users.info), which must
+    not happen while the transaction holds SQLite's one write lock."""
+    facts, tz = found
     people = set(facts.participant_ids) | {user_id}
     people |= {o for item in facts.items for o in item.owner_ids}
     names = people_flow.display_names(client, sorted(people))

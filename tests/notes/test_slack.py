@@ -573,3 +573,25 @@ def test_a_management_note_names_its_people_and_shows_no_made_up_sharing_line(sa
     assert f"<@{MANAGER}>, manager" in shown, "a mention, which Slack shows as the name"
     assert f"'{MANAGER}, manager" not in shown and f"n{MANAGER}, manager" not in shown
     assert "(not said)" not in shown and "Co-working agreement: version 1" in shown
+
+
+def test_naming_the_people_on_the_form_waits_for_no_write_lock(sandbox, monkeypatch):
+    """The form's names come from users.info, a Slack call per person: asked while the transaction that
+    read the discussion held SQLite's one write lock, it kept every ack that stores something waiting."""
+    import threading
+
+    from bot.kernel import people
+    from storage.db import writer_gate
+
+    gate = writer_gate(sandbox.deps.engine)
+    asked: list[bool] = []
+    real = people.display_names
+
+    def noting(client, user_ids):
+        asked.append(gate is not None and gate.holder == threading.get_ident())
+        return real(client, user_ids)
+
+    monkeypatch.setattr(people, "display_names", noting)
+    discussed(sandbox)
+    assert asked and not any(asked)
+    assert summary_form(sandbox, DEVELOPING)
