@@ -41,14 +41,15 @@ def insert_new(session: Session, model: type[Base], values: dict[str, Any]) -> b
     SQLite and PostgreSQL. Every thread reply claims its event id and stores its row, and the savepoint
     around an ORM insert cost three statements and a flush each time."""
     dialect = session.get_bind().dialect.name
-    if dialect not in _DIALECT_INSERTS:
+    if dialect not in DIALECT_INSERTS:
         return insert_once(session, model(**values))
     statement = _ignoring_duplicates(dialect, model, tuple(values))
     # RETURNING, not rowcount: psycopg reports -1 rows for an INSERT it answers with RETURNING.
     return session.execute(statement, values).first() is not None
 
 
-_DIALECT_INSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
+# The INSERT … ON CONFLICT builders of the databases casebot runs on (also storage/replies.py).
+DIALECT_INSERTS: dict[str, Any] = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 
 
 @functools.cache
@@ -56,7 +57,7 @@ def _ignoring_duplicates(dialect: str, model: type[Base], columns: tuple[str, ..
     """The statement, built once per table and column set (building it cost more than running it)."""
     table: Any = model.__table__
     values = {name: bindparam(name, type_=table.c[name].type) for name in columns}
-    dialect_insert: Any = _DIALECT_INSERTS[dialect]
+    dialect_insert: Any = DIALECT_INSERTS[dialect]
     statement: Executable = (
         dialect_insert(table).values(values).on_conflict_do_nothing().returning(*table.primary_key.columns)
     )

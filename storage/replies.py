@@ -12,12 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Executable, bindparam, or_, select, type_coerce
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from storage.models import Case, CaseMember, CaseStatus, Discussion, DiscussionStatus, Person, ThreadMessage
+from storage.once import DIALECT_INSERTS
 
-_INSERTS: dict[str, Any] = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 # The reply's own values; the case, discussion and question come from the SELECT.
 _GIVEN = ("team_id", "channel_id", "ts", "author_id", "text", "received_at")
 
@@ -90,6 +88,6 @@ def _statement(dialect: str) -> Executable:
         .limit(1)
     )
     columns = ["case_id", "discussion_id", "prompt_id", *_GIVEN]
-    insert = _INSERTS[dialect](table).from_select(columns, where_it_goes)
+    insert = DIALECT_INSERTS[dialect](table).from_select(columns, where_it_goes)
     statement: Executable = insert.on_conflict_do_nothing().returning(table.c.id)
     return statement

@@ -578,20 +578,10 @@ def test_a_management_note_names_its_people_and_shows_no_made_up_sharing_line(sa
 def test_naming_the_people_on_the_form_waits_for_no_write_lock(sandbox, monkeypatch):
     """The form's names come from users.info, a Slack call per person: asked while the transaction that
     read the discussion held SQLite's one write lock, it kept every ack that stores something waiting."""
-    import threading
-
     from bot.kernel import people
-    from storage.db import writer_gate
+    from tests.write_lock import calls_holding_the_write_lock
 
-    gate = writer_gate(sandbox.deps.engine)
-    asked: list[bool] = []
-    real = people.display_names
-
-    def noting(client, user_ids):
-        asked.append(gate is not None and gate.holder == threading.get_ident())
-        return real(client, user_ids)
-
-    monkeypatch.setattr(people, "display_names", noting)
+    asked = calls_holding_the_write_lock(monkeypatch, sandbox, people, "display_names")
     discussed(sandbox)
     assert asked and not any(asked)
     assert summary_form(sandbox, DEVELOPING)

@@ -344,17 +344,9 @@ def test_sender_crash_after_slack_accepted_the_post_is_recovered_without_reposti
 def test_the_cards_link_is_asked_for_outside_the_write_transaction(sandbox, monkeypatch):
     """chat.getPermalink is a Slack call: asked while the transaction that records the post held
     SQLite's one write lock, it kept every ack that stores something waiting on Slack."""
-    from storage.db import writer_gate
+    from tests.write_lock import calls_holding_the_write_lock
 
-    gate = writer_gate(sandbox.deps.engine)
-    asked: list[bool] = []
-    real = delivery._permalink
-
-    def noting(client, response):
-        asked.append(gate is not None and gate.holder == threading.get_ident())
-        return real(client, response)
-
-    monkeypatch.setattr(delivery, "_permalink", noting)
+    asked = calls_holding_the_write_lock(monkeypatch, sandbox, delivery, "_permalink")
     submit_case(sandbox)
     sandbox.deps.executor.wait_idle()
     assert asked == [False]
