@@ -72,6 +72,9 @@ class Deps:
     # This process's delivery loops (bot/outbox/loop.py) register here: a listener that queued outbox rows
     # wakes them (delivery.wake) rather than sending on its own thread. Empty: rows wait for a worker's loop.
     delivery_wakers: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    # `casebot web` on PostgreSQL: a kept agreement form is saved by a worker (NOTIFY at the keep's commit),
+    # so the ~90 ms save never shares this process's interpreter with the next request's ack.
+    forms_to_workers: bool = False
     # Set by each commit that added outbox rows, taken by the next wake: no commit, no pass to wake.
     _outbox_news: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
 

@@ -20,9 +20,13 @@ from bot.outbox.loop import DeliveryLoop
 log = logging.getLogger(__name__)
 
 
-def start(deps: Deps) -> tuple[BackgroundScheduler, DeliveryLoop]:
+def start(deps: Deps, *, sweeps: bool = True) -> tuple[BackgroundScheduler, DeliveryLoop]:
+    """The sweeps (none with `sweeps=False`) and the delivery loop, started."""
     renderers.wire()
     scheduler = BackgroundScheduler(timezone="UTC")
+    if not sweeps:
+        scheduler.start()
+        return scheduler, DeliveryLoop(deps).start()
     scheduler.add_job(
         lambda: _safely(deps, lambda: jobs.run_pass(deps)),
         "interval",

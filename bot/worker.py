@@ -1,10 +1,11 @@
 """`casebot worker` and `casebot web`: the two kinds of process a larger install runs, any number of each
 on one PostgreSQL (docs/deploy.md).
 
-A worker sweeps (reminders, follow-ups, retention, digests) and delivers the outbox; it serves no Slack
-request. Its delivery loop is woken by new outbox rows (bot/outbox/wake.py, on PostgreSQL) and otherwise
-looks every few seconds. `--health-port` serves GET /health: 200 while the loop passes, 503 when it has
-stopped or not passed for STALE_SECONDS.
+A worker sweeps (reminders, follow-ups, retention, digests), delivers the outbox and saves the agreement
+forms a web process kept and handed over (FormSaver); it serves no Slack request. Its delivery loop is
+woken by new outbox rows (bot/outbox/wake.py, on PostgreSQL) and otherwise looks every few seconds.
+`--health-port` serves GET /health: 200 while the loop passes, 503 when it has stopped or not passed for
+STALE_SECONDS.
 
 On SIGTERM (or Ctrl-C) a worker leases no new row, finishes the one in hand (so nothing is half-sent: a
 row leased is either sent and recorded or left for its lease to run out), lets a running sweep finish,
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
 import signal
 import threading
 import time
@@ -28,7 +30,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
 
 from bot import scheduler
-from bot.deps import Deps
+from bot.cases import flows_intake
+from bot.deps import Deps, TeamClients
 from bot.outbox.loop import DeliveryLoop
 from bot.outbox.wake import Listener
 
@@ -48,16 +51,63 @@ def stop_on_signals(stop: threading.Event) -> None:
     signal.signal(signal.SIGINT, handler)
 
 
-def run_worker(deps: Deps, *, health_port: int | None = None, stop: threading.Event | None = None) -> int:
+class FormSaver:
+    """Saves, one at a time on its own thread, the agreement forms `casebot web` handed over (a NOTIFY
+    with the form's team and view id). Every worker hears each NOTIFY: the first to save the form drops
+    it, the others find it gone. One that fails stays kept, and the scheduled pass saves it."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self._forms: queue.Queue[str | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="casebot-forms", daemon=True)
+
+    def start(self) -> FormSaver:
+        self._thread.start()
+        return self
+
+    def take(self, payload: str) -> None:
+        self._forms.put(payload)
+
+    def stop(self, timeout: float) -> None:
+        """The form in hand is finished; those still queued stay kept for the scheduled pass."""
+        self._forms.put(None)
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        clients = TeamClients(self.deps)
+        while (payload := self._forms.get()) is not None:
+            team_id, _, view_id = payload.partition(" ")
+            try:
+                flows_intake.open_handed(self.deps, clients, team_id=team_id, view_id=view_id)
+            except Exception as exc:  # noqa: BLE001 - kept: the scheduled pass saves it
+                log.warning("handed agreement form not saved yet", extra={"error": type(exc).__name__})
+            finally:
+                self._forms.task_done()
+
+    def wait_idle(self) -> None:
+        self._forms.join()
+
+
+def run_worker(
+    deps: Deps,
+    *,
+    health_port: int | None = None,
+    stop: threading.Event | None = None,
+    sweeps: bool = True,
+) -> int:
+    """`sweeps=False`: deliver and save handed forms only (benchmarks/ack.py's worker, whose clock stands
+    still)."""
     stop = stop or threading.Event()
-    sweeps, loop = scheduler.start(deps)
-    listener = Listener(deps.engine, loop.wake).start()
+    swept, loop = scheduler.start(deps, sweeps=sweeps)
+    saver = FormSaver(deps).start()
+    listener = Listener(deps.engine, loop.wake, forms=saver.take).start()
     health = _serve_health(loop, health_port) if health_port is not None else None
     print(f"casebot: worker running{_health_note(health)}", flush=True)
     stop.wait()
-    finished = loop.stop(timeout=GRACE_SECONDS)
-    sweeps.shutdown(wait=True)  # a sweep pass that is running finishes
     listener.stop()
+    saver.stop(timeout=GRACE_SECONDS)
+    finished = loop.stop(timeout=GRACE_SECONDS)
+    swept.shutdown(wait=True)  # a sweep pass that is running finishes
     if health is not None:
         health.shutdown()
         health.server_close()

@@ -6,7 +6,7 @@ PUBLIC: what other features may use (tests/test_feature_surfaces.py keeps it tru
 PUBLIC = {
     "blocks": ("case_list", "help_message"),
     "blocks_closed": ("OpenDifference", "open_lines"),
-    "flows": ("may_open", "open_modal"),
+    "flows_open": ("may_open", "open_modal"),
     "flows_change": ("change_view", "from_command"),
     "presenters": ("case_line", "recorders_for", "recorders_of"),
 }

@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.cases import flows_channel as channel
 from bot.cases import rules_agreements as agreements
-from bot.cases.blocks_modals import agreement_modal, notice_modal, read_agreement_form
+from bot.cases.blocks_modals import read_agreement_form
+from bot.cases.flows_open import REFUSE_OPEN
 from bot.cases.flows_versions import agreement_row, record_first
 from bot.cases.rules_agreements import AgreementForm
 from bot.cases.rules_change import FIRST_REASON
@@ -37,52 +38,11 @@ from storage.models import (
 
 log = logging.getLogger(__name__)
 
-REFUSE_OPEN = (
-    "Only managers can open a co-worked case. Ask your team manager to run `/case open`, "
-    "or an administrator to give you the manager role."
-)
-
 
 GUEST_MANAGER = (
     "Your Slack account is a guest account. Guests can't open or manage a case (no guests on a case): "
     "ask your team manager, or an administrator to check your account."
 )
-
-
-def may_open(deps: Deps, *, team_id: str, user_id: str, channel_id: str) -> str | None:
-    """None when the user may open a case here; otherwise the refusal to show them (and it is audited)."""
-    now = deps.clock()
-    with deps.sessions.begin() as session:
-        repo.ensure_workspace(session, team_id=team_id, now=now)
-        if permissions.can_open_case(people.actor(session, deps.settings, team_id=team_id, user_id=user_id)):
-            return None
-        repo.add_audit(
-            session,
-            team_id=team_id,
-            now=now,
-            actor=user_id,
-            action="case.open",
-            outcome="denied",
-            object_type="channel",
-            object_id=channel_id,
-        )
-    return REFUSE_OPEN
-
-
-def open_modal(deps: Deps, client: WebClient, *, trigger_id: str, channel_id: str) -> None:
-    """After the ack: the form, or why a case can't be opened here (before anything is typed).
-
-    Then the workspace's people are read into the look-up cache, so that saving the form can be
-    answered at once, without a users.info per co-worker before the acknowledgement.
-    """
-    now = deps.clock()
-    if problem := channel.problem(deps, client, channel_id):
-        client.views_open(trigger_id=trigger_id, view=notice_modal(title="Open a case", text=problem))
-        return
-    client.views_open(trigger_id=trigger_id, view=agreement_modal(channel_id=channel_id, today=now.date()))
-    if deps.settings.refuse_exposed_channels:
-        channel.remember_members(deps, client, channel_id, now)
-    people.warm_users(deps, client, now=now)
 
 
 @dataclass(frozen=True)
@@ -142,10 +102,21 @@ def submit_agreement(deps: Deps, client: WebClient, sub: Submission) -> Submitte
         # After the ack: ask Slack about whoever the cache didn't know, so the next Save can be answered.
         return Submitted(errors, then=lambda: _look_up(deps, client, waiting, now=now, sub=sub))
     zones = {u: tz for u, (_f, tz) in cached.found.items()}
+    handed = deps.forms_to_workers  # `casebot web`: a worker saves it, woken by the keep's commit
     with deps.sessions.begin() as session:
-        kept = {"view_id": sub.view_id, "user_id": sub.user_id, "channel_id": sub.channel_id}
-        intake.keep(session, team_id=sub.team_id, kind=AGREEMENT_FORM, values=sub.values, now=now, **kept)
-    return Submitted(then=lambda: open_kept(deps, client, sub, form, zones))
+        intake.keep(
+            session,
+            team_id=sub.team_id,
+            kind=AGREEMENT_FORM,
+            view_id=sub.view_id,
+            user_id=sub.user_id,
+            channel_id=sub.channel_id,
+            values=sub.values,
+            now=now,
+            zones=zones,
+            to_workers=handed,
+        )
+    return Submitted() if handed else Submitted(then=lambda: open_kept(deps, client, sub, form, zones))
 
 
 def open_kept(

@@ -1,7 +1,13 @@
-"""Agreement forms acknowledged but never saved: the process stopped between the ack and the save after it
-(bot/cases/flows.py keeps each form with one insert before its ack). The scheduled pass saves each once
-it has waited longer than any save takes, exactly as its own save would have; the form's view id is
-claimed in the save, so one saved meanwhile is not opened twice."""
+"""Agreement forms kept before their ack (bot/cases/flows.py) and saved by another process than the one that
+acked them.
+
+- Handed to the workers: `casebot web` on PostgreSQL keeps the form and NOTIFYs; a worker saves it at once
+  (open_handed), so the save never shares the web process's interpreter with the next ack.
+- Never saved: the process stopped between the ack and its save. The scheduled pass saves each once it has
+  waited longer than any save takes (open_waiting), which also covers a NOTIFY that no worker heard.
+
+Either way it is saved exactly as the acking process would have, with the time zones it knew; the form's
+view id is claimed in the save, so one saved meanwhile is not opened twice."""
 
 from __future__ import annotations
 
@@ -31,10 +37,30 @@ def open_waiting(deps: Deps, clients: Clients, *, limit: int = 50) -> int:
     saved = 0
     for sub in waiting:
         try:
-            client = pick(clients, sub.team_id)
-            cases.open_kept(deps, client, sub, read_agreement_form(sub.values), zones={}, told=False)
+            _open(clients, deps, sub, told=False)
         except Exception as exc:  # noqa: BLE001 - it stays kept; the next pass tries again
             log.warning("kept agreement form not saved yet", extra={"error": type(exc).__name__})
             continue
         saved += 1
     return saved
+
+
+def open_handed(deps: Deps, clients: Clients, *, team_id: str, view_id: str) -> bool:
+    """Save the form a web process handed over (its first save: a failure is told to the manager, and the
+    form stays kept for the scheduled pass). False: it was saved already."""
+    with deps.reads() as session:
+        row = intake.kept(session, team_id=team_id, view_id=view_id)
+        sub = (
+            None
+            if row is None
+            else cases.Submission(team_id, row.user_id, view_id, row.channel_id, row.form_values)
+        )
+    if sub is None:
+        return False
+    _open(clients, deps, sub, told=True)
+    return True
+
+
+def _open(clients: Clients, deps: Deps, sub: cases.Submission, *, told: bool) -> None:
+    form, zones = read_agreement_form(sub.values), intake.zones_of(sub.values)
+    cases.open_kept(deps, pick(clients, sub.team_id), sub, form, zones, told=told)

@@ -9,8 +9,8 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.cases import flows as cases
 from bot.cases import flows_change as agreement
+from bot.cases import flows_open as cases
 from bot.cases.blocks import case_list, help_message
 from bot.cases.presenters import case_line
 from bot.closing import flows as closing

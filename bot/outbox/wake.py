@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Engine
 
+from storage import intake
 from storage import outbox as outbox_store
 
 log = logging.getLogger(__name__)
@@ -24,10 +25,13 @@ RETRY_SECONDS = 5.0
 
 
 class Listener:
-    """A thread holding one connection that LISTENs, calling `wake` on each notification."""
+    """A thread holding one connection that LISTENs, calling `wake` on each new outbox row and, given
+    `forms`, `forms(payload)` on each agreement form a web process handed over (storage/intake.py)."""
 
-    def __init__(self, engine: Engine, wake: Callable[[], None]) -> None:
-        self._engine, self._wake = engine, wake
+    def __init__(
+        self, engine: Engine, wake: Callable[[], None], *, forms: Callable[[str], None] | None = None
+    ) -> None:
+        self._engine, self._wake, self._forms = engine, wake, forms
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="casebot-outbox-listen", daemon=True)
 
@@ -57,9 +61,14 @@ class Listener:
         try:
             connection.autocommit = True
             connection.execute(f"LISTEN {CHANNEL}")
+            if self._forms is not None:
+                connection.execute(f"LISTEN {intake.NOTIFY_CHANNEL}")
             self._wake()  # rows committed before LISTEN took effect are looked at now
             while not self._stop.is_set():
-                for _notice in connection.notifies(timeout=1.0):
-                    self._wake()
+                for notice in connection.notifies(timeout=1.0):
+                    if notice.channel == intake.NOTIFY_CHANNEL and self._forms is not None:
+                        self._forms(notice.payload)
+                    else:
+                        self._wake()
         finally:
             connection.close()

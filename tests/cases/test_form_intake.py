@@ -4,16 +4,20 @@ saved after it; if the process stops in between, or the save fails, the next sch
 from __future__ import annotations
 
 import contextlib
+import time
 
+import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 
 from bot import jobs
 from bot.cases import flows
 from bot.ids import Block
+from bot.outbox.wake import Listener
 from bot.sandbox import payloads
-from bot.sandbox.harness import CASE_CHANNEL, MANAGER, TEAM_ID
-from storage.models import Case, FormIntake
+from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, MANAGER, TEAM_ID
+from bot.worker import FormSaver
+from storage.models import Case, FormIntake, Person
 from tests.journey import GOOD_ANSWERS, make_manager, open_modal
 from tests.reminder_steps import rows
 
@@ -107,3 +111,47 @@ def test_the_save_after_the_ack_reads_everyone_on_the_form_at_once(http_sandbox)
     at_once = [s for s in people_reads if "people.slack_user_id IN" in s]
     # The second read at once: the co-workers are new to casebot here, and are read back once inserted.
     assert one_by_one == [] and len(at_once) == 2, people_reads
+
+
+def _zones(box) -> dict[str, str | None]:
+    with box.deps.sessions() as session:
+        return {p.slack_user_id: p.tz for p in session.scalars(select(Person))}
+
+
+def test_a_form_saved_by_the_next_pass_keeps_the_time_zones_slack_gave(http_sandbox, clock):
+    """The reminders of a case opened by the recovery pass follow each person's own zone from the start,
+    as they would had the acking process saved it (Sam works on Chatham time)."""
+    box = http_sandbox
+    _checked(box)
+    clock.advance(minutes=2)
+    jobs.run_pass(box.deps)
+    assert len(rows(box, Case)) == 1
+    assert _zones(box)[DEVELOPING] == "Pacific/Chatham" and _zones(box)[MANAGER] == "Pacific/Auckland"
+
+
+def test_casebot_web_hands_the_form_to_a_worker_on_postgresql(http_sandbox, database_url):
+    """`casebot web` keeps the form and acks; a worker, woken by the keep's NOTIFY, saves it at once (not a
+    minute later, as the recovery pass would) and the card is posted."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's; on SQLite the process that acks saves the form")
+    box = http_sandbox
+    box.deps.forms_to_workers = True
+    saver = FormSaver(box.deps).start()
+    listener = Listener(box.deps.engine, box.delivery.wake, forms=saver.take).start()
+    try:
+        time.sleep(1.0)  # the listener's LISTEN has taken effect
+        submitted, _sub = _checked(box)
+        submitted.then()  # the web process's work after the ack: nothing to save
+        (kept,) = rows(box, FormIntake)
+        assert kept.form_values["casebot:zones"][DEVELOPING] == "Pacific/Chatham"
+        deadline = time.monotonic() + 10
+        while rows(box, FormIntake) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        saver.wait_idle()
+        box.deps.executor.wait_idle()
+    finally:
+        listener.stop()
+        saver.stop(timeout=10)
+    assert len(rows(box, Case)) == 1 and rows(box, FormIntake) == []
+    assert _zones(box)[DEVELOPING] == "Pacific/Chatham"
+    assert _cards(box), "the case card was posted"
