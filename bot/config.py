@@ -39,7 +39,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         values, extra = _toml_settings(Path(path), _read_toml(Path(path)))
     known = {f.name for f in fields(Settings)}
     for name in known - {"extra"}:
-        raw = env.get(_env_name(name))
+        raw = env.get(env_name(name))
         if raw is not None and raw != "":
             values[name] = raw
     _warn_unknown_environment(env, known)
@@ -54,7 +54,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     return settings
 
 
-def _env_name(field_name: str) -> str:
+def env_name(field_name: str) -> str:
     if field_name.startswith("slack_") or field_name == "database_url":
         return field_name.upper()
     return "CASEBOT_" + field_name.upper()
@@ -70,7 +70,7 @@ def _with_driver(url: str) -> str:
 
 def toml_key(field_name: str) -> str:
     """A setting's key in the CASEBOT_CONFIG file: its variable in lower case, less CASEBOT_ or SLACK_."""
-    return _env_name(field_name).lower().removeprefix("casebot_").removeprefix("slack_")
+    return env_name(field_name).lower().removeprefix("casebot_").removeprefix("slack_")
 
 
 def _toml_settings(path: Path, table: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -90,7 +90,7 @@ def _toml_settings(path: Path, table: dict[str, Any]) -> tuple[dict[str, Any], d
 
 
 def _warn_unknown_environment(env: Mapping[str, str], known: set[str]) -> None:
-    names = [_env_name(name) for name in sorted(known - {"extra"})] + ["CASEBOT_CONFIG"]
+    names = [env_name(name) for name in sorted(known - {"extra"})] + ["CASEBOT_CONFIG"]
     for variable in env:
         ours = variable.startswith("CASEBOT_") and not variable.startswith("CASEBOT_TEST_")
         if ours and variable not in names:
@@ -130,26 +130,26 @@ _BOOLS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no"
 
 def _coerce(name: str, value: Any) -> Any:
     kind = {f.name: f.type for f in fields(Settings)}[name]
-    env_name = _env_name(name)
+    named = env_name(name)
     if kind == "bool":
         if isinstance(value, bool):
             return value
         if str(value).lower() not in _BOOLS:
-            raise ConfigError(f"{env_name} must be true or false, not {value!r}.")
+            raise ConfigError(f"{named} must be true or false, not {value!r}.")
         return _BOOLS[str(value).lower()]
     if kind == "int":
         try:
             number = int(value)
         except ValueError:
-            raise ConfigError(f"{env_name} must be a whole number, not {value!r}.") from None
+            raise ConfigError(f"{named} must be a whole number, not {value!r}.") from None
         if number < 0:
-            raise ConfigError(f"{env_name} must not be negative, not {value!r}.")
+            raise ConfigError(f"{named} must not be negative, not {value!r}.")
         return number
     if kind == "float":
         try:
             return float(value)
         except ValueError:
-            raise ConfigError(f"{env_name} must be a number of seconds, not {value!r}.") from None
+            raise ConfigError(f"{named} must be a number of seconds, not {value!r}.") from None
     if kind == "tuple[str, ...]":
         items = value if isinstance(value, list) else str(value).split(",")
         return tuple(item.strip() for item in items if item.strip())

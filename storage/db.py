@@ -126,7 +126,13 @@ class ReadOnlyError(RuntimeError):
 
 
 def make_read_sessions(engine: Engine) -> sessionmaker[ReadOnlySession]:
-    """Sessions for flows that only read (lists, views, the delivery loop's look at what is due)."""
-    return sessionmaker(
-        engine.execution_options(**{READ_ONLY: True}), class_=ReadOnlySession, expire_on_commit=False
-    )
+    """Sessions for flows that only read (lists, views, the delivery loop's look at what is due).
+
+    On PostgreSQL they read in autocommit: under READ COMMITTED each statement takes its own snapshot
+    anyway, so a read-only transaction gave no more consistency and cost two round trips of its own
+    (BEGIN, then ROLLBACK or COMMIT) on every acknowledgement that reads, such as the agreement form's
+    checks. A read that needs one snapshot across statements opens its own (bot/audit_cli.py)."""
+    options: dict[str, object] = {READ_ONLY: True}
+    if engine.dialect.name == "postgresql":
+        options["isolation_level"] = "AUTOCOMMIT"
+    return sessionmaker(engine.execution_options(**options), class_=ReadOnlySession, expire_on_commit=False)

@@ -1,26 +1,51 @@
 """Forms acknowledged before they are saved (the agreement form): each is kept, encrypted, from just before
 its ack until the commit that saves it, so a process stopping in between loses nothing. They never
-commit: the flow that calls them owns the transaction."""
+commit: the flow that calls them owns the transaction. The form's own checks and its keep run before its
+ack, as Core statements on a connection (the ORM's bookkeeping cost more than the statements)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import Connection, Executable, and_, bindparam, delete, exists, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.orm import Session
 
-from storage.models import FormIntake
-from storage.once import insert_new
+from storage.models import Case, CaseStatus, FormIntake, Person, Role
+from storage.once import ignoring_duplicates
 
 # PostgreSQL: `casebot web` hands each kept form to the workers, which LISTEN here (bot/outbox/wake.py).
 NOTIFY_CHANNEL = "casebot_intake"
 ZONES = "casebot:zones"  # beside the form's answers: the time zones the acking process knew (no block id)
 
 
+def checks(connection: Connection, *, team_id: str, user_id: str, reference: str) -> tuple[Role, bool]:
+    """Before the form's ack, in one statement: the saving person's role (member if unknown), and
+    whether an open case already has the reference. Core, not the ORM: it is on the ack path."""
+    asked = {"team": team_id, "user": user_id, "reference": reference}
+    role, in_use = connection.execute(_CHECKS, asked).one()
+    return (Role(str(role)) if role else Role.MEMBER), bool(in_use)
+
+
+_CHECKS = select(
+    select(Person.role)
+    .where(Person.team_id == bindparam("team"), Person.slack_user_id == bindparam("user"))
+    .scalar_subquery(),
+    exists().where(
+        and_(
+            Case.team_id == bindparam("team"),
+            Case.reference == bindparam("reference"),
+            Case.status == CaseStatus.OPEN,
+        )
+    ),
+)
+
+
 def keep(
-    session: Session,
+    connection: Connection,
     *,
     team_id: str,
     kind: str,
@@ -44,12 +69,19 @@ def keep(
         "form_values": {**values, ZONES: zones or {}},
         "received_at": now,
     }
-    insert_new(session, FormIntake, row)
-    if to_workers:
-        session.execute(
-            text("SELECT pg_notify(:channel, :form)"),
-            {"channel": NOTIFY_CHANNEL, "form": f"{team_id} {view_id}"},
-        )
+    if to_workers:  # one round trip: the insert, and the NOTIFY only if it inserted (a double click: none)
+        handed = {"channel": NOTIFY_CHANNEL, "form": f"{team_id} {view_id}"}
+        connection.execute(_kept_and_handed(), row | handed)
+    else:
+        connection.execute(ignoring_duplicates(connection.dialect.name, FormIntake, tuple(row)), row)
+
+
+@functools.cache
+def _kept_and_handed() -> Executable:
+    table: Any = FormIntake.__table__
+    values = {c.name: bindparam(c.name, type_=c.type) for c in table.c if c.name != "id"}
+    kept = postgresql_insert(table).values(values).on_conflict_do_nothing().returning(table.c.id).cte("kept")
+    return select(func.pg_notify(bindparam("channel"), bindparam("form"))).select_from(kept)
 
 
 def zones_of(values: dict[str, Any]) -> dict[str, str | None]:

@@ -43,7 +43,7 @@ def insert_new(session: Session, model: type[Base], values: dict[str, Any]) -> b
     dialect = session.get_bind().dialect.name
     if dialect not in DIALECT_INSERTS:
         return insert_once(session, model(**values))
-    statement = _ignoring_duplicates(dialect, model, tuple(values))
+    statement = ignoring_duplicates(dialect, model, tuple(values))
     # RETURNING, not rowcount: psycopg reports -1 rows for an INSERT it answers with RETURNING.
     return session.execute(statement, values).first() is not None
 
@@ -53,8 +53,9 @@ DIALECT_INSERTS: dict[str, Any] = {"sqlite": sqlite_insert, "postgresql": postgr
 
 
 @functools.cache
-def _ignoring_duplicates(dialect: str, model: type[Base], columns: tuple[str, ...]) -> Executable:
-    """The statement, built once per table and column set (building it cost more than running it)."""
+def ignoring_duplicates(dialect: str, model: type[Base], columns: tuple[str, ...]) -> Executable:
+    """`INSERT … ON CONFLICT DO NOTHING RETURNING id` (SQLite, PostgreSQL), built once per table and column
+    set (building it cost more than running it)."""
     table: Any = model.__table__
     values = {name: bindparam(name, type_=table.c[name].type) for name in columns}
     dialect_insert: Any = DIALECT_INSERTS[dialect]

@@ -103,9 +103,9 @@ def submit_agreement(deps: Deps, client: WebClient, sub: Submission) -> Submitte
         return Submitted(errors, then=lambda: _look_up(deps, client, waiting, now=now, sub=sub))
     zones = {u: tz for u, (_f, tz) in cached.found.items()}
     handed = deps.forms_to_workers  # `casebot web`: a worker saves it, woken by the keep's commit
-    with deps.sessions.begin() as session:
+    with deps.engine.begin() as connection:  # one statement: no session's bookkeeping
         intake.keep(
-            session,
+            connection,
             team_id=sub.team_id,
             kind=AGREEMENT_FORM,
             view_id=sub.view_id,
@@ -153,13 +153,10 @@ def _agreement_errors(
         return nul  # checked first: PostgreSQL refuses NUL in text, so the reference is not looked up
     # Read without the write lock (before the ack, behind no other request's writes); only a refusal
     # is written, in a transaction of its own.
-    with deps.reads.begin() as session:
-        manager = permissions.can_open_case(
-            people.actor(session, deps.settings, team_id=sub.team_id, user_id=sub.user_id)
-        )
-        in_use = (
-            repo.open_case_with_reference(session, team_id=sub.team_id, reference=form.reference) is not None
-        )
+    with deps.reads() as session:
+        asked = {"team_id": sub.team_id, "user_id": sub.user_id, "reference": form.reference}
+        role, in_use = intake.checks(session.connection(), **asked)
+    manager = permissions.can_open_case(people.actor_with_role(deps.settings, user_id=sub.user_id, role=role))
     opener = cached.found.get(sub.user_id)
     if not manager or (opener is not None and opener[0].is_guest):
         detail = {"via": "agreement form", **({} if not manager else {"reason": "guest"})}

@@ -27,7 +27,11 @@ def actor(
     """Who is acting; `person`, when the caller has already loaded them, saves the query."""
     if person is None or person.slack_user_id != user_id:
         person = repo.get_person(session, team_id=team_id, slack_user_id=user_id)
-    role = person.role if person else Role.MEMBER
+    return actor_with_role(settings, user_id=user_id, role=person.role if person else Role.MEMBER)
+
+
+def actor_with_role(settings: Settings, *, user_id: str, role: Role) -> Actor:
+    """Who is acting, given their stored role (a caller that read it with other things)."""
     is_admin = user_id in settings.admins or role == Role.ADMIN
     return Actor(user_id=user_id, is_admin=is_admin, is_manager=role == Role.MANAGER)
 

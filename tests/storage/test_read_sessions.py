@@ -56,3 +56,22 @@ def test_a_read_only_session_refuses_to_write(engine):
         session.flush()
     with reads() as session:
         assert session.scalar(select(Workspace.team_id).where(Workspace.team_id == "T9")) is None
+
+
+def test_postgresql_reads_in_autocommit_and_writes_stay_transactions(engine, sessions, database_url):
+    """A read-only session costs no BEGIN and ROLLBACK on PostgreSQL (issue 17), and the connection it used
+    goes back to the pool transactional again: a write session that rolls back leaves nothing."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite reads open a deferred transaction: the WAL snapshot they read")
+    reads = make_read_sessions(engine)
+    with reads() as session:
+        assert session.connection().connection.driver_connection.autocommit is True
+        assert session.scalars(select(Workspace)).all() == []
+    for _ in range(engine.pool.size() + 1):  # whichever pooled connection comes back
+        with sessions() as session:
+            assert session.connection().connection.driver_connection.autocommit is False
+            repo.ensure_workspace(session, team_id="T9", now=NOW)
+            session.flush()
+            session.rollback()
+    with reads() as session:
+        assert session.scalars(select(Workspace)).all() == []
