@@ -44,6 +44,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,7 @@ from sqlalchemy import Engine, create_engine, event  # noqa: E402
 from sqlalchemy import text as sql  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
+from benchmarks import ack_worker  # noqa: E402
 from benchmarks.ack_setup import REPLY, Measure, Setup  # noqa: E402
 from bot import http_server  # noqa: E402
 from bot.app import create_app  # noqa: E402
@@ -151,6 +153,7 @@ def run(
     measure: Measure,
     requests: int,
     idle: Callable[[], None] | None = None,
+    timing: Callable[[], AbstractContextManager[None]] = nullcontext,
 ) -> dict[str, Any]:
     """Sequential, alternating; then THREADS at once, rounds alternating between the apps. With `idle`
     (--unhurried), a third run: sequential again, each request sent only once casebot's work after the
@@ -158,6 +161,20 @@ def run(
     rounds = max(1, requests // THREADS)
     sent = WARMUP + requests + rounds * THREADS + (requests if idle else 0)
     measure.prepare(sent)
+    with timing():  # --workers: served as `casebot web`, its forms and outbox left to the worker process
+        found = _timed(casebot, bare, measure, requests, rounds, idle)
+    measure.check(sent)
+    return found
+
+
+def _timed(
+    casebot: HttpTransport,
+    bare: HttpTransport,
+    measure: Measure,
+    requests: int,
+    rounds: int,
+    idle: Callable[[], None] | None,
+) -> dict[str, Any]:
     # The emulator, the seeded rows and the prepared requests share this process with both apps: a full
     # collection of that heap paused every thread for ~130 ms, in whichever app's round was in flight.
     gc.collect()
@@ -185,7 +202,6 @@ def run(
             for name, transport in (("casebot", casebot), ("bare", bare)):
                 idle()
                 unhurried[name].append(timed(transport, measure, payload))
-    measure.check(sent)
     return found
 
 
@@ -204,8 +220,11 @@ def postgres() -> str:
     return POSTGRES
 
 
-def bench(database: str, requests: int, only: list[str], unhurried: bool = False) -> None:
-    with Sandbox(database_url=database, mode="http", clock=ManualClock(START), rate_limits=False) as box:
+def bench(database: str, requests: int, only: list[str], *, unhurried: bool, workers: bool) -> None:
+    with (
+        Sandbox(database_url=database, mode="http", clock=ManualClock(START), rate_limits=False) as box,
+        ExitStack() as stack,
+    ):
         # The sandbox notes every statement for its ack-order checks; production has no such hook.
         event.remove(box.deps.engine, "before_cursor_execute", box.ack_order._on_execute)
         event.remove(box.deps.engine, "commit", box.ack_order._on_commit)
@@ -220,13 +239,20 @@ def bench(database: str, requests: int, only: list[str], unhurried: bool = False
         store = bare_store(database, folder)
         servers = serve(create_app(box.deps)), serve(bare_bolt()), serve(bare_bolt(store))
         casebot, bare, bare_storing = (HttpTransport(url_of(s), SIGNING_SECRET, timeout=30) for s in servers)
-        print(f"{box.deps.engine.dialect.name}, {requests} requests per app and mode (p50 / p99, ms)")
+        timing: Callable[[], AbstractContextManager[None]] = nullcontext
+        if workers:
+            stack.enter_context(ack_worker.beside(box, START.isoformat()))
+            timing = lambda: ack_worker.as_web(box)  # noqa: E731
+        served = "as `casebot web`, beside a worker process" if workers else "as `casebot run --http`"
+        per = f"{requests} requests per app and mode (p50 / p99, ms)"
+        print(f"{box.deps.engine.dialect.name}, casebot {served}, {per}")
         try:
             for measure in setup.measures():
                 if only and measure.name not in only:
                     continue
                 idle = (lambda: box.deps.executor.wait_idle(300)) if unhurried else None
-                found = run(casebot, bare_storing if measure.bare_stores else bare, measure, requests, idle)
+                baseline = bare_storing if measure.bare_stores else bare
+                found = run(casebot, baseline, measure, requests, idle, timing)
                 setup.settle()  # the next measure starts with no work left over
                 for mode, times in found.items():
                     ours, base = times["casebot"], times["bare"]
@@ -256,14 +282,21 @@ def main() -> None:
         action="store_true",
         help="also: sequential, each request once casebot's work after the last acks is done",
     )
+    parser.add_argument(
+        "--workers",
+        action="store_true",
+        help="PostgreSQL: casebot as `casebot web`, beside a worker process that saves forms and delivers",
+    )
     args = parser.parse_args()
-    if args.postgres:
-        bench(postgres(), args.requests, args.only, args.unhurried)
-    elif args.database_url:
-        bench(args.database_url, args.requests, args.only, args.unhurried)
+    database = postgres() if args.postgres else args.database_url
+    if args.workers and not (database or "").startswith("postgresql"):
+        parser.error("--workers needs PostgreSQL (--postgres or a postgresql --database-url)")
+    modes = {"unhurried": args.unhurried, "workers": args.workers}
+    if database:
+        bench(database, args.requests, args.only, **modes)
     else:
         with tempfile.TemporaryDirectory() as name:
-            bench(f"sqlite:///{Path(name) / 'ack.db'}", args.requests, args.only, args.unhurried)
+            bench(f"sqlite:///{Path(name) / 'ack.db'}", args.requests, args.only, **modes)
 
 
 if __name__ == "__main__":
