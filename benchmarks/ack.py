@@ -52,7 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from slack_bolt import App  # noqa: E402
 from slack_bolt.authorization import AuthorizeResult  # noqa: E402
-from sqlalchemy import Engine, create_engine, event  # noqa: E402
+from sqlalchemy import Engine, create_engine  # noqa: E402
 from sqlalchemy import text as sql  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
@@ -226,8 +226,7 @@ def bench(database: str, requests: int, only: list[str], *, unhurried: bool, wor
         ExitStack() as stack,
     ):
         # The sandbox notes every statement for its ack-order checks; production has no such hook.
-        event.remove(box.deps.engine, "before_cursor_execute", box.ack_order._on_execute)
-        event.remove(box.deps.engine, "commit", box.ack_order._on_commit)
+        box.ack_order.uninstall(box.deps.engine)
         box.driver.slash("UADMIN01", f"admin manager add <@{MANAGER}|mere>", CASE_CHANNEL)
         with box.deps.sessions.begin() as session:
             seed(session, 200, weeks=4, team=TEAM_ID, manager_id=MANAGER)
@@ -243,6 +242,7 @@ def bench(database: str, requests: int, only: list[str], *, unhurried: bool, wor
         if workers:
             stack.enter_context(ack_worker.beside(box, START.isoformat()))
             timing = lambda: ack_worker.as_web(box)  # noqa: E731
+            ack_worker.settle_with(setup)  # the set-up reads Slack only once the worker has sent too
         served = "as `casebot web`, beside a worker process" if workers else "as `casebot run --http`"
         per = f"{requests} requests per app and mode (p50 / p99, ms)"
         print(f"{box.deps.engine.dialect.name}, casebot {served}, {per}")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -105,6 +107,20 @@ def writer_gate(engine: Engine) -> WriterGate | None:
 def _is_memory(dbapi_connection) -> bool:
     row = dbapi_connection.execute("PRAGMA database_list").fetchone()
     return not row or not row[2]
+
+
+@contextmanager
+def single_statements(engine: Engine) -> Iterator[Connection]:
+    """A connection for statements that each stand alone (one that stores, one that looks), on the ack
+    path. On PostgreSQL it is in autocommit: each statement commits as it ends, durable as in a
+    transaction but without BEGIN and COMMIT, two round trips of their own. On SQLite it is one write
+    transaction (BEGIN IMMEDIATE), so casebot's writer gate still orders it among the other writers."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            yield connection
+    else:
+        with engine.begin() as connection:
+            yield connection
 
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:

@@ -27,6 +27,7 @@ from bot.kernel.zones import zone
 from storage import discussions as store
 from storage import replies
 from storage import repository as repo
+from storage.db import single_statements
 from storage.models import (
     Case,
     Discussion,
@@ -89,9 +90,9 @@ def _stored_plainly(deps: Deps, team_id: str, event: dict[str, Any]) -> bool:
     text = event.get("text") or ""
     if capture.has_marks(text):
         return False
-    # A connection's transaction, not a session's: one statement that makes no objects needs none of
-    # the ORM's bookkeeping, which cost about as much as running it.
-    with deps.engine.begin() as connection:
+    # A connection, not a session: one statement that makes no objects needs none of the ORM's
+    # bookkeeping, which cost about as much as running it.
+    with single_statements(deps.engine) as connection:
         return replies.store_plain_reply(
             connection,
             team_id=team_id,

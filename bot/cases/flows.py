@@ -27,6 +27,7 @@ from bot.kernel.rules_permissions import UserFacts
 from bot.reminders import flows_schedule as schedule
 from storage import intake, note_admin
 from storage import repository as repo
+from storage.db import single_statements
 from storage.models import (
     Case,
     CaseMember,
@@ -103,7 +104,7 @@ def submit_agreement(deps: Deps, client: WebClient, sub: Submission) -> Submitte
         return Submitted(errors, then=lambda: _look_up(deps, client, waiting, now=now, sub=sub))
     zones = {u: tz for u, (_f, tz) in cached.found.items()}
     handed = deps.forms_to_workers  # `casebot web`: a worker saves it, woken by the keep's commit
-    with deps.engine.begin() as connection:  # one statement: no session's bookkeeping
+    with single_statements(deps.engine) as connection:  # one statement: no session's bookkeeping
         intake.keep(
             connection,
             team_id=sub.team_id,

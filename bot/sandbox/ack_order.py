@@ -56,9 +56,21 @@ class AckOrder:
     def install(self, app: App, engine: Engine | None = None) -> AckOrder:
         app.use(self._middleware)
         if engine is not None:
-            event.listen(engine, "before_cursor_execute", self._on_execute)
-            event.listen(engine, "commit", self._on_commit)
+            for name, listener in self._engine_listeners():
+                event.listen(engine, name, listener)
         return self
+
+    def uninstall(self, engine: Engine) -> None:
+        """Stop noting statements (benchmarks: production has no such hook)."""
+        for name, listener in self._engine_listeners():
+            event.remove(engine, name, listener)
+
+    def _engine_listeners(self) -> list[tuple[str, Callable[..., None]]]:
+        return [
+            ("before_cursor_execute", self._on_execute),
+            ("after_cursor_execute", self._on_executed),
+            ("commit", self._on_commit),
+        ]
 
     def _middleware(self, req, next) -> Any:
         body = req.body or {}
@@ -76,6 +88,12 @@ class AckOrder:
         verb = statement.lstrip().split(None, 1)[0].lower() if statement.strip() else ""
         if verb in WRITES:
             self.writes.append(Write(self.tick(), verb, threading.current_thread().name))
+
+    def _on_executed(self, conn, cursor, statement: str, parameters, context, executemany) -> None:
+        # In autocommit (storage/db.single_statements on PostgreSQL) a write is committed as it ends.
+        verb = statement.lstrip().split(None, 1)[0].lower() if statement.strip() else ""
+        if verb in WRITES and conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            self.writes.append(Write(self.tick(), COMMIT, threading.current_thread().name))
 
     def _on_commit(self, conn) -> None:
         self.writes.append(Write(self.tick(), COMMIT, threading.current_thread().name))

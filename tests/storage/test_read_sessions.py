@@ -75,3 +75,21 @@ def test_postgresql_reads_in_autocommit_and_writes_stay_transactions(engine, ses
             session.rollback()
     with reads() as session:
         assert session.scalars(select(Workspace)).all() == []
+
+
+def test_a_single_statement_is_durable_as_it_ends(engine, sessions, database_url):
+    """storage/db.single_statements (a thread reply's store, the agreement form's keep): on PostgreSQL
+    each statement commits as it ends, with no BEGIN or COMMIT of its own; on SQLite the block is one write
+    transaction. Either way the row is there for everyone once the block is left."""
+    from sqlalchemy import insert
+
+    from storage.db import single_statements
+
+    with single_statements(engine) as connection:
+        connection.execute(insert(Workspace).values(team_id="T7", created_at=NOW))
+        if database_url.startswith("postgresql"):
+            assert connection.connection.driver_connection.autocommit is True
+            with sessions() as other:  # already committed, before the block ends
+                assert other.scalar(select(Workspace.team_id).where(Workspace.team_id == "T7")) == "T7"
+    with sessions() as other:
+        assert other.scalar(select(Workspace.team_id).where(Workspace.team_id == "T7")) == "T7"
