@@ -4,6 +4,8 @@ from bot.deps import Deps
 from bot.ids import CallbackId
 from bot.outbox import delivery
 
+SUBMITTED = "casebot_agreement_submitted"  # the checked form, from the middleware to the listener
+
 
 def register(app, deps: Deps) -> None:
     def after_ack(then) -> None:
@@ -11,9 +13,17 @@ def register(app, deps: Deps) -> None:
         then()
         delivery.wake(deps)
 
-    @app.view(CallbackId.AGREEMENT)
-    def on_agreement_submitted(ack, body, client):
-        submitted = cases.submit_agreement(deps, client, cases.submission_from(body))
+    # The form is checked and kept in the listener's middleware, on the request's own thread, and the
+    # listener only acks. bolt runs a listener on its executor and looks for its ack every 10 ms
+    # (slack_bolt/listener/thread_runner.py): checked in the listener, a form whose checks took longer
+    # than one look (eight forms at once on two cores) was answered a look or two later.
+    def checked_first(body, client, context, next):
+        context[SUBMITTED] = cases.submit_agreement(deps, client, cases.submission_from(body))
+        next()
+
+    @app.view(CallbackId.AGREEMENT, middleware=[checked_first])
+    def on_agreement_submitted(ack, context):
+        submitted = context[SUBMITTED]
         ack(response_action="errors", errors=submitted.errors) if submitted.errors else ack()
         deps.executor.after_ack(after_ack, submitted.then)
 
