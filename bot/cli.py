@@ -155,9 +155,7 @@ def _run(settings, *, http: bool, host: str, port: int, sweeps: bool = True) -> 
         check_socket_mode(settings)
     settings.require_token_mode()
     settings.require_data_keys()
-    deps, app = prepare(settings)
-    # `casebot web` on PostgreSQL: the workers save the agreement forms it keeps (bot/cases/flows_intake.py).
-    deps.forms_to_workers = not sweeps and deps.engine.dialect.name == "postgresql"
+    deps, app = prepare(settings, web_only=not sweeps)
     if not http:
         check_app_token(settings)
     background = scheduler.start(deps) if sweeps else None

@@ -81,8 +81,11 @@ def require_migrated(engine: Engine) -> None:
     )
 
 
-def prepare(settings: Settings) -> tuple[Deps, App]:
+def prepare(settings: Settings, *, web_only: bool = False) -> tuple[Deps, App]:
+    """The deps and the bolt App. `web_only` (`casebot web`, gunicorn): on PostgreSQL the agreement forms
+    it keeps are saved by the workers, woken by the keep's NOTIFY (bot/cases/flows_intake.py)."""
     deps = prepare_storage(settings)
+    deps.forms_to_workers = web_only and deps.engine.dialect.name == "postgresql"
     if deps.bot_tokens is not None:
         return deps, create_app(deps)  # OAuth: no token of its own; workspaces come with their installs
     identity = _start_up_client(settings).auth_test()  # a wrong token, no Slack: one line from the CLI

@@ -36,7 +36,7 @@ def _application() -> SlackRequestHandler:
         settings.require_signing_secret()
         settings.require_token_mode()  # one SLACK_BOT_TOKEN, or the OAuth client id and secret
         settings.require_data_keys()
-        _deps, app = prepare(settings)
+        _deps, app = prepare(settings, web_only=True)  # beside `casebot worker`s, as `casebot web`
     except Exception as exc:
         line = _explain(exc, settings)
         if line is None:

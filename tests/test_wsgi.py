@@ -98,7 +98,7 @@ def test_postgresql_down(tmp_path):
 def test_a_bug_is_not_dressed_up_as_a_set_up_mistake(tmp_path):
     bug = (
         "import bot.wsgi as wsgi\n"
-        "def prepare(settings): raise RuntimeError('a bug')\n"
+        "def prepare(settings, **_options): raise RuntimeError('a bug')\n"
         "wsgi.prepare = prepare\n"
     )
     result = load(tmp_path, bug + LOAD)

@@ -144,3 +144,23 @@ def test_a_new_row_wakes_an_idle_worker_on_postgresql(http_sandbox, database_url
     finally:
         listener.stop()
         loop.stop()
+
+
+def test_casebot_web_hands_forms_to_the_workers_only_on_postgresql(database_url):
+    """`casebot web` and gunicorn (prepare(web_only=True)) leave the agreement form's save to the workers
+    when a NOTIFY can wake them; `casebot run`, and any process on SQLite, saves the forms it keeps."""
+    from bot.config import load_settings
+    from bot.startup import prepare
+    from storage import migrate
+    from storage.db import make_engine
+
+    engine = make_engine(database_url)
+    migrate.upgrade(engine)  # PostgreSQL is upgraded by command before web processes start
+    engine.dispose()
+    with SlackEmulator() as emu:
+        seed_team(emu)
+        settings = load_settings(_environment(emu, database_url))
+        web_deps, _app = prepare(settings, web_only=True)
+        run_deps, _app = prepare(settings)
+    assert web_deps.forms_to_workers is database_url.startswith("postgresql")
+    assert run_deps.forms_to_workers is False
