@@ -8,10 +8,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Executable, and_, bindparam, delete, exists, func, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.orm import Session
 
 from storage.models import Case, CaseStatus, FormIntake, Person, Role
@@ -69,19 +68,19 @@ def keep(
         "form_values": {**values, ZONES: zones or {}},
         "received_at": now,
     }
+    kept = ignoring_duplicates(connection.dialect.name, FormIntake, tuple(row))
     if to_workers:  # one round trip: the insert, and the NOTIFY only if it inserted (a double click: none)
         handed = {"channel": NOTIFY_CHANNEL, "form": f"{team_id} {view_id}"}
-        connection.execute(_kept_and_handed(), row | handed)
+        connection.execute(_handed(kept), row | handed)
     else:
-        connection.execute(ignoring_duplicates(connection.dialect.name, FormIntake, tuple(row)), row)
+        connection.execute(kept, row)
 
 
 @functools.cache
-def _kept_and_handed() -> Executable:
-    table: Any = FormIntake.__table__
-    values = {c.name: bindparam(c.name, type_=c.type) for c in table.c if c.name != "id"}
-    kept = postgresql_insert(table).values(values).on_conflict_do_nothing().returning(table.c.id).cte("kept")
-    return select(func.pg_notify(bindparam("channel"), bindparam("form"))).select_from(kept)
+def _handed(kept: Executable) -> Executable:
+    """`kept` (the insert) as a CTE, and pg_notify once for the row it inserted."""
+    inserted = cast(Any, kept).cte("kept")
+    return select(func.pg_notify(bindparam("channel"), bindparam("form"))).select_from(inserted)
 
 
 def zones_of(values: dict[str, Any]) -> dict[str, str | None]:

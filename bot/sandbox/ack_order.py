@@ -85,14 +85,13 @@ class AckOrder:
         return next()
 
     def _on_execute(self, conn, cursor, statement: str, parameters, context, executemany) -> None:
-        verb = statement.lstrip().split(None, 1)[0].lower() if statement.strip() else ""
+        verb = _verb(statement)
         if verb in WRITES:
             self.writes.append(Write(self.tick(), verb, threading.current_thread().name))
 
     def _on_executed(self, conn, cursor, statement: str, parameters, context, executemany) -> None:
         # In autocommit (storage/db.single_statements on PostgreSQL) a write is committed as it ends.
-        verb = statement.lstrip().split(None, 1)[0].lower() if statement.strip() else ""
-        if verb in WRITES and conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        if _verb(statement) in WRITES and conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
             self.writes.append(Write(self.tick(), COMMIT, threading.current_thread().name))
 
     def _on_commit(self, conn) -> None:
@@ -119,6 +118,15 @@ class AckOrder:
         Slack never sends an acknowledged event again."""
         mine = [w for w in self.writes_before_ack(request) if w.thread == request.thread]
         return any(w.verb in WRITES for w in mine) and any(w.verb == COMMIT for w in mine)
+
+
+def _verb(statement: str) -> str:
+    """What a statement does: its first word, or for `WITH x AS (INSERT …)` the data-modifying one inside
+    (the agreement form's keep with its NOTIFY, storage/intake.py)."""
+    words = statement.split(None, 4)
+    if len(words) >= 4 and words[0].lower() == "with" and words[2].lower() == "as":
+        return words[3].lstrip("(").lower()
+    return words[0].lower() if words else ""
 
 
 class _RecordingAck(Ack):

@@ -4,6 +4,7 @@ saved after it; if the process stops in between, or the save fails, the next sch
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 
 import pytest
@@ -140,7 +141,11 @@ def test_casebot_web_hands_the_form_to_a_worker_on_postgresql(http_sandbox, data
     listener = Listener(box.deps.engine, box.delivery.wake, forms=saver.take).start()
     try:
         time.sleep(1.0)  # the listener's LISTEN has taken effect
+        mark = len(box.ack_order.writes)
         submitted, _sub = _checked(box)
+        # The keep and its NOTIFY are one statement (WITH kept AS (INSERT …)), committed as it ends.
+        mine = [w.verb for w in box.ack_order.writes[mark:] if w.thread == threading.current_thread().name]
+        assert "insert" in mine and mine[-1] == "commit", mine
         submitted.then()  # the web process's work after the ack: nothing to save
         (kept,) = rows(box, FormIntake)
         assert kept.form_values["casebot:zones"][DEVELOPING] == "Pacific/Chatham"
