@@ -259,8 +259,8 @@ class _Emulator:
     def __init__(self) -> None:
         self.entries: list[dict] = []
 
-    def transcript(self) -> list[dict]:
-        return self.entries
+    def transcript(self, since: int = 0) -> list[dict]:
+        return self.entries[since:]
 
 
 def test_a_long_message_much_like_an_earlier_one_prints_only_what_differs():

@@ -122,7 +122,7 @@ def _reminders(box: Sandbox, clock: ManualClock, show: Printer) -> None:
     def at(moment: datetime, what: str) -> None:
         clock.move_to(moment)
         jobs.run_pass(box.deps)
-        quiet = len(box.emu.transcript()) == show.seen
+        quiet = box.emu.transcript_length() == show.seen
         show.narrate(f"time passes... {what}" + (" (nothing new in Slack)" if quiet else ""))
         show.flush()
 
@@ -183,7 +183,7 @@ def _discussion(box: Sandbox, show: Printer) -> None:
         )
         box.driver.click(user, action_id, message=question, channel_id=CASE_CHANNEL)
         if narrated:
-            show.seen = len(box.emu.transcript())
+            show.seen = box.emu.transcript_length()
         else:
             show.flush()
 

@@ -45,7 +45,7 @@ def change(box: Sandbox, show: Printer) -> None:
     box.driver.click(MANAGER, ActionId.AGREEMENT_CHANGE, value=value, message=answer, channel_id=CASE_CHANNEL)
     box.deps.executor.wait_idle()
     view = _opened(box, CallbackId.AGREEMENT_CHANGE, before)
-    show.seen = len(box.emu.transcript())  # the form: narrated above
+    show.seen = box.emu.transcript_length()  # the form: narrated above
     box.driver.submit(MANAGER, view, {Block.DISCUSSION_FREQUENCY: "weekly", REASON_BLOCK: REASON})
     box.deps.executor.wait_idle()
     show.flush()
@@ -91,7 +91,7 @@ def close(box: Sandbox, show: Printer) -> None:
     box.driver.slash(MANAGER, "close", CASE_CHANNEL)
     box.deps.executor.wait_idle()
     view = _opened(box, CallbackId.CLOSE, before)
-    show.seen = len(box.emu.transcript())  # the form: narrated above
+    show.seen = box.emu.transcript_length()  # the form: narrated above
     box.driver.submit(MANAGER, view, _answers(view))
     box.deps.executor.wait_idle()
     show.flush()

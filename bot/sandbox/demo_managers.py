@@ -54,7 +54,7 @@ def play(box: Sandbox, clock: ManualClock, show: Printer) -> None:
     show.narrate("@mere types `/case review` in #cases-north: the form opens with the measured facts")
     box.driver.slash(MANAGER, "review", CASE_CHANNEL)
     box.deps.executor.wait_idle()
-    show.seen = len(box.emu.transcript())  # the form itself: its facts below, its questions narrated
+    show.seen = box.emu.transcript_length()  # the form itself: its facts below, its questions narrated
     view = next(v for v in box.emu.open_views_for(MANAGER) if v.get("callback_id") == CallbackId.REVIEW)
     show.out("    " + "\n    ".join(_facts(view)))
     show.narrate("@mere answers the protocol's questions, chooses Continue and a review in March, and saves")

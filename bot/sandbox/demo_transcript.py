@@ -66,7 +66,7 @@ class Printer:
 
     def flush(self, *, whole: bool = False) -> None:
         """Print everything Slack showed since the last flush (`whole`: long messages uncut)."""
-        entries = self.emu.transcript()[self.seen :]
+        entries = self.emu.transcript(since=self.seen)
         self.seen += len(entries)
         self._whole = whole
         try:

@@ -24,7 +24,6 @@ RateLimited are re-exported here, where tests have always imported them.
 
 from __future__ import annotations
 
-import copy
 import itertools
 import json
 import threading
@@ -47,14 +46,32 @@ __all__ = ["ApiError", "RateLimited", "RecordedCall", "SlackEmulator", "WebApi"]
 
 @dataclass(frozen=True)
 class RecordedCall:
-    """One Web API call as the emulator saw it: params are decoded (blocks as lists), token removed."""
+    """One Web API call as the emulator saw it: params are decoded (blocks as lists), token removed.
+
+    Kept as JSON text and decoded on each read: a copy that neither the workspace's later changes nor
+    a reader's can reach, at a fraction of a deep copy's cost. Every call is recorded and few are read,
+    and in the benchmarks the emulator shares the machine with the bot it measures."""
 
     method: str
-    params: Json
-    response: Json
+    params_json: str
+    response_json: str
     status: int
     at: float
     seq: int = 0  # SlackEmulator.tick() when the call arrived: orders it against acks and db writes
+
+    @classmethod
+    def of(cls, method: str, params: Json, response: Json, status: int, at: float, seq: int) -> RecordedCall:
+        return cls(method, json.dumps(params), json.dumps(response), status, at, seq)
+
+    @property
+    def params(self) -> Json:
+        decoded: Json = json.loads(self.params_json)
+        return decoded
+
+    @property
+    def response(self) -> Json:
+        decoded: Json = json.loads(self.response_json)
+        return decoded
 
 
 class SlackEmulator(FaultInjection, ResponseUrls, OAuthApi):
@@ -210,9 +227,7 @@ class SlackEmulator(FaultInjection, ResponseUrls, OAuthApi):
                 response = exc.response()
                 if exc.error in MALFORMED:
                     with self.lock:
-                        self._refusals.append(
-                            RecordedCall(method, copy.deepcopy(params), response, status, 0.0, seq)
-                        )
+                        self._refusals.append(RecordedCall.of(method, params, response, status, 0.0, seq))
             except RateLimited as exc:
                 status, response = 429, {"ok": False, "error": "ratelimited"}
                 headers["Retry-After"] = str(exc.retry_after)
@@ -221,16 +236,10 @@ class SlackEmulator(FaultInjection, ResponseUrls, OAuthApi):
 
     def _record(self, method: str, params: Json, response: Json | str, status: int, seq: int = 0) -> None:
         answer = response if isinstance(response, dict) else {"ok": status == 200, "answer": response}
-        with self.lock:
+        params_json, answer_json = json.dumps(params), json.dumps(answer)  # outside the lock
+        with self.lock:  # numbered and appended together: the list stays in sequence order
             self._calls.append(
-                RecordedCall(
-                    method,
-                    copy.deepcopy(params),
-                    copy.deepcopy(answer),
-                    status,
-                    time.time(),
-                    seq or self.tick(),
-                )
+                RecordedCall(method, params_json, answer_json, status, time.time(), seq or self.tick())
             )
 
     def _call(self, method: str, params: Json, token: str | None) -> Json:

@@ -4,6 +4,7 @@ conversations resolved, files kept, and the transcript of everything visible (se
 from __future__ import annotations
 
 import copy
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -42,7 +43,7 @@ class WorkspaceBase:
         self._triggers_used: set[str] = set()
         self._triggers_expired: set[str] = set()  # refused with expired_trigger_id
         self._files: list[Json] = []
-        self._transcript: list[Json] = []
+        self._transcript: list[str] = []  # JSON text, one entry each
         # The bot is a user of the workspace too, so users.info on it works like in Slack.
         self.add_user(bot_user_id, name=bot_name, real_name=bot_name, is_bot=True)
 
@@ -177,11 +178,20 @@ class WorkspaceBase:
 
     # ----------------------------------------------------------- transcript
     def log(self, kind: str, **fields: Any) -> None:
+        # Kept as JSON text, as the emulator's call records are: the workspace's later changes cannot
+        # reach it, and it costs a fraction of a deep copy on every post the bot makes.
+        entry = json.dumps({"kind": kind, **fields})
         with self.lock:
-            self._transcript.append({"kind": kind, **copy.deepcopy(fields)})
+            self._transcript.append(entry)
 
-    def transcript(self) -> list[Json]:
-        """Everything visible that happened, in order: kind is one of post, dm, user_post, update,
-        delete, ephemeral, view (with action open/update/push/publish), file, reaction."""
+    def transcript(self, since: int = 0) -> list[Json]:
+        """Everything visible that happened, in order (from entry `since`): kind is one of post, dm,
+        user_post, update, delete, ephemeral, view (with action open/update/push/publish), file,
+        reaction."""
         with self.lock:
-            return copy.deepcopy(self._transcript)
+            kept = self._transcript[since:]
+        return [json.loads(entry) for entry in kept]
+
+    def transcript_length(self) -> int:
+        with self.lock:
+            return len(self._transcript)

@@ -401,6 +401,22 @@ def test_recorded_calls(emu: SlackEmulator, client: WebClient) -> None:
     assert emu.calls == []
 
 
+def test_records_and_transcript_keep_what_was_true_then(emu: SlackEmulator, client: WebClient) -> None:
+    """A recorded call and a transcript entry show the message as it was: neither a later chat.update
+    nor a test changing what it was handed reaches them."""
+    posted = client.chat_postMessage(channel="C1", text="first", blocks=[SECTION])
+    client.chat_update(channel="C1", ts=posted["ts"], text="second", blocks=[SECTION])
+    post = emu.calls_to("chat.postMessage")[0]
+    assert post.response["message"]["text"] == "first"
+    post.params["text"] = "changed by a test"
+    assert emu.calls_to("chat.postMessage")[0].params["text"] == "first"
+    entries = emu.transcript()
+    assert [e["kind"] for e in entries] == ["post", "update"] and entries[0]["text"] == "first"
+    entries[0]["text"] = "changed by a test"
+    assert emu.transcript()[0]["text"] == "first"
+    assert emu.transcript(since=1) == [emu.transcript()[1]] and emu.transcript_length() == 2
+
+
 @pytest.mark.parametrize("error", ["channel_not_found", "not_in_channel", "is_archived"])
 def test_injected_error_surfaces_as_slack_api_error(
     emu: SlackEmulator, client: WebClient, error: str
