@@ -30,6 +30,10 @@ asserted.
     .venv/bin/python benchmarks/ack.py --postgres            # a fresh casebot_ack_bench on 127.0.0.1
     .venv/bin/python benchmarks/ack.py --requests 50 --only form
     .venv/bin/python benchmarks/ack.py --postgres --only form --unhurried   # and with the work done
+    .venv/bin/python benchmarks/ack.py --repeat 5 --only form   # five runs, and the median ratio
+
+One run's p99 swings with the machine (on 2 cores, consecutive runs of the form gave 1.14 and 1.31
+sequentially): --repeat gives the median of several runs and their range, the figure to quote.
 """
 
 from __future__ import annotations
@@ -51,21 +55,19 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from slack_bolt import App  # noqa: E402
-from slack_bolt.authorization import AuthorizeResult  # noqa: E402
-from sqlalchemy import Engine, create_engine  # noqa: E402
+from sqlalchemy import create_engine  # noqa: E402
 from sqlalchemy import text as sql  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from benchmarks import ack_worker  # noqa: E402
-from benchmarks.ack_setup import REPLY, Measure, Setup  # noqa: E402
+from benchmarks.ack_bare import bare_bolt, bare_store  # noqa: E402
+from benchmarks.ack_setup import Measure, Setup  # noqa: E402
 from bot import http_server  # noqa: E402
 from bot.app import create_app  # noqa: E402
-from bot.ids import ActionId, CallbackId  # noqa: E402
 from bot.sandbox.demo import START  # noqa: E402
 from bot.sandbox.driver import HttpTransport  # noqa: E402
 from bot.sandbox.harness import CASE_CHANNEL, MANAGER, SIGNING_SECRET, TEAM_ID, ManualClock, Sandbox  # noqa: E402
 from bot.wsgi import make_wsgi_app  # noqa: E402
-from storage.db import make_engine  # noqa: E402
 from tests.drift.seed import seed  # noqa: E402
 
 THREADS = 8
@@ -83,54 +85,6 @@ def serve(app: App) -> http_server.ThreadingWSGIServer:
 
 def url_of(server: http_server.ThreadingWSGIServer) -> str:
     return f"http://127.0.0.1:{server.server_address[1]}/slack/events"
-
-
-def bare_bolt(store: Engine | None = None) -> App:
-    """A bolt app that acknowledges every request the benchmark sends at once; with `store`, it first
-    stores each message event with one insert and commit (the necessary work: an event acknowledged
-    must never be lost, issue 17), on an engine made as casebot makes its own (storage/db.py)."""
-    # bolt needs to authorize each request; answering from memory keeps it from calling auth.test.
-    known = AuthorizeResult(enterprise_id=None, team_id=TEAM_ID, bot_token="xoxb-bare", bot_user_id="UBARE")
-    app = App(signing_secret=SIGNING_SECRET, authorize=lambda **_kw: known)
-
-    @app.command("/case")
-    def case(ack) -> None:  # type: ignore[no-untyped-def]
-        ack("ok")
-
-    @app.action(ActionId.AGREE)
-    @app.action(ActionId.QUESTION_NEXT)
-    def click(ack) -> None:  # type: ignore[no-untyped-def]
-        ack()
-
-    @app.view(CallbackId.AGREEMENT)
-    def form(ack) -> None:  # type: ignore[no-untyped-def]
-        ack()  # no errors: the form is accepted
-
-    def stored_first(body, next) -> None:  # type: ignore[no-untyped-def]
-        if store is not None:  # before the ack, as casebot stores it (bot/capture/listeners.py)
-            with store.begin() as conn:
-                conn.execute(BARE_INSERT, {"e": body["event_id"], "ts": body["event"]["ts"], "t": REPLY})
-        next()
-
-    @app.event("message", middleware=[stored_first])
-    def message() -> None:
-        pass  # bolt acknowledges an event before its listener runs
-
-    return app
-
-
-BARE_INSERT = sql("INSERT INTO bare_events (event_id, ts, text) VALUES (:e, :ts, :t) ON CONFLICT DO NOTHING")
-
-
-def bare_store(database: str, folder: Path) -> Engine:
-    """Where the storing bare app keeps events: beside casebot's database (PostgreSQL: a table of its own
-    in it; SQLite: a file of its own, as a second app would have), same engine settings."""
-    url = f"sqlite:///{folder / 'bare.db'}" if database.startswith("sqlite") else database
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sql("DROP TABLE IF EXISTS bare_events"))
-        conn.execute(sql("CREATE TABLE bare_events (event_id VARCHAR(64) UNIQUE, ts VARCHAR(32), text TEXT)"))
-    return engine
 
 
 def timed(transport: HttpTransport, measure: Measure, payload: dict[str, Any]) -> float:
@@ -220,7 +174,21 @@ def postgres() -> str:
     return POSTGRES
 
 
-def bench(database: str, requests: int, only: list[str], *, unhurried: bool, workers: bool) -> None:
+def report(label: str, mode: str, times: dict[str, list[float]]) -> float:
+    """Prints one run's line: p50 and p99 per app, and the ratio of p99s, which it returns."""
+    ours, base = times["casebot"], times["bare"]
+    p99, p99_base = percentile(ours, 0.99), percentile(base, 0.99)
+    print(
+        f"{label:26} {mode:10} casebot {statistics.median(ours):6.1f} / {p99:6.1f}"
+        f" | bare bolt {statistics.median(base):5.1f} / {p99_base:5.1f} | p99 ratio {p99 / p99_base:5.2f}",
+        flush=True,
+    )
+    return p99 / p99_base
+
+
+def bench(
+    database: str, requests: int, only: list[str], *, unhurried: bool, workers: bool, repeat: int
+) -> None:
     with (
         Sandbox(database_url=database, mode="http", clock=ManualClock(START), rate_limits=False) as box,
         ExitStack() as stack,
@@ -252,17 +220,20 @@ def bench(database: str, requests: int, only: list[str], *, unhurried: bool, wor
                     continue
                 idle = (lambda: box.deps.executor.wait_idle(300)) if unhurried else None
                 baseline = bare_storing if measure.bare_stores else bare
-                found = run(casebot, baseline, measure, requests, idle, timing)
-                setup.settle()  # the next measure starts with no work left over
-                for mode, times in found.items():
-                    ours, base = times["casebot"], times["bare"]
-                    p99, p99_base = percentile(ours, 0.99), percentile(base, 0.99)
-                    print(
-                        f"{measure.label:26} {mode:10} casebot {statistics.median(ours):6.1f} / {p99:6.1f}"
-                        f" | bare bolt {statistics.median(base):5.1f} / {p99_base:5.1f}"
-                        f" | p99 ratio {p99 / p99_base:5.2f}",
-                        flush=True,
-                    )
+                ratios: dict[str, list[float]] = {}
+                for _ in range(repeat):
+                    found = run(casebot, baseline, measure, requests, idle, timing)
+                    setup.settle()  # the next run starts with no work left over
+                    for mode, times in found.items():
+                        ratios.setdefault(mode, []).append(report(measure.label, mode, times))
+                if repeat > 1:
+                    for mode, found_ratios in ratios.items():
+                        low, high = min(found_ratios), max(found_ratios)
+                        print(
+                            f"{measure.label:26} {mode:10} median p99 ratio of {repeat} runs"
+                            f" {statistics.median(found_ratios):5.2f} (range {low:.2f}-{high:.2f})",
+                            flush=True,
+                        )
         finally:
             for server in servers:
                 server.shutdown()
@@ -278,6 +249,12 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help=f"a fresh database: {POSTGRES}")
     parser.add_argument("--only", action="append", choices=NAMES, default=[], help="repeatable")
     parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs per measure, each with new requests; with more than one, also the median ratio",
+    )
+    parser.add_argument(
         "--unhurried",
         action="store_true",
         help="also: sequential, each request once casebot's work after the last acks is done",
@@ -291,7 +268,9 @@ def main() -> None:
     database = postgres() if args.postgres else args.database_url
     if args.workers and not (database or "").startswith("postgresql"):
         parser.error("--workers needs PostgreSQL (--postgres or a postgresql --database-url)")
-    modes = {"unhurried": args.unhurried, "workers": args.workers}
+    if args.repeat < 1:
+        parser.error("--repeat needs at least 1 run")
+    modes = {"unhurried": args.unhurried, "workers": args.workers, "repeat": args.repeat}
     if database:
         bench(database, args.requests, args.only, **modes)
     else:
