@@ -8,7 +8,7 @@ from sqlalchemy import event
 
 from bot.capture import flows as replies
 from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, MANAGER, OUTSIDER, TEAM_ID
-from tests.discussion_steps import items, start, stored
+from tests.discussion_steps import items, say, start, stored
 from tests.journey import open_case
 
 LEAN = 2  # BEGIN, and the reply stored where it goes (the commit is not a statement)
@@ -78,3 +78,27 @@ def test_no_discussion_under_way_stores_nothing(sandbox):
     card = open_case(sandbox)
     replies.on_message(sandbox.deps, team_id=TEAM_ID, event=reply(card, 5), event_id="Ev5")
     assert stored(sandbox) == []
+
+
+def test_a_reply_nobody_is_told_about_is_acked_without_running_a_listener(sandbox, monkeypatch):
+    """bolt answers with the storing middleware's ack; only a reply whose author is told something hands
+    a listener to the pool (handing an idle one cost a thread switch beside the next request's ack)."""
+    card = open_case(sandbox)
+    handed: list[str] = []
+    submit = sandbox.deps.executor.submit
+
+    def counted(fn, /, *args, **kwargs):
+        handed.append(getattr(fn, "__qualname__", repr(fn)))
+        return submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(sandbox.deps.executor, "submit", counted)
+    told = len(sandbox.emu.calls_to("chat.postEphemeral"))
+    say(sandbox, card, DEVELOPING, "Decision: we visit together.")  # no discussion: its author is told
+    assert len(handed) == 1
+    assert len(sandbox.emu.calls_to("chat.postEphemeral")) == told + 1
+    start(sandbox, card)
+    handed.clear()
+    before = len(stored(sandbox))
+    say(sandbox, card, DEVELOPING, "I saw them at home on Monday.")
+    assert handed == [] and len(stored(sandbox)) == before + 1
+    assert sandbox.ack_order.requests[-1].acked is not None  # acknowledged all the same
