@@ -4,8 +4,6 @@ from bot.deps import Deps
 from bot.ids import CallbackId
 from bot.outbox import delivery
 
-SUBMITTED = "casebot_agreement_submitted"  # the checked form, from the middleware to the listener
-
 
 def register(app, deps: Deps) -> None:
     def after_ack(then) -> None:
@@ -13,19 +11,20 @@ def register(app, deps: Deps) -> None:
         then()
         delivery.wake(deps)
 
-    # The form is checked and kept in the listener's middleware, on the request's own thread, and the
-    # listener only acks. bolt runs a listener on its executor and looks for its ack every 10 ms
-    # (slack_bolt/listener/thread_runner.py): checked in the listener, a form whose checks took longer
-    # than one look (eight forms at once on two cores) was answered a look or two later.
-    def checked_first(body, client, context, next):
-        context[SUBMITTED] = cases.submit_agreement(deps, client, cases.submission_from(body))
-        next()
-
-    @app.view(CallbackId.AGREEMENT, middleware=[checked_first])
-    def on_agreement_submitted(ack, context):
-        submitted = context[SUBMITTED]
-        ack(response_action="errors", errors=submitted.errors) if submitted.errors else ack()
+    # The agreement form is checked, kept and answered in its listener's middleware, on the request's
+    # own thread: bolt returns a listener middleware's response when it does not call next(), so the
+    # listener below only names the form for bolt to match and never runs. Run as a listener, the ack
+    # waited for bolt, which runs a listener on its pool and looks for its ack every 10 ms
+    # (slack_bolt/listener/thread_runner.py): a form acked just after one look was answered at the next.
+    def checked_and_answered(ack, body, client):
+        submitted = cases.submit_agreement(deps, client, cases.submission_from(body))
+        answer = ack(response_action="errors", errors=submitted.errors) if submitted.errors else ack()
         deps.executor.after_ack(after_ack, submitted.then)
+        return answer
+
+    @app.view(CallbackId.AGREEMENT, middleware=[checked_and_answered])
+    def on_agreement_submitted() -> None:
+        raise AssertionError("answered by checked_and_answered")  # bolt never gets here
 
     @app.view(CallbackId.AGREEMENT_CHANGE)
     def on_agreement_changed(ack, body, client):
