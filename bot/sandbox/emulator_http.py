@@ -17,6 +17,11 @@ class Router(Protocol):
 class Server(ThreadingHTTPServer):
     # Daemon handler threads: one sleeping in an injected timeout must not hold up stop().
     daemon_threads = True
+    # socketserver's default backlog is 5. When more of casebot's calls were waiting to be accepted (the
+    # delivery loop, the answers pool and the listeners at once, on a busy machine), the kernel dropped
+    # the next connection, whose retry a second later ran into the sandbox's 2 s Slack timeout: a rare
+    # "timed out" in the suite that real Slack, with its large backlog, would not cause.
+    request_queue_size = 128
 
     def __init__(self, emulator: Router) -> None:
         super().__init__(("127.0.0.1", 0), Handler)
