@@ -164,6 +164,8 @@ class Case(Base):
             sqlite_where=text("status = 'open'"),
             postgresql_where=text("status = 'open'"),
         ),
+        # Every thread reply, edit and reaction finds its case by thread; a team's cases share a channel.
+        Index("ix_cases_thread", "channel_id", "thread_ts"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -524,7 +526,8 @@ class CapturedItem(Base):
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     discussion_id: Mapped[int] = mapped_column(ForeignKey("discussions.id"), index=True)
-    message_id: Mapped[int | None] = mapped_column(ForeignKey("thread_messages.id"))
+    # Indexed: an edited or marked reply's items are found by it, among every item the team has captured.
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("thread_messages.id"), index=True)
     key: Mapped[str] = mapped_column(String(120))
     source: Mapped[str] = mapped_column(String(20))  # prefix, reaction, shortcut
     kind: Mapped[CaptureKind] = mapped_column(_enum(CaptureKind))

@@ -4,10 +4,12 @@ a retried one found in one more (issue 17: events stored at half the necessary w
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import event
 
 from bot.capture import flows as replies
 from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, MANAGER, OUTSIDER, TEAM_ID
+from storage import discussions as store
 from tests.discussion_steps import items, say, start, stored
 from tests.journey import open_case
 
@@ -102,3 +104,49 @@ def test_a_reply_nobody_is_told_about_is_acked_without_running_a_listener(sandbo
     say(sandbox, card, DEVELOPING, "I saw them at home on Monday.")
     assert handed == [] and len(stored(sandbox)) == before + 1
     assert sandbox.ack_order.requests[-1].acked is not None  # acknowledged all the same
+
+
+def test_thread_events_find_their_case_and_items_by_index(sandbox):
+    """A team keeps all its cases, open and closed, in one channel, and every item it ever captured in
+    one table: each reply read them all to find its case, each marked or edited one to find its items
+    (issue 17: constant in the number of cases)."""
+    if sandbox.deps.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL plans by its statistics: over one case, any index on cases is as good")
+    card = open_case(sandbox)
+    start(sandbox, card)
+    inserted = run_noting(
+        sandbox,
+        "INSERT",
+        lambda: replies.on_message(sandbox.deps, team_id=TEAM_ID, event=reply(card, 6), event_id="Ev6"),
+    )
+    assert "ix_cases_thread" in plan_of(sandbox, *inserted[0])
+
+    def items_of_message() -> None:
+        with sandbox.deps.reads() as session:
+            store.items_of_message(session, message_id=1)
+
+    assert "ix_captured_items_message_id" in plan_of(
+        sandbox, *run_noting(sandbox, "SELECT", items_of_message)[0]
+    )
+
+
+def run_noting(box, verb: str, work) -> list[tuple[str, object]]:
+    seen: list[tuple[str, object]] = []
+
+    def note(_conn, _cursor, statement, parameters, *_args) -> None:
+        if statement.lstrip().startswith(verb):
+            seen.append((statement, parameters))
+
+    event.listen(box.deps.engine, "before_cursor_execute", note)
+    try:
+        work()
+    finally:
+        event.remove(box.deps.engine, "before_cursor_execute", note)
+    return seen
+
+
+def plan_of(box, statement: str, parameters) -> str:
+    with box.deps.engine.connect() as conn:
+        return " ".join(
+            str(row) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        )
