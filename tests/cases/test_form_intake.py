@@ -160,3 +160,28 @@ def test_casebot_web_hands_the_form_to_a_worker_on_postgresql(http_sandbox, data
     assert len(rows(box, Case)) == 1 and rows(box, FormIntake) == []
     assert _zones(box)[DEVELOPING] == "Pacific/Chatham"
     assert _cards(box), "the case card was posted"
+
+
+def test_the_form_is_answered_by_its_middleware_with_no_listener_on_the_pool(http_sandbox, monkeypatch):
+    """bolt looks for a pooled listener's ack every 10 ms; the form is answered where it is checked, its
+    errors too, and only the save after the ack goes to the answers pool."""
+    box = http_sandbox
+    make_manager(box)
+    pooled: list[object] = []
+    submit = box.deps.executor.submit
+    monkeypatch.setattr(
+        box.deps.executor, "submit", lambda fn, *a, **kw: pooled.append(fn) or submit(fn, *a, **kw)
+    )
+    view = open_modal(box)
+    pooled.clear()
+    refused = box.driver.submit(MANAGER, view, {**GOOD_ANSWERS, Block.REFERENCE: ""})
+    errors = (refused.json or {}).get("errors") or {}
+    assert Block.REFERENCE in errors, refused.body
+    assert pooled == [], "the refusal was answered without a listener"
+    view = open_modal(box)
+    pooled.clear()  # `/case open` itself runs a listener
+    accepted = box.driver.submit(MANAGER, view, GOOD_ANSWERS)
+    assert accepted.status == 200 and not (accepted.json or {}).get("errors")
+    box.deps.executor.wait_idle()
+    assert len(rows(box, Case)) == 1, "saved after the ack"
+    assert not any(getattr(fn, "__name__", "") == "run_ack_function_asynchronously" for fn in pooled), pooled
