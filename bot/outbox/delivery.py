@@ -15,22 +15,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.deps import Clients, Deps, NotInstalled, TeamClients, pick
 from bot.outbox import batches
-from bot.outbox.calls import Call, Cancel, Defer, prepare
+from bot.outbox.building import Built, build
+from bot.outbox.calls import Call, Cancel, Defer
 from bot.outbox.dead_letter import INVALID, UNBUILDABLE, forget_words, to_dead_letter
 from bot.outbox.pacing import pace_calls as pace_calls  # the sandbox's and tests' switch
 from bot.outbox.pacing import pacing
-from bot.outbox.recovery import Unsure, already_posted, hold_uncertain, read_from, retry_after_seconds
-from bot.outbox.rules_pacing import Key, Rate, key_for, rate_for
+from bot.outbox.recovery import Unsure, already_posted, hold_uncertain, retry_after_seconds
+from bot.outbox.rules_pacing import Key, Rate
 from storage import outbox as outbox_store
 from storage import repository as repo
 from storage.models import Case, OutboxMessage, OutboxStatus, SlackPost
@@ -124,52 +124,15 @@ def wake(deps: Deps) -> None:
 
 def _deliver_one(deps: Deps, clients: Clients, message_id: int, report: Report, *, leased: bool) -> None:
     now = deps.clock()
-    with deps.sessions.begin() as session:
-        if not leased and not outbox_store.lease_outbox(
-            session, message_id=message_id, now=now, until=now + LEASE
-        ):
-            return  # another sender has it
-        message = session.get(OutboxMessage, message_id)
-        assert message is not None
-        if message.status != OutboxStatus.SENDING:
-            return  # claimed in a batch, then settled meanwhile (dead-lettered with its case's card)
-        building = session.begin_nested()  # a row that cannot be built is undone alone, lease kept
-        try:
-            call = prepare(deps, session, message, now)
-        except Defer as wait:
-            building.commit()
-            message.status, message.next_attempt_at = OutboxStatus.PENDING, wait.until or now + DEFER
-            message.attempts -= 1
-            report.deferred += 1
-            return
-        except Cancel:
-            building.commit()
-            message.status, message.last_error = OutboxStatus.CANCELLED, "overtaken"
-            forget_words(message)
-            report.cancelled += 1
-            return
-        except SQLAlchemyError:
-            raise  # the database, not the row: the whole lease is undone and the row tried again
-        except Exception as exc:  # noqa: BLE001 - e.g. a builder's ValueError on an over-long block
-            building.rollback()
-            error = f"{UNBUILDABLE}:{type(exc).__name__}"  # never the message: it may quote case text
-            to_dead_letter(session, message, error, now)
-            report.dead += 1
-            report.errors.append(error)
-            return
-        building.commit()
-        key, rate = key_for(message.team_id, call.method, call.kwargs.get("channel")), rate_for(call.method)
-        if (turn := pacing(deps).turn(key, rate, message_id, now)) is not None:
-            message.status, message.next_attempt_at = OutboxStatus.PENDING, turn
-            message.attempts -= 1  # waiting for its turn is not an attempt
-            report.paced += 1
-            return
-        # An earlier attempt may have reached Slack (it timed out, or its sender died after posting).
-        check_first = message.attempts > 1 or message.recovery is not None
-        recovery = dict(message.recovery or {})
-        if check_first and "oldest" not in recovery and call.method == "chat.postMessage":
-            recovery["oldest"] = read_from(session, message, call)
-        team_id = message.team_id  # its token is looked up after this transaction: a refresh calls Slack
+    if not leased:
+        with deps.sessions.begin() as session:
+            if not outbox_store.lease_outbox(session, message_id=message_id, now=now, until=now + LEASE):
+                return  # another sender has it
+    built = build(deps, message_id, now)  # read-only: the write lock is not held while it renders
+    if built is None or _not_sent_now(deps, message_id, built, report, now):
+        return
+    call, team_id, check_first, recovery = built.call, built.team_id, built.check_first, built.recovery
+    assert call is not None
     try:
         client = pick(clients, team_id)
         recovered = already_posted(client, call, message_id, recovery) if check_first else None
@@ -182,7 +145,7 @@ def _deliver_one(deps: Deps, clients: Clients, message_id: int, report: Report, 
     try:
         response = recovered or client.api_call(call.method, json=call.kwargs).data
     except SlackApiError as exc:
-        _failed(deps, message_id, exc, report, paced_as=(key, rate))
+        _failed(deps, message_id, exc, report, paced_as=built.paced_as())
         return
     except OSError as exc:  # timeouts, refused connections: transient
         _retry_later(deps, message_id, type(exc).__name__, report)
@@ -198,6 +161,36 @@ def _deliver_one(deps: Deps, clients: Clients, message_id: int, report: Report, 
         _remember(session, message, call, response, permalink)
         forget_words(message)
     report.sent += 1
+
+
+def _not_sent_now(deps: Deps, message_id: int, built: Built, report: Report, now: datetime) -> bool:
+    """Writes down why a leased row is not sent now (deferred, cancelled, unbuildable, or waiting its
+    turn within Slack's rate limit) and returns True; False: send it."""
+    turn = None
+    if built.unsent is None and (turn := pacing(deps).turn(*built.paced_as(), message_id, now)) is None:
+        return False
+    with deps.sessions.begin() as session:
+        message = session.get(OutboxMessage, message_id)
+        assert message is not None
+        if isinstance(built.unsent, Cancel):
+            message.status, message.last_error = OutboxStatus.CANCELLED, "overtaken"
+            forget_words(message)
+            report.cancelled += 1
+        elif built.unsent is not None and not isinstance(built.unsent, Defer):
+            # The error's type only, never its message: it may quote case text.
+            error = f"{UNBUILDABLE}:{type(built.unsent).__name__}"
+            to_dead_letter(session, message, error, now)
+            report.dead += 1
+            report.errors.append(error)
+        else:  # deferred, or waiting for its turn: neither is an attempt
+            wait = built.unsent.until if isinstance(built.unsent, Defer) else None
+            message.status, message.next_attempt_at = OutboxStatus.PENDING, turn or wait or now + DEFER
+            message.attempts -= 1
+            if turn is not None:
+                report.paced += 1
+            else:
+                report.deferred += 1
+    return True
 
 
 def _remember(

@@ -353,3 +353,18 @@ def test_the_cards_link_is_asked_for_outside_the_write_transaction(sandbox, monk
     with sandbox.deps.sessions() as session:
         card = session.scalars(select(SlackPost).where(SlackPost.purpose == "card")).one()
         assert card.permalink and card.permalink.startswith("https://")
+
+
+def test_a_row_is_rendered_outside_the_write_transaction(sandbox, monkeypatch):
+    """Rendering a card reads the whole case (8 ms at the median with 8 people sending forms): done in
+    the lease's write transaction, it held SQLite's one write lock, and every ack that stores something
+    (a kept form, a thread reply) waited for it (issue 17). Only the lease and the outcome are writes."""
+    from bot.cases import outbox as card_rendering
+    from tests.write_lock import calls_holding_the_write_lock
+
+    rendered = calls_holding_the_write_lock(monkeypatch, sandbox, card_rendering, "card_notes")
+    submit_case(sandbox)
+    sandbox.deps.executor.wait_idle()
+    assert rendered and not any(rendered)
+    with sandbox.deps.sessions() as session:
+        assert {p.purpose for p in session.scalars(select(SlackPost))} >= {"card"}
