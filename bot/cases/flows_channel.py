@@ -19,6 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.cases.rules_agreements import others_in_channel
 from bot.deps import Clients, Deps, NotInstalled, pick
@@ -27,7 +28,7 @@ from bot.kernel.blocks import sections
 from bot.kernel.rules_conversations import is_direct_message
 from bot.kernel.rules_text import mention, slack_escape
 from storage import repository as repo
-from storage.models import Case, CaseStatus, ChannelMembers, Person, Role, Workspace
+from storage.models import Case, CaseMember, CaseStatus, ChannelMembers, Person, Role, Workspace
 
 log = logging.getLogger("casebot.cases.channel")
 
@@ -104,12 +105,13 @@ def remember_members(deps: Deps, client: WebClient, channel_id: str, now: dateti
     except SlackApiError as exc:
         log.warning("conversations.members failed: %s (channel %s)", exc.response.get("error"), channel_id)
         return
-    _store(deps, channel_id, members, now)
+    with deps.sessions.begin() as session:
+        _store(session, channel_id, members, now)
 
 
-def _store(deps: Deps, channel_id: str, members: list[str], now: datetime) -> None:
+def _store(session: Session, channel_id: str, members: list[str], now: datetime) -> None:
     try:
-        with deps.sessions.begin() as session:
+        with session.begin_nested():
             row = session.get(ChannelMembers, channel_id)
             if row is None:
                 session.add(ChannelMembers(channel_id=channel_id, members=members, read_at=now))
@@ -167,11 +169,15 @@ def check_case(
     except SlackApiError as exc:
         log.warning("conversations.members failed: %s (case %s)", exc.response.get("error"), case_id)
         return None
-    _store(deps, channel_id, members, now)
+    # One short write: on SQLite it holds the one write lock that acks wait for, so the case's people
+    # are read with two queries rather than a lazy load per member.
     with deps.sessions.begin() as session:
+        _store(session, channel_id, members, now)
         case = session.get(Case, case_id)
         assert case is not None
-        people = [m.person.slack_user_id for m in case.members] + [case.manager.slack_user_id]
+        manager = session.scalars(select(Person.slack_user_id).where(Person.id == case.manager_id)).one()
+        on_case = select(Person.slack_user_id).join(CaseMember, CaseMember.person_id == Person.id)
+        people = [*session.scalars(on_case.where(CaseMember.case_id == case_id)), manager]
         others = others_in_channel(
             members, allowed=_allowed(deps, people, session), bot_user_id=deps.bot_user_id
         )
@@ -189,7 +195,7 @@ def check_case(
                 object_id=case.id,
                 detail={"others": len(others), "before": before},
             )
-        manager, reference = case.manager.slack_user_id, case.reference
+        reference = case.reference
     if others and (before is None or len(others) > before):
         _warn(client, manager, reference, channel_id, others, in_channel=in_channel)
     return len(others)

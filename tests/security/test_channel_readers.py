@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
+from slack_sdk import WebClient
+from sqlalchemy import event, select
 
-from bot.cases.flows_channel import STILL_READING
+from bot.cases.flows_channel import STILL_READING, check_case
 from bot.cases.rules_agreements import others_in_channel
 from bot.ids import Block
 from bot.sandbox.harness import ADMIN, CASE_CHANNEL, COLLEAGUE, MANAGER, OUTSIDER, Sandbox
-from storage.models import Case
+from storage.models import Case, CaseMember, Experience, MemberRole, Person
 from tests.journey import make_manager, open_case, open_modal, submit
 from tests.reminder_steps import dms, ephemerals
 
@@ -133,3 +134,41 @@ def test_refuse_mode_reads_the_members_again_after_thirty_minutes_before_answeri
         reply = submit(box, view)
         assert reply.status == 200 and not (reply.json or {}).get("errors")
         assert [c.reference for c in _cases(box)] == ["CASE-2026-014"]
+
+
+def test_the_recount_reads_the_cases_people_in_the_same_statements_however_many(http_sandbox):
+    """The recount's write transaction holds SQLite's one write lock, which acks wait for: it reads the
+    case's people in two queries, not one lazy load per member (issue 17)."""
+    box = http_sandbox
+    open_case(box)
+    client = WebClient(token=box.emu.bot_token, base_url=box.emu.base_url)
+    with box.deps.sessions() as session:
+        case = session.scalars(select(Case)).one()
+        case_id, team_id = case.id, case.team_id
+
+    def statements() -> int:
+        counted: list[str] = []
+
+        def count(_conn, _cursor, statement, *_args) -> None:
+            counted.append(statement)
+
+        event.listen(box.deps.engine, "before_cursor_execute", count)
+        try:
+            assert check_case(box.deps, client, case_id) == 1  # Kiri, as when it opened
+        finally:
+            event.remove(box.deps.engine, "before_cursor_execute", count)
+        return len(counted)
+
+    with_two = statements()
+    with box.deps.sessions.begin() as session:
+        for n in range(4):  # people added to the case who are not in its channel: the count stays 1
+            person = Person(team_id=team_id, slack_user_id=f"UEXTRA{n}")
+            session.add(person)
+            session.flush()
+            role, experience = MemberRole.CO_WORKER, Experience.EXPERIENCED
+            session.add(
+                CaseMember(
+                    team_id=team_id, case_id=case_id, person_id=person.id, role=role, experience=experience
+                )
+            )
+    assert statements() == with_two
