@@ -139,7 +139,11 @@ class Workspace(Base):
 
 class Person(Base):
     __tablename__ = "people"
-    __table_args__ = (UniqueConstraint("team_id", "slack_user_id"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "slack_user_id"),
+        # A channel's recount reads the team's admins, not every person casebot knows.
+        Index("ix_people_role", "team_id", "role"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"), index=True)
@@ -166,6 +170,8 @@ class Case(Base):
         ),
         # Every thread reply, edit and reaction finds its case by thread; a team's cases share a channel.
         Index("ix_cases_thread", "channel_id", "thread_ts"),
+        # A new case finds the newest earlier one with its reference, open or closed (a re-used one).
+        Index("ix_cases_reference", "team_id", "reference"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
