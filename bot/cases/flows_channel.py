@@ -178,7 +178,7 @@ def check_case(
         manager = session.scalars(select(Person.slack_user_id).where(Person.id == case.manager_id)).one()
         on_case = select(Person.slack_user_id).join(CaseMember, CaseMember.person_id == Person.id)
         people = [*session.scalars(on_case.where(CaseMember.case_id == case_id)), manager]
-        allowed = _allowed(deps, people, session, team_id=case.team_id)
+        allowed = _allowed(deps, people) | team_admins(session, case.team_id)
         others = others_in_channel(members, allowed=allowed, bot_user_id=deps.bot_user_id)
         before, case.channel_others = case.channel_others, len(others)
         if before != len(others):
@@ -256,12 +256,14 @@ def daily(deps: Deps, clients: Clients) -> int:
     return checked
 
 
-def _allowed(deps: Deps, case_people: Iterable[str], session=None, *, team_id: str = "") -> set[str]:
-    allowed = set(case_people) | set(deps.settings.admins)
-    if session is not None:  # and the team's admins (ix_people_role)
-        admins = select(Person.slack_user_id).where(Person.team_id == team_id, Person.role == Role.ADMIN)
-        allowed |= set(session.scalars(admins))
-    return allowed
+def _allowed(deps: Deps, case_people: Iterable[str]) -> set[str]:
+    return set(case_people) | set(deps.settings.admins)
+
+
+def team_admins(session: Session, team_id: str) -> set[str]:
+    """The workspace's admins, read by ix_people_role rather than among everyone casebot knows."""
+    admins = select(Person.slack_user_id).where(Person.team_id == team_id, Person.role == Role.ADMIN)
+    return set(session.scalars(admins))
 
 
 def _warn(

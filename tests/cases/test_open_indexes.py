@@ -6,8 +6,6 @@ Counting who else can read the new thread read every person casebot knew to find
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
 from bot.cases import flows_channel as channels
@@ -50,9 +48,6 @@ def test_the_newest_case_with_a_reference_is_found_by_index(sqlite_engine, sessi
 
 
 def test_a_teams_admins_are_found_by_index(sqlite_engine, sessions):
-    deps = SimpleNamespace(settings=SimpleNamespace(admins=("UCONFIGURED",)))
     with sessions() as session:
-        (statement,) = _asked(
-            session, "scalars", lambda: channels._allowed(deps, ["UCOWORKER"], session, team_id="T1")
-        )
+        (statement,) = _asked(session, "scalars", lambda: channels.team_admins(session, "T1"))
     assert "USING INDEX ix_people_role (team_id=? AND role=?)" in _plan(sqlite_engine, statement)

@@ -105,8 +105,11 @@ def test_a_write_before_an_ack_goes_in_ahead_of_the_writers_after_acks(engine, s
     holding.acquire()
     threads = [threading.Thread(target=after_ack, args=("U1",))]
     threads[0].start()
-    while gate.holder is None:
+    for _ in range(500):  # until U1 holds the gate
+        if gate.holder is not None:
+            break
         time.sleep(0.01)
+    assert gate.holder is not None, "the first writer never got in"
     for name in ("U2", "U3", "U4"):  # queued first, each behind the writer inside
         threads.append(threading.Thread(target=after_ack, args=(name,)))
         threads[-1].start()
