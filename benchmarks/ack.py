@@ -67,6 +67,7 @@ from bot.app import create_app  # noqa: E402
 from bot.sandbox.demo import START  # noqa: E402
 from bot.sandbox.driver import HttpTransport  # noqa: E402
 from bot.sandbox.harness import CASE_CHANNEL, MANAGER, SIGNING_SECRET, TEAM_ID, ManualClock, Sandbox  # noqa: E402
+from bot.startup import favour_acks  # noqa: E402
 from bot.wsgi import make_wsgi_app  # noqa: E402
 from tests.drift.seed import seed  # noqa: E402
 
@@ -204,6 +205,7 @@ def bench(
         # sequence, under the emulator's lock, which Slack's own traffic holds meanwhile.
         folder = Path(tempfile.mkdtemp())
         store = bare_store(database, folder)
+        favour_acks()  # as prepare() does for `casebot run` (the bare apps share the process and the setting)
         servers = serve(create_app(box.deps)), serve(bare_bolt()), serve(bare_bolt(store))
         casebot, bare, bare_storing = (HttpTransport(url_of(s), SIGNING_SECRET, timeout=30) for s in servers)
         timing: Callable[[], AbstractContextManager[None]] = nullcontext

@@ -47,6 +47,7 @@ from bot.sandbox.harness import (  # noqa: E402
     ManualClock,
     Sandbox,
 )
+from bot.startup import favour_acks  # noqa: E402
 from bot.wsgi import make_wsgi_app  # noqa: E402
 from storage.models import ThreadMessage  # noqa: E402
 from tests.discussion_steps import start  # noqa: E402
@@ -127,6 +128,7 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=20000, help="events for the memory figure (0: skip)")
     args = parser.parse_args()
     rounds = 10
+    favour_acks()  # as prepare() does for `casebot run`; the bare app shares the process, and the setting
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         with Sandbox(

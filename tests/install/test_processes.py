@@ -146,7 +146,15 @@ def test_a_new_row_wakes_an_idle_worker_on_postgresql(http_sandbox, database_url
         loop.stop()
 
 
-def test_casebot_web_hands_forms_to_the_workers_only_on_postgresql(database_url):
+@pytest.fixture
+def switch_interval():
+    """prepare() sets the process's switch interval: put CPython's default back for the tests after."""
+    sys.setswitchinterval(0.005)
+    yield
+    sys.setswitchinterval(0.005)
+
+
+def test_casebot_web_hands_forms_to_the_workers_only_on_postgresql(database_url, switch_interval):
     """`casebot web` and gunicorn (prepare(web_only=True)) leave the agreement form's save to the workers
     when a NOTIFY can wake them; `casebot run`, and any process on SQLite, saves the forms it keeps."""
     from bot.config import load_settings
@@ -164,3 +172,22 @@ def test_casebot_web_hands_forms_to_the_workers_only_on_postgresql(database_url)
         run_deps, _app = prepare(settings)
     assert web_deps.forms_to_workers is database_url.startswith("postgresql")
     assert run_deps.forms_to_workers is False
+
+
+def test_a_process_that_acks_hands_the_interpreter_lock_on_within_a_millisecond(
+    database_url, switch_interval
+):
+    """`casebot run`, `casebot web` and gunicorn's app all start in prepare(): an ack's thread coming back
+    from I/O waits about 1 ms, not CPython's 5, for the lock the work after acks holds (bot/startup.py)."""
+    from bot.config import load_settings
+    from bot.startup import prepare
+    from storage import migrate
+    from storage.db import make_engine
+
+    engine = make_engine(database_url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    with SlackEmulator() as emu:
+        seed_team(emu)
+        prepare(load_settings(_environment(emu, database_url)))
+    assert sys.getswitchinterval() == pytest.approx(0.001)
