@@ -17,7 +17,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import fields
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,8 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, select  # noqa: E402
 
 from benchmarks.ack_setup import Setup  # noqa: E402
-from bot import config as config_names  # noqa: E402
-from bot.config import Settings  # noqa: E402
+from bot.config import Settings, as_environment  # noqa: E402
 from bot.sandbox.harness import Sandbox  # noqa: E402
 from storage import outbox as outbox_store  # noqa: E402
 from storage.models import FormIntake, OutboxMessage, OutboxStatus  # noqa: E402
@@ -39,14 +37,9 @@ def environment(settings: Settings) -> dict[str, str]:
     """The sandbox's settings as the environment `casebot worker` reads them (bot/config.py): its Slack is
     the emulator's HTTP address, its data keys the sandbox's own."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CASEBOT_", "DATABASE_URL"))}
-    for each in fields(Settings):
-        value = getattr(settings, each.name)
-        if each.name == "extra" or value == each.default:
-            continue
-        if isinstance(value, tuple):
-            value = ",".join(value)
-        env[config_names.env_name(each.name)] = str(value).lower() if isinstance(value, bool) else str(value)
-    return env | {"CASEBOT_LOG_LEVEL": "WARNING"}  # the sandbox's Slack libraries are quiet too
+    return (
+        env | as_environment(settings) | {"CASEBOT_LOG_LEVEL": "WARNING"}
+    )  # the sandbox's libraries are quiet
 
 
 @contextmanager

@@ -22,6 +22,7 @@ from storage.crypto import generate_key
 __all__ = [
     "DEFAULT_REFERENCE_PATTERN",
     "ConfigError",
+    "as_environment",
     "Settings",
     "ephemeral_data_keys",
     "load_settings",
@@ -52,6 +53,20 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     settings = Settings(**{k: _coerce(k, v) for k, v in values.items()}, extra=extra)
     validate(settings)
     return settings
+
+
+def as_environment(settings: Settings) -> dict[str, str]:
+    """The variables `load_settings` reads back as these settings (those not at their default): for a
+    casebot process started beside a sandbox or a benchmark, on its database, emulator and data keys."""
+    env = {}
+    for each in fields(Settings):
+        value = getattr(settings, each.name)
+        if each.name == "extra" or value == each.default:
+            continue
+        if isinstance(value, tuple):
+            value = ",".join(value)
+        env[env_name(each.name)] = str(value).lower() if isinstance(value, bool) else str(value)
+    return env
 
 
 def env_name(field_name: str) -> str:

@@ -143,3 +143,23 @@ def test_the_readmes_question_bank_example_loads(tmp_path):
     assert banks.questions["risk.our_tool"].lens == "risk"
     assert [s.id for s in banks.frameworks["team_huddle"].stages] == ["now", "next"]
     assert banks.vocabulary["child"] == "mokopuna"
+
+
+def test_settings_as_environment_read_back_as_the_same_settings():
+    """A casebot process started beside a sandbox or a benchmark reads the same settings from it."""
+    from dataclasses import replace
+
+    from bot.config import Settings, as_environment, ephemeral_data_keys
+
+    settings = replace(
+        Settings(),
+        slack_bot_token="xoxb-1",
+        slack_signing_secret="secret",
+        database_url="sqlite+pysqlite:////tmp/x.db",
+        admins=("U0ADMIN1", "U0ADMIN2"),
+        data_keys=ephemeral_data_keys(),
+        default_timezone="Pacific/Auckland",
+        slack_timeout_seconds=2.0,
+    )
+    assert load_settings(as_environment(settings)) == settings
+    assert as_environment(Settings()) == {}
