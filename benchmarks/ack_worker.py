@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, select  # noqa: E402
 
 from benchmarks.ack_setup import Setup  # noqa: E402
-from bot.config import Settings, as_environment  # noqa: E402
+from bot.config import Settings, child_environment  # noqa: E402
 from bot.sandbox.harness import Sandbox  # noqa: E402
 from storage import outbox as outbox_store  # noqa: E402
 from storage.models import FormIntake, OutboxMessage, OutboxStatus  # noqa: E402
@@ -36,10 +36,7 @@ NICE = int(os.environ.get("BENCH_WORKER_NICE", "10"))
 def environment(settings: Settings) -> dict[str, str]:
     """The sandbox's settings as the environment `casebot worker` reads them (bot/config.py): its Slack is
     the emulator's HTTP address, its data keys the sandbox's own."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CASEBOT_", "DATABASE_URL"))}
-    return (
-        env | as_environment(settings) | {"CASEBOT_LOG_LEVEL": "WARNING"}
-    )  # the sandbox's libraries are quiet
+    return child_environment(settings) | {"CASEBOT_LOG_LEVEL": "WARNING"}  # the sandbox is quiet too
 
 
 @contextmanager

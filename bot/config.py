@@ -23,6 +23,7 @@ __all__ = [
     "DEFAULT_REFERENCE_PATTERN",
     "ConfigError",
     "as_environment",
+    "child_environment",
     "Settings",
     "ephemeral_data_keys",
     "load_settings",
@@ -67,6 +68,12 @@ def as_environment(settings: Settings) -> dict[str, str]:
             value = ",".join(value)
         env[env_name(each.name)] = str(value).lower() if isinstance(value, bool) else str(value)
     return env
+
+
+def child_environment(settings: Settings) -> dict[str, str]:
+    """This process's environment (PATH and the rest), casebot's own variables taken from `settings`."""
+    own = ("SLACK_", "CASEBOT_", "DATABASE_URL")
+    return {k: v for k, v in os.environ.items() if not k.startswith(own)} | as_environment(settings)
 
 
 def env_name(field_name: str) -> str:

@@ -5,7 +5,6 @@ the process would be gone for good; one not acked is Slack's to retry."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.config import as_environment
+from bot.config import child_environment
 from bot.sandbox import payloads
 from bot.sandbox.driver import HttpTransport
 from bot.sandbox.harness import CASE_CHANNEL, DEVELOPING, SIGNING_SECRET, TEAM_ID
@@ -44,8 +43,7 @@ def reply(n: int, thread_ts: str) -> tuple[str, dict]:
 
 def casebot_run(box) -> tuple[subprocess.Popen[str], str]:
     """`casebot run --http` on the sandbox's database, emulator and data keys, and the address it serves."""
-    keep = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CASEBOT_", "DATABASE_URL"))}
-    env = keep | as_environment(box.settings) | {"CASEBOT_SWEEP_EVERY_SECONDS": "3600"}
+    env = child_environment(box.settings) | {"CASEBOT_SWEEP_EVERY_SECONDS": "3600"}
     process = subprocess.Popen(  # noqa: S603 - our own console script
         [str(CASEBOT), "run", "--http", "--host", "127.0.0.1", "--port", "0"],
         env=env,

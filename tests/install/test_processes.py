@@ -148,10 +148,11 @@ def test_a_new_row_wakes_an_idle_worker_on_postgresql(http_sandbox, database_url
 
 @pytest.fixture
 def switch_interval():
-    """prepare() sets the process's switch interval: put CPython's default back for the tests after."""
+    """From CPython's default, so a test sees prepare() change it; what it was is put back after."""
+    before = sys.getswitchinterval()
     sys.setswitchinterval(0.005)
     yield
-    sys.setswitchinterval(0.005)
+    sys.setswitchinterval(before)
 
 
 def test_casebot_web_hands_forms_to_the_workers_only_on_postgresql(database_url, switch_interval):
